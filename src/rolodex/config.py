@@ -1,0 +1,69 @@
+"""Settings, read from the environment only when a front end asks for them.
+
+Nothing here runs at import time: :func:`Settings.from_env` is called by the CLI or the web
+app once, and the result travels as a value.
+"""
+
+from __future__ import annotations
+
+import os
+
+from rolodex.errors import UsageError
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+DEFAULT_DATABASE_URL = "sqlite:///rolodex.db"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what one file may hold, so a hostile file meets a clear error, not a stall."""
+
+    max_file_bytes: int = 2 * 1024**3
+    max_field_chars: int = 10 * 1024 * 1024
+    max_rows: int = 10_000_000
+    max_labels_per_cell: int = 1_000
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Limits:
+        defaults = cls()
+        return cls(
+            max_file_bytes=_int(env, "ROLODEX_MAX_FILE_BYTES", defaults.max_file_bytes),
+            max_field_chars=_int(env, "ROLODEX_MAX_FIELD_CHARS", defaults.max_field_chars),
+            max_rows=_int(env, "ROLODEX_MAX_ROWS", defaults.max_rows),
+            max_labels_per_cell=_int(
+                env, "ROLODEX_MAX_LABELS_PER_CELL", defaults.max_labels_per_cell
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    limits: Limits = field(default_factory=Limits)
+    mailbox_addresses: tuple[str, ...] = ()
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        mailbox = tuple(
+            a.strip() for a in env.get("ROLODEX_MAILBOX_ADDRESSES", "").split(",") if a.strip()
+        )
+        return cls(
+            database_url=env.get("ROLODEX_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            limits=Limits.from_env(env),
+            mailbox_addresses=mailbox,
+        )
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise UsageError(f"{name} must be a whole number, not {raw!r}") from None
+    if value <= 0:
+        raise UsageError(f"{name} must be greater than 0, not {value}")
+    return value

@@ -1,0 +1,75 @@
+"""The records rolodex keeps, as plain values the core can pass around.
+
+These are not ORM objects: the store turns rows into them and back, so the engine can be
+tested without a database and the same rules hold on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+STANDARD_CONTACT_COLUMNS = ("email", "first_name", "last_name", "company_id", "labels", "labels_id")
+USER_COLUMNS = ("email", "first_name", "last_name", "password", "password_hash", "active")
+VARIABLE_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+class FieldType(StrEnum):
+    TEXT = "text"
+    NUMBER = "number"
+    DATE = "date"
+    BOOLEAN = "boolean"
+    SELECT = "select"
+
+
+class Source(StrEnum):
+    """Where a contact came from; set once, when it is created."""
+
+    IMPORT = "import"
+    EMAIL = "email"
+    API = "api"
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    AGENT = "agent"
+
+
+@dataclass(frozen=True)
+class Company:
+    id: int
+    name: str
+    domain: str | None = None
+
+
+@dataclass(frozen=True)
+class Label:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class CustomField:
+    id: int
+    variable_name: str
+    title: str
+    type: FieldType
+    options: tuple[str, ...] = ()
+
+
+@dataclass
+class ContactState:
+    """A contact as stored: what an import compares a row against, and what undo restores.
+
+    ``custom`` maps a field id to its value in canonical text (see ``values.parse_custom``).
+    """
+
+    id: int | None
+    email: str
+    email_key: str
+    first_name: str | None = None
+    last_name: str | None = None
+    company_id: int | None = None
+    label_ids: set[int] = field(default_factory=set)
+    custom: dict[int, str] = field(default_factory=dict)

@@ -1,0 +1,45 @@
+"""The few errors that stop a whole run.
+
+A problem with one row is never an exception: it is a :class:`~rolodex.importing.report.RowIssue`
+in the report. Exceptions are kept for what makes the whole run impossible::
+
+    RolodexError
+     ├── FileError        the file cannot be imported at all: unreadable, not text, bad header
+     ├── UsageError       the command asks for something that cannot be done (bad option value)
+     ├── NotFound         the record asked for does not exist
+     └── StoreError       the database is unreachable or failed part-way
+
+Front ends map them to exit codes (``FileError``/``UsageError`` → 2, ``NotFound`` → 1) and
+HTTP statuses; the message is always written for the person who ran the command.
+"""
+
+from __future__ import annotations
+
+
+class RolodexError(Exception):
+    """Base of every error rolodex raises on purpose."""
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class FileError(RolodexError):
+    """The file as a whole cannot be imported; nothing of it is written."""
+
+    def __init__(self, message: str, *, row: int | None = None, column: str | None = None):
+        super().__init__(message)
+        self.row = row
+        self.column = column
+
+
+class UsageError(RolodexError):
+    """A command or request asked for something invalid."""
+
+
+class NotFound(RolodexError):
+    """The record asked for does not exist."""
+
+
+class StoreError(RolodexError):
+    """The database could not be reached or failed part-way through a run."""

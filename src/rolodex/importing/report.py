@@ -1,0 +1,81 @@
+"""What an import says about itself: per-row issues, counts, warnings.
+
+A row problem is data (:class:`RowIssue`), never an exception: the engine collects them
+and the front end renders them, as a table, as JSON, or as an error file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    """One problem with one value of one row.
+
+    ``row`` is the spreadsheet row (header = 1); ``column`` the header name, or ``None``
+    when the problem concerns the row as a whole (a wrong number of fields).
+    ``code`` is stable (``invalid-email``, ``unknown-label``…) for scripts and tests;
+    ``message`` is for the person who will fix the file.
+    """
+
+    row: int
+    column: str | None
+    code: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+class ValueProblem(Exception):
+    """Raised by a value parser; the engine adds the row and column and keeps going."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class ImportReport:
+    """Counts and issues of one run. ``errors`` keeps the first ``max_errors`` issues only,
+    so a file of a million bad rows does not fill memory; the error file keeps them all."""
+
+    kind: str
+    dry_run: bool = False
+    id: int | None = None
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    errors: list[RowIssue] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors_total: int = 0
+    max_errors: int = 1000
+
+    def add_issues(self, issues: list[RowIssue]) -> None:
+        self.errors_total += len(issues)
+        room = self.max_errors - len(self.errors)
+        if room > 0:
+            self.errors.extend(issues[:room])
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "dry_run": self.dry_run,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "failed": self.failed,
+            "errors": [issue.as_dict() for issue in self.errors],
+            "warnings": list(self.warnings),
+        }
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
