@@ -7,10 +7,10 @@ app once, and the result travels as a value.
 from __future__ import annotations
 
 import os
-
-from rolodex.errors import UsageError
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from rolodex.errors import UsageError
 
 DEFAULT_DATABASE_URL = "sqlite:///rolodex.db"
 

@@ -1,0 +1,102 @@
+"""``rolodex labels|companies|fields add|list``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from rolodex import catalog, views
+from rolodex.cli.context import out, print_json, state
+from rolodex.store import catalog as sql
+
+labels_app = typer.Typer(
+    help="Labels contacts carry (names are case-sensitive).", no_args_is_help=True
+)
+companies_app = typer.Typer(help="Companies contacts belong to.", no_args_is_help=True)
+fields_app = typer.Typer(
+    help="Custom fields, imported by their variable name.", no_args_is_help=True
+)
+JSON = typer.Option(False, "--json", help="Print JSON instead of a table.")
+
+
+def _show(items: Sequence[dict[str, Any]], as_json: bool, single: bool = False) -> None:
+    if as_json:
+        print_json(items[0] if single else list(items))
+        return
+    if not items:
+        out.print("(none)")
+        return
+    table = Table(*items[0].keys())
+    for item in items:
+        table.add_row(*("" if v is None else str(v) for v in item.values()))
+    out.print(table)
+
+
+def _listing(
+    ctx: typer.Context,
+    read: Callable[[Any], Sequence[Any]],
+    view: Callable[[Any], dict[str, Any]],
+    as_json: bool,
+) -> None:
+    with state(ctx).store.read() as conn:
+        _show([view(item) for item in read(conn)], as_json)
+
+
+@labels_app.command("add")
+def add_labels(
+    ctx: typer.Context,
+    names: list[str] = typer.Argument(..., metavar="NAME..."),
+    as_json: bool = JSON,
+) -> None:
+    """Create labels."""
+    _show([views.label(x) for x in catalog.add_labels(state(ctx).store, names)], as_json)
+
+
+@labels_app.command("list")
+def list_labels(ctx: typer.Context, as_json: bool = JSON) -> None:
+    """All labels with their IDs."""
+    _listing(ctx, sql.labels, views.label, as_json)
+
+
+@companies_app.command("add")
+def add_company(
+    ctx: typer.Context,
+    name: str,
+    domain: str | None = typer.Option(None, "--domain", metavar="D", help="e.g. example.com"),
+    as_json: bool = JSON,
+) -> None:
+    """Create a company; contacts refer to it by its ID (company_id)."""
+    _show([views.company(catalog.add_company(state(ctx).store, name, domain))], as_json, True)
+
+
+@companies_app.command("list")
+def list_companies(ctx: typer.Context, as_json: bool = JSON) -> None:
+    """All companies with their IDs."""
+    _listing(ctx, sql.companies, views.company, as_json)
+
+
+@fields_app.command("add")
+def add_field(
+    ctx: typer.Context,
+    variable_name: str,
+    type_: str = typer.Option(
+        "text", "--type", metavar="T", help="text, number, date, boolean or select"
+    ),
+    options: str = typer.Option(
+        "", "--options", metavar="a,b,c", help="The choices of a select field."
+    ),
+    title: str | None = typer.Option(None, "--title", metavar="TEXT", help="Shown to people."),
+    as_json: bool = JSON,
+) -> None:
+    """Create a custom field; its variable name is its CSV column."""
+    field = catalog.add_field(state(ctx).store, variable_name, type_, options.split(","), title)
+    _show([views.field(field)], as_json, True)
+
+
+@fields_app.command("list")
+def list_fields(ctx: typer.Context, as_json: bool = JSON) -> None:
+    """All custom fields."""
+    _listing(ctx, sql.fields, views.field, as_json)

@@ -1,0 +1,62 @@
+"""``rolodex contacts show|list``."""
+
+from __future__ import annotations
+
+import typer
+
+from rolodex import views
+from rolodex.cli.context import out, print_json, state
+from rolodex.errors import NotFound, UsageError
+from rolodex.importing.report import ValueProblem
+from rolodex.importing.values import clean, parse_email
+from rolodex.store import catalog as sql
+from rolodex.store import contacts as read
+
+app = typer.Typer(help="Look at contacts.", no_args_is_help=True)
+JSON = typer.Option(False, "--json", help="Print JSON.")
+
+
+@app.command("show")
+def show(ctx: typer.Context, email: str, as_json: bool = JSON) -> None:
+    """One contact, found by email (case-insensitively). Exit 1 if there is none."""
+    try:
+        key = parse_email(clean(email)).key
+    except ValueProblem as problem:
+        raise UsageError(problem.message) from None
+    with state(ctx).store.read() as conn:
+        view = read.by_key(conn, key)
+        fields = {f.variable_name: f for f in sql.fields(conn)}
+    if view is None:
+        raise NotFound(f"there is no contact with the email {email}")
+    document = views.contact(view, fields)
+    if as_json:
+        print_json(document)
+        return
+    for name, value in document.items():
+        out.print(f"{name}: {value}", markup=False)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    label: str | None = typer.Option(
+        None, "--label", metavar="NAME", help="Only contacts with this label."
+    ),
+    as_json: bool = JSON,
+) -> None:
+    """All contacts (or those with a label), oldest first."""
+    with state(ctx).store.read() as conn:
+        label_id = None
+        if label is not None:
+            found = sql.label_by_name(conn, label)
+            if found is None:
+                raise UsageError(f"there is no label named '{label}'")
+            label_id = found.id
+        fields = {f.variable_name: f for f in sql.fields(conn)}
+        documents = [views.contact(v, fields) for v in read.every(conn, label_id)]
+    if as_json:
+        print_json(documents)
+        return
+    for d in documents:
+        name = " ".join(x for x in (d["first_name"], d["last_name"]) if x)
+        out.print(f"{d['id']:>6}  {d['email']}  {name}  {':'.join(d['labels'])}", markup=False)

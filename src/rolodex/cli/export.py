@@ -1,0 +1,43 @@
+"""``rolodex export contacts|users``."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+import typer
+
+from rolodex.cli.context import err, state
+from rolodex.export import contact_header, contact_row, write_rows
+from rolodex.store import catalog as sql
+from rolodex.store import contacts as read
+
+app = typer.Typer(help="Write CSV files that import back as they are.", no_args_is_help=True)
+OUTPUT = typer.Option(None, "-o", "--output", metavar="FILE", help="Write here, not to stdout.")
+
+
+@contextmanager
+def _target(path: Path | None) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+        return
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        yield stream
+
+
+@app.command("contacts")
+def export_contacts(
+    ctx: typer.Context,
+    output: Path | None = OUTPUT,
+    raw: bool = typer.Option(False, "--raw", help="Do not neutralise formula-looking values."),
+) -> None:
+    """All contacts, with labels and custom fields."""
+    with state(ctx).store.read() as conn, _target(output) as stream:
+        fields = sql.fields(conn)
+        rows = (contact_row(view, fields) for view in read.every(conn))
+        count = write_rows(stream, contact_header(fields), rows, raw=raw)
+    if output is not None:
+        err.print(f"{count} contacts written to {output}", markup=False)

@@ -1,0 +1,211 @@
+"""``rolodex import …`` and ``rolodex imports …``."""
+
+from __future__ import annotations
+
+import getpass
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+from rolodex.cli.context import err, print_json, state
+from rolodex.cli.render import show_report
+from rolodex.errorfile import write_error_file
+from rolodex.errors import FileError, NotFound
+from rolodex.importing.kinds import import_file
+from rolodex.importing.options import ImportOptions
+from rolodex.importing.report import ImportReport
+from rolodex.store import imports as records
+
+import_app = typer.Typer(help="Import a CSV file of contacts or users.", no_args_is_help=True)
+imports_app = typer.Typer(help="The record of past imports.", no_args_is_help=True)
+
+DRY_RUN = typer.Option(False, "--dry-run", help="Check everything and count; write nothing.")
+STRICT = typer.Option(False, "--strict", help="All or nothing: any failed row, nothing written.")
+ERRORS = typer.Option(
+    None, "--errors", metavar="OUT.csv", help="Write the rejected rows, with an error column."
+)
+JSON = typer.Option(False, "--json", help="Print one JSON document instead of text.")
+FILE = typer.Argument(..., metavar="FILE", help="The CSV file ('-' reads standard input).")
+
+
+@import_app.command("contacts")
+def import_contacts(
+    ctx: typer.Context,
+    file: str = FILE,
+    dry_run: bool = DRY_RUN,
+    strict: bool = STRICT,
+    create_labels: bool = typer.Option(
+        False, "--create-labels", help="Create labels named in the file that do not exist."
+    ),
+    errors: Path | None = ERRORS,
+    as_json: bool = JSON,
+) -> None:
+    """Import customer contacts; a row updates the contact with the same email."""
+    options = ImportOptions(dry_run=dry_run, strict=strict, create_labels=create_labels)
+    run(ctx, "contacts", file, options, errors, as_json)
+
+
+def run(
+    ctx: typer.Context,
+    kind: str,
+    file: str,
+    options: ImportOptions,
+    errors: Path | None,
+    as_json: bool,
+) -> None:
+    context = state(ctx)
+    options = _with_run_details(options, context.settings.limits, file)
+    try:
+        with _readable(file) as path, _progress_bar(as_json) as progress:
+            report = import_file(kind, path, context.store, options, progress)
+    except FileError as error:
+        if as_json:
+            print_json({"error": error.message})
+            raise typer.Exit(2) from None
+        raise
+    if errors is not None:
+        _write_errors(context.store, report, errors)
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        show_report(report, str(errors) if errors else None)
+    raise typer.Exit(report.exit_code)
+
+
+def _with_run_details(options: ImportOptions, limits: object, file: str) -> ImportOptions:
+    from dataclasses import replace
+
+    return replace(
+        options,
+        limits=limits,
+        actor=_whoami(),
+        file_name="stdin" if file == "-" else Path(file).name,
+    )
+
+
+def _whoami() -> str | None:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
+
+
+@contextmanager
+def _readable(file: str) -> Iterator[Path]:
+    """The file to import; standard input is copied to a temporary file first, because the
+    reader checks the whole file before writing anything."""
+    if file != "-":
+        yield Path(file)
+        return
+    with tempfile.NamedTemporaryFile(suffix=".csv") as spool:
+        shutil.copyfileobj(sys.stdin.buffer, spool)
+        spool.flush()
+        yield Path(spool.name)
+
+
+@contextmanager
+def _progress_bar(as_json: bool) -> Iterator[object]:
+    """A progress bar on a terminal (stderr), nothing when output goes to a file or pipe."""
+    if as_json or not err.is_terminal:
+        yield None
+        return
+    bar = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    )
+    with bar:
+        task = bar.add_task("importing", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _write_errors(store: object, report: ImportReport, path: Path) -> None:
+    assert report.id is not None
+    with store.read() as conn:  # type: ignore[attr-defined]
+        record = records.record(conn, report.id)
+        assert record is not None
+        with path.open("w", encoding="utf-8-sig", newline="") as out:
+            write_error_file(out, record["header"], records.rejects(conn, report.id))
+
+
+@imports_app.command("list")
+def list_imports(ctx: typer.Context, as_json: bool = JSON) -> None:
+    """Past imports, newest first."""
+    with state(ctx).store.read() as conn:
+        rows = records.history(conn)
+    if as_json:
+        print_json([_summary(row) for row in rows])
+        return
+    from rich.table import Table
+
+    from rolodex.cli.context import out
+
+    table = Table(
+        "id", "kind", "file", "status", "created", "updated", "unchanged", "failed", "when"
+    )
+    for row in rows:
+        table.add_row(
+            str(row["id"]),
+            row["kind"] + (" (dry run)" if row["dry_run"] else ""),
+            row["file_name"],
+            row["status"],
+            *(str(row[k]) for k in ("created", "updated", "unchanged", "failed")),
+            str(row["started_at"])[:19],
+        )
+    out.print(table)
+
+
+@imports_app.command("show")
+def show_import(ctx: typer.Context, import_id: int, as_json: bool = JSON) -> None:
+    """One import: its counts and its first errors."""
+    with state(ctx).store.read() as conn:
+        row = records.record(conn, import_id)
+        if row is None:
+            raise NotFound(f"there is no import with ID {import_id}")
+        found = records.errors(conn, import_id, limit=1000)
+    document = _summary(row) | {
+        "errors": [{k: e[k] for k in ("row", "column", "message")} for e in found]
+    }
+    if as_json:
+        print_json(document)
+        return
+    from rolodex.cli.context import out
+
+    for key, value in document.items():
+        if key != "errors":
+            out.print(f"{key}: {value}", markup=False)
+    for e in found[:20]:
+        out.print(f"  row {e['row']} {e['column'] or ''}: {e['message']}", markup=False)
+
+
+def _summary(row: dict[str, object]) -> dict[str, object]:
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "file": row["file_name"],
+        "sha256": row["sha256"],
+        "dry_run": row["dry_run"],
+        "status": row["status"],
+        "rows": row["rows_done"],
+        "created": row["created"],
+        "updated": row["updated"],
+        "unchanged": row["unchanged"],
+        "failed": row["failed"],
+        "warnings": row["warnings"],
+        "who": row["actor"],
+        "started_at": _iso(row["started_at"]),
+        "finished_at": _iso(row["finished_at"]),
+    }
+
+
+def _iso(value: object) -> str | None:
+    return value.isoformat() if hasattr(value, "isoformat") else None

@@ -1,0 +1,34 @@
+"""How an import report looks on a terminal: a summary, warnings, the first errors."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from rolodex.cli.context import out
+from rolodex.importing.report import ImportReport
+
+SHOWN_ERRORS = 20
+
+
+def show_report(report: ImportReport, errors_file: str | None) -> None:
+    verb = "would be" if report.dry_run else "were"
+    out.print(
+        f"{'Dry run: ' if report.dry_run else ''}{report.rows} rows read — "
+        f"{report.created} created, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.failed} failed"
+        + (" (nothing written)" if report.dry_run else ""),
+        markup=False,
+    )
+    for warning in report.warnings:
+        out.print(f"warning: {warning}", markup=False)
+    if report.errors:
+        table = Table("row", "column", "problem", title=f"Rows that {verb} rejected")
+        for issue in report.errors[:SHOWN_ERRORS]:
+            table.add_row(str(issue.row), issue.column or "", issue.message)
+        out.print(table)
+        more = report.errors_total - SHOWN_ERRORS
+        if more > 0:
+            hint = f" in {errors_file}" if errors_file else " (use --errors FILE to get them all)"
+            out.print(f"… and {more} more problems{hint}", markup=False)
+    if errors_file and report.failed:
+        out.print(f"Rejected rows written to {errors_file}: fix them and import that file.")

@@ -1,0 +1,55 @@
+"""CSV export that imports back as it is.
+
+Spreadsheets run a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a CR as a
+formula; such values get a leading ``'`` unless ``raw`` is asked for. The importer removes
+exactly one ``'`` before those characters, so an exported file re-imports as ``unchanged``.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from typing import TextIO
+
+from rolodex.domain import STANDARD_CONTACT_COLUMNS, CustomField
+from rolodex.importing.values import FORMULA_PREFIXES
+from rolodex.store.contacts import ContactView
+
+USER_EXPORT_COLUMNS = ("email", "first_name", "last_name", "active")
+
+
+def neutralise(value: str) -> str:
+    """Prefix a ``'`` to a value a spreadsheet would run (also to one that already starts
+    with ``'`` before such a character, so that import's single strip gives it back)."""
+    if value.lstrip("'").startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def contact_header(fields: Sequence[CustomField]) -> list[str]:
+    return [*STANDARD_CONTACT_COLUMNS, *(f.variable_name for f in fields)]
+
+
+def contact_row(view: ContactView, fields: Sequence[CustomField]) -> list[str]:
+    return [
+        view.email,
+        view.first_name or "",
+        view.last_name or "",
+        str(view.company_id or ""),
+        ":".join(name for _, name in view.labels),
+        ":".join(str(label_id) for label_id, _ in view.labels),
+        *(view.custom.get(f.variable_name, "") for f in fields),
+    ]
+
+
+def write_rows(
+    out: TextIO, header: Sequence[str], rows: Iterable[Sequence[str]], raw: bool = False
+) -> int:
+    """Write a CSV (RFC 4180, CRLF as Excel writes it); returns the number of records."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    count = 0
+    for row in rows:
+        writer.writerow(row if raw else [neutralise(value) for value in row])
+        count += 1
+    return count

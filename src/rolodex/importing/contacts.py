@@ -1,0 +1,282 @@
+"""Customer contacts: the row parser and the batch writer of a contacts import.
+
+A row becomes a :class:`ContactDraft` (every value parsed, nothing looked up) or a list of
+issues. A batch of drafts is then resolved against the store — labels, companies and
+existing contacts, one query each — and merged: empty values leave stored ones alone,
+labels are only ever added, custom values are set or replaced.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
+
+from rolodex.domain import STANDARD_CONTACT_COLUMNS, ContactState, Source
+from rolodex.importing import values
+from rolodex.importing.columns import ColumnMap, bind
+from rolodex.importing.engine import BatchOutcome
+from rolodex.importing.options import ImportOptions
+from rolodex.importing.ports import ContactUnit, ContactWrite
+from rolodex.importing.reader import RawRow
+from rolodex.importing.report import RowIssue, ValueProblem
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class ContactDraft:
+    """A row with every value parsed; ``None`` and empty lists mean 'leave as it is'."""
+
+    row: int
+    email: values.Email | None
+    first_name: str | None
+    last_name: str | None
+    company_id: int | None
+    label_names: list[str]
+    label_ids: list[int]
+    custom: dict[int, str]
+    issues: list[RowIssue]
+
+
+class RowParser:
+    """Collects every problem of one row instead of stopping at the first."""
+
+    def __init__(self, raw: RawRow, columns: ColumnMap):
+        self.raw, self.columns = raw, columns
+        self.issues: list[RowIssue] = []
+
+    def cell(self, column: str, at: int | None = None) -> str:
+        """The trimmed cell, or "" when the column is absent or its value is refused."""
+        index = self.columns.standard.get(column) if at is None else at
+        if index is None:
+            return ""
+        return self.parse(column, values.clean, self.raw.values[index]) or ""
+
+    def parse(self, column: str, parser: Callable[..., T], *args: object) -> T | None:
+        try:
+            return parser(*args)
+        except ValueProblem as problem:
+            self.issues.append(RowIssue(self.raw.row, column, problem.code, problem.message))
+            return None
+
+    def unnamed_cells(self) -> None:
+        for at in self.columns.unnamed:
+            if self.raw.values[at].strip():
+                self.issues.append(
+                    RowIssue(
+                        self.raw.row,
+                        None,
+                        "value-without-column",
+                        f"'{values.shorten(self.raw.values[at])}' stands in a column with no "
+                        "name in the header: name the column or clear the cell",
+                    )
+                )
+
+
+def wrong_width(raw: RawRow, columns: ColumnMap) -> list[RowIssue] | None:
+    if len(raw.values) == columns.width:
+        return None
+    return [
+        RowIssue(
+            raw.row,
+            None,
+            "wrong-field-count",
+            f"this row has {len(raw.values)} values but the header has {columns.width} "
+            "columns: look for a missing or extra separator, or an unquoted comma",
+        )
+    ]
+
+
+class ContactsKind:
+    """The contacts import: what the engine calls for each batch."""
+
+    name = "contacts"
+
+    def __init__(self, options: ImportOptions):
+        self.options = options
+        self.columns = ColumnMap((), {}, (), ())
+        self.label_cache: dict[str, int] = {}
+        self.known_label_ids: set[int] = set()
+        self.known_company_ids: set[int] = set()
+        self.case_hints: dict[str, str] = {}
+
+    def prepare(self, header: Sequence[str], unit: ContactUnit) -> None:
+        fields = unit.custom_fields()
+        self.columns = bind(header, STANDARD_CONTACT_COLUMNS, fields)
+
+    def redact(self, values_: list[str]) -> list[str]:
+        return values_
+
+    def parse(self, raw: RawRow) -> ContactDraft | list[RowIssue]:
+        problem = wrong_width(raw, self.columns)
+        if problem:
+            return problem
+        row = RowParser(raw, self.columns)
+        limit = self.options.limits.max_labels_per_cell
+        email = row.parse("email", values.parse_email, row.cell("email"))
+        first = row.parse("first_name", values.parse_name, row.cell("first_name"), "first_name")
+        last = row.parse("last_name", values.parse_name, row.cell("last_name"), "last_name")
+        company = row.cell("company_id")
+        company_id = (
+            row.parse("company_id", values.parse_id, company, "company") if company else None
+        )
+        names = row.parse("labels", values.parse_label_names, row.cell("labels"), limit)
+        ids = row.parse("labels_id", values.parse_label_ids, row.cell("labels_id"), limit)
+        custom = self._custom(row)
+        row.unnamed_cells()
+        return ContactDraft(
+            raw.row, email, first, last, company_id, names or [], ids or [], custom, row.issues
+        )
+
+    def _custom(self, row: RowParser) -> dict[int, str]:
+        parsed: dict[int, str] = {}
+        for at, field in self.columns.custom:
+            text = row.cell(field.variable_name, at)
+            if text:
+                value = row.parse(field.variable_name, values.parse_custom, field, text)
+                if value is not None:
+                    parsed[field.id] = value
+        return parsed
+
+    def apply(self, drafts: list[ContactDraft], unit: ContactUnit, now: datetime) -> BatchOutcome:
+        outcome = BatchOutcome()
+        self._resolve_references(drafts, unit)
+        states = unit.contacts_by_key({d.email.key for d in drafts if d.email})
+        before = {key: copy.deepcopy(state) for key, state in states.items()}
+        for draft in drafts:
+            issues = draft.issues + self._reference_issues(draft)
+            if issues or draft.email is None:
+                outcome.issues[draft.row] = issues
+                continue
+            self._merge(draft, draft.email, states, outcome)
+        writes = [
+            _write(state, before.get(key))
+            for key, state in sorted(states.items())
+            if state != before.get(key)
+        ]
+        if writes:
+            unit.write_contacts(writes, Source.IMPORT, now)
+        return outcome
+
+    def _resolve_references(self, drafts: list[ContactDraft], unit: ContactUnit) -> None:
+        names = {n for d in drafts for n in d.label_names} - self.label_cache.keys()
+        if names:
+            self.label_cache.update(unit.label_ids_by_name(names))
+            missing = sorted(names - self.label_cache.keys())
+            if missing and self.options.create_labels:
+                self.label_cache.update(unit.create_labels(missing))
+            elif missing:
+                self.case_hints.update(unit.labels_differing_in_case(missing))
+        ids = {i for d in drafts for i in d.label_ids} - self.known_label_ids
+        if ids:
+            self.known_label_ids |= unit.existing_label_ids(ids)
+        companies = {d.company_id for d in drafts if d.company_id} - self.known_company_ids
+        if companies:
+            self.known_company_ids |= unit.existing_company_ids(companies)
+
+    def _reference_issues(self, draft: ContactDraft) -> list[RowIssue]:
+        unknown = [n for n in draft.label_names if n not in self.label_cache]
+        issues = _unknown_labels(draft.row, unknown, self.case_hints)
+        for label_id in draft.label_ids:
+            if label_id not in self.known_label_ids:
+                issues.append(
+                    RowIssue(
+                        draft.row,
+                        "labels_id",
+                        "unknown-label-id",
+                        f"there is no label with ID {label_id}: see `rolodex labels list` "
+                        "for the IDs",
+                    )
+                )
+        if draft.company_id and draft.company_id not in self.known_company_ids:
+            issues.append(
+                RowIssue(
+                    draft.row,
+                    "company_id",
+                    "unknown-company",
+                    f"there is no company with ID {draft.company_id}: create it first, or "
+                    "see `rolodex companies list` for the IDs",
+                )
+            )
+        return issues
+
+    def _merge(
+        self,
+        draft: ContactDraft,
+        email: values.Email,
+        states: dict[str, ContactState],
+        outcome: BatchOutcome,
+    ) -> None:
+        key = email.key
+        state = states.get(key)
+        label_ids = {self.label_cache[n] for n in draft.label_names} | set(draft.label_ids)
+        if state is None:
+            states[key] = ContactState(
+                None,
+                email.address,
+                key,
+                draft.first_name,
+                draft.last_name,
+                draft.company_id,
+                label_ids,
+                dict(draft.custom),
+            )
+            outcome.created += 1
+            return
+        changed = _apply(state, draft, label_ids)
+        if changed:
+            outcome.updated += 1
+        else:
+            outcome.unchanged += 1
+
+
+def _apply(state: ContactState, draft: ContactDraft, label_ids: set[int]) -> bool:
+    """Merge a draft into a stored state in place; True when anything changed."""
+    changed = False
+    for name in ("first_name", "last_name", "company_id"):
+        new = getattr(draft, name)
+        if new is not None and new != getattr(state, name):
+            setattr(state, name, new)
+            changed = True
+    if not label_ids <= state.label_ids:
+        state.label_ids |= label_ids
+        changed = True
+    for field_id, value in draft.custom.items():
+        if state.custom.get(field_id) != value:
+            state.custom[field_id] = value
+            changed = True
+    return changed
+
+
+def _write(state: ContactState, before: ContactState | None) -> ContactWrite:
+    old_labels = before.label_ids if before else set()
+    old_custom = before.custom if before else {}
+    return ContactWrite(
+        state=state,
+        before=before,
+        new_label_ids=state.label_ids - old_labels,
+        changed_custom={k: v for k, v in state.custom.items() if old_custom.get(k) != v},
+    )
+
+
+def _unknown_labels(row: int, unknown: list[str], by_case: dict[str, str]) -> list[RowIssue]:
+    issues = []
+    for name in unknown:
+        hint = (
+            f" (labels are case-sensitive: did you mean '{by_case[name]}'?)"
+            if name in by_case
+            else ""
+        )
+        issues.append(
+            RowIssue(
+                row,
+                "labels",
+                "unknown-label",
+                f"there is no label named '{name}'{hint}: create it first, "
+                "or import with --create-labels",
+            )
+        )
+    return issues

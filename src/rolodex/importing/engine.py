@@ -1,0 +1,227 @@
+"""The import pipeline, the same for every kind of record and every front end.
+
+read (:mod:`.reader`) → bind the header (the kind, with :mod:`.columns`) → parse each row into
+a draft or issues → batch → resolve and write (the kind, through the store) → report.
+
+Transactions are decided here and only here:
+
+* by default each batch is its own transaction: a crash leaves whole batches, and running
+  the same file again completes it (rows already written count as ``unchanged``);
+* ``--strict`` and ``--dry-run`` run every batch in one transaction that is rolled back at
+  the end (dry run always, strict when a row failed), so a dry run performs every check,
+  sees earlier rows of the same file, and reports the same counts as a real run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any, Generic, Protocol, TypeVar
+
+from rolodex.errors import StoreError
+from rolodex.importing.options import ImportOptions, Progress
+from rolodex.importing.ports import ImportMeta, ImportStore, Reject
+from rolodex.importing.reader import CsvSource, RawRow, open_csv
+from rolodex.importing.report import ImportReport, RowIssue
+from rolodex.iterutil import batched
+
+D = TypeVar("D")
+U = TypeVar("U", contravariant=True)
+
+
+@dataclass
+class BatchOutcome:
+    """What a kind did with one batch of parsed rows."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    issues: dict[int, list[RowIssue]] = field(default_factory=dict)
+
+
+class ImportKind(Protocol, Generic[D, U]):
+    """One kind of record (contacts, users): its columns, its row parser, its writer."""
+
+    name: str
+
+    def prepare(self, header: Sequence[str], unit: U) -> None:
+        """Bind the header (raising ``FileError``) and load what parsing needs."""
+
+    def parse(self, raw: RawRow) -> D | list[RowIssue]: ...
+
+    def apply(self, drafts: list[D], unit: U, now: datetime) -> BatchOutcome: ...
+
+    def redact(self, values: list[str]) -> list[str]:
+        """The row as the error file may show it (passwords blanked)."""
+
+
+def run_import(
+    path: Path,
+    kind: ImportKind[Any, Any],
+    store: ImportStore,
+    options: ImportOptions,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import ``path``; a ``FileError`` means nothing was written and nothing recorded."""
+    source = open_csv(path, options.limits)
+    with store.unit() as unit:
+        kind.prepare(source.header, unit)
+    report = ImportReport(
+        kind=kind.name,
+        dry_run=options.dry_run,
+        warnings=list(source.warnings),
+        max_errors=options.max_listed_errors,
+    )
+    report.id = store.start_import(_meta(path, kind, source, options))
+    return _Run(kind, store, options, report, progress).execute(source)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _meta(
+    path: Path, kind: ImportKind[Any, Any], source: CsvSource, options: ImportOptions
+) -> ImportMeta:
+    return ImportMeta(
+        kind=kind.name,
+        file_name=options.file_name or path.name,
+        sha256=file_sha256(path),
+        dry_run=options.dry_run,
+        strict=options.strict,
+        header=tuple(source.header),
+        rows_total=source.rows_total,
+        actor=options.actor,
+        warnings=tuple(source.warnings),
+    )
+
+
+class _Run:
+    """The state of one run: counts so far and the spool of rejected rows."""
+
+    def __init__(
+        self,
+        kind: ImportKind[Any, Any],
+        store: ImportStore,
+        options: ImportOptions,
+        report: ImportReport,
+        progress: Progress | None,
+    ):
+        self.kind, self.store, self.options = kind, store, options
+        self.report, self.progress = report, progress
+        self.rows_total = 0
+        self.rejects: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")
+
+    def execute(self, source: CsvSource) -> ImportReport:
+        self.rows_total = source.rows_total
+        status = "failed"
+        try:
+            if self.options.dry_run or self.options.strict:
+                self._in_one_transaction(source)
+            else:
+                self._batch_by_batch(source)
+            status = "done"
+        except KeyboardInterrupt:
+            status = "interrupted"
+            raise
+        finally:
+            self._finish(status)
+        return self.report
+
+    def _batch_by_batch(self, source: CsvSource) -> None:
+        for batch in batched(source.rows(), self.options.batch_size):
+            with self.store.unit() as unit:
+                self._batch(batch, unit)
+            self._progress()
+
+    def _in_one_transaction(self, source: CsvSource) -> None:
+        with self.store.unit() as unit:
+            for batch in batched(source.rows(), self.options.batch_size):
+                self._batch(batch, unit)
+                self._progress()
+            if self.options.dry_run or self.report.failed:
+                unit.rollback()
+        if self.options.strict and self.report.failed:
+            self._nothing_written()
+
+    def _batch(self, batch: list[RawRow], unit: Any) -> None:
+        drafts, issues = [], {}
+        for raw in batch:
+            parsed = self.kind.parse(raw)
+            if isinstance(parsed, list):
+                issues[raw.row] = parsed
+            else:
+                drafts.append(parsed)
+        outcome = self.kind.apply(drafts, unit, datetime.now(UTC))
+        issues.update(outcome.issues)
+        self._count(batch, outcome, issues)
+
+    def _count(
+        self, batch: list[RawRow], outcome: BatchOutcome, issues: dict[int, list[RowIssue]]
+    ) -> None:
+        report = self.report
+        report.rows += len(batch)
+        report.created += outcome.created
+        report.updated += outcome.updated
+        report.unchanged += outcome.unchanged
+        report.failed += len(issues)
+        for raw in batch:
+            row_issues = issues.get(raw.row)
+            if row_issues:
+                report.add_issues(row_issues)
+                self._spool(raw, row_issues)
+
+    def _spool(self, raw: RawRow, issues: list[RowIssue]) -> None:
+        line = [
+            raw.row,
+            self.kind.redact(raw.values),
+            [[i.column, i.code, i.message] for i in issues],
+        ]
+        self.rejects.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+    def _nothing_written(self) -> None:
+        report = self.report
+        report.created = report.updated = report.unchanged = 0
+        report.warnings.append(
+            f"Nothing was written: --strict and {report.failed} of {report.rows} rows failed."
+        )
+
+    def _progress(self) -> None:
+        assert self.report.id is not None
+        self.store.record_progress(self.report.id, self.report.rows)
+        if self.progress:
+            self.progress(self.report.rows, self.rows_total)
+
+    def _finish(self, status: str) -> None:
+        report = self.report
+        assert report.id is not None
+        counts = {
+            "rows_done": report.rows,
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "failed": report.failed,
+        }
+        try:
+            self.store.finish_import(report.id, status, counts, report.warnings, self._spooled())
+        except StoreError:
+            if status == "done":
+                raise
+        finally:
+            self.rejects.close()
+
+    def _spooled(self) -> Iterator[Reject]:
+        """The rejected rows, read back from the spool: never all in memory at once."""
+        self.rejects.seek(0)
+        for line in self.rejects:
+            row, values, issues = json.loads(line)
+            yield Reject(row, values, [RowIssue(row, col, code, msg) for col, code, msg in issues])

@@ -1,0 +1,25 @@
+"""How one import should run; built by a front end, read by the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rolodex.config import Limits
+
+Progress = Callable[[int, int], None]
+"""Called with (rows done, rows in the file) after each batch."""
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    dry_run: bool = False
+    strict: bool = False
+    create_labels: bool = False
+    batch_size: int = 2000
+    max_listed_errors: int = 1000
+    limits: Limits = field(default_factory=Limits)
+    actor: str | None = None
+    file_name: str | None = None
+    """The name recorded for the run; defaults to the path's name (the API passes the
+    uploaded file's own name)."""

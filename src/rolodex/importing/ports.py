@@ -1,0 +1,89 @@
+"""What the import engine needs from storage, and nothing more.
+
+The engine is written against these protocols; :mod:`rolodex.store` implements them for
+SQLite and PostgreSQL. Every method that takes a collection answers with one query for the
+whole collection, never one per row. Nothing here commits: the engine decides transactions
+through :meth:`ImportStore.unit`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from rolodex.domain import ContactState, CustomField
+from rolodex.importing.report import RowIssue
+
+
+@dataclass(frozen=True)
+class ImportMeta:
+    """What the import record says about a run before it starts."""
+
+    kind: str
+    file_name: str
+    sha256: str
+    dry_run: bool
+    strict: bool
+    header: tuple[str, ...]
+    rows_total: int
+    actor: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A rejected row as the error file shows it: original values and what was wrong."""
+
+    row: int
+    values: list[str]
+    issues: list[RowIssue]
+
+    @property
+    def error(self) -> str:
+        return "; ".join(
+            f"{issue.column}: {issue.message}" if issue.column else issue.message
+            for issue in self.issues
+        )
+
+
+@dataclass
+class ContactWrite:
+    """The final state of one contact after a batch, and what changed against the store."""
+
+    state: ContactState
+    before: ContactState | None
+    new_label_ids: set[int] = field(default_factory=set)
+    changed_custom: dict[int, str] = field(default_factory=dict)
+
+
+class ContactUnit(Protocol):
+    """One transaction's view of contacts and what they refer to."""
+
+    def custom_fields(self) -> list[CustomField]: ...
+    def label_ids_by_name(self, names: Collection[str]) -> dict[str, int]: ...
+    def labels_differing_in_case(self, names: Collection[str]) -> dict[str, str]: ...
+    def existing_label_ids(self, ids: Collection[int]) -> set[int]: ...
+    def existing_company_ids(self, ids: Collection[int]) -> set[int]: ...
+    def create_labels(self, names: Sequence[str]) -> dict[str, int]: ...
+    def contacts_by_key(self, keys: Collection[str]) -> dict[str, ContactState]: ...
+    def write_contacts(
+        self, writes: Sequence[ContactWrite], source: str, now: datetime
+    ) -> None: ...
+    def rollback(self) -> None: ...
+
+
+class ImportStore(Protocol):
+    def unit(self) -> AbstractContextManager[ContactUnit]: ...
+    def start_import(self, meta: ImportMeta) -> int: ...
+    def record_progress(self, import_id: int, rows_done: int) -> None: ...
+    def finish_import(
+        self,
+        import_id: int,
+        status: str,
+        counts: dict[str, int],
+        warnings: Sequence[str],
+        rejects: Iterator[Reject],
+    ) -> None: ...

@@ -1,0 +1,450 @@
+"""Pure parsers for the values of one CSV cell.
+
+Each parser takes the cell text and returns the parsed value or raises
+:class:`~rolodex.importing.report.ValueProblem` with a stable code and a message for the
+person who will fix the file; the engine adds the row and the column. Nothing here reads a
+file or a database, so every rule of the contract (§3, §4) is testable on its own and the
+same rules hold for the CLI, the web upload and inbound mail.
+
+Empty cells are the engine's business ("an empty value never erases"): parsers that can be
+handed an empty value say what it means; the others are never called with one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+import idna
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
+from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
+
+from rolodex.domain import CustomField, FieldType
+from rolodex.importing.report import ValueProblem
+
+__all__ = [
+    "FORMULA_PREFIXES",
+    "MAX_CUSTOM_TEXT",
+    "MAX_NAME",
+    "MAX_PASSWORD",
+    "MIN_PASSWORD",
+    "Email",
+    "check_password",
+    "clean",
+    "email_key",
+    "parse_active",
+    "parse_boolean",
+    "parse_custom",
+    "parse_email",
+    "parse_id",
+    "parse_label_ids",
+    "parse_label_names",
+    "parse_name",
+    "parse_password_hash",
+]
+
+#: Leading characters a spreadsheet runs as a formula; export puts a ``'`` before them.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+MAX_NAME = 255
+MAX_CUSTOM_TEXT = 65_535
+MIN_PASSWORD = 6
+MAX_PASSWORD = 1_024
+MAX_EMAIL = 254
+MAX_LOCAL_PART = 64
+MAX_ID_DIGITS = 18
+MAX_NUMBER_CHARS = 100
+_SHOWN_CHARS = 60
+_SHOWN_OPTIONS = 20
+
+# C0 except tab, LF and CR; DEL; C1.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_ANY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+# --- showing a value in a message -------------------------------------------------------
+
+
+def _show(value: str) -> str:
+    """Quote a value so it can be read in a message: shortened, invisible characters named.
+
+    Without this a right-to-left override in a cell would scramble the message around it,
+    and a zero-width space would make a bad value look identical to a good one.
+    """
+    short = value if len(value) <= _SHOWN_CHARS else value[: _SHOWN_CHARS - 1] + "…"
+    if not short.isprintable():
+        short = "".join(c if c.isprintable() or c == " " else f"<U+{ord(c):04X}>" for c in short)
+    return f"'{short}'"
+
+
+# --- every cell --------------------------------------------------------------------------
+
+
+def clean(raw: str) -> str:
+    """Trim a cell, refuse control characters, and undo export's formula neutralisation.
+
+    The control check runs before trimming because ``str.strip`` silently eats some
+    control characters (U+001C–U+001F, U+0085). The apostrophe rule makes an exported file
+    (``'=SUM…`` → ``=SUM…``) import back unchanged.
+    """
+    bad = _CONTROL.search(raw)
+    if bad:
+        raise ValueProblem(
+            "control-character",
+            f"{_show(raw)} holds an invisible control character (U+{ord(bad.group()):04X}): "
+            "remove it and import the file again",
+        )
+    value = raw.strip()
+    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_PREFIXES:
+        value = value[1:].strip()
+    return value
+
+
+# --- email -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Email:
+    """An address as stored (``address``) and the key rows are matched on (``key``)."""
+
+    address: str
+    key: str
+
+
+def email_key(address: str) -> str:
+    """The match key of a normalised address (see :func:`parse_email`).
+
+    Lower-casing, not case folding: ``Straße`` and ``strasse`` are different mailboxes.
+    The domain goes to its ASCII form so Unicode and punycode spellings meet.
+    """
+    local, _, domain = address.rpartition("@")
+    return _key(local, _ascii_domain(domain))
+
+
+def _key(local: str, ascii_domain: str) -> str:
+    if local.isascii():
+        return f"{local.lower()}@{ascii_domain.lower()}"
+    local = unicodedata.normalize("NFC", unicodedata.normalize("NFC", local).lower())
+    return f"{local}@{ascii_domain.lower()}"
+
+
+@lru_cache(maxsize=4096)
+def _ascii_domain(domain: str) -> str:
+    """Domains repeat across a file (``gmail.com``), so the IDNA work is cached, bounded."""
+    if domain.isascii():
+        return domain
+    try:
+        return idna.encode(domain, uts46=True).decode("ascii")
+    except idna.IDNAError:
+        return domain
+
+
+_FAST_ATOM = r"[A-Za-z0-9_%+'-]+"
+_FAST_LABEL = r"(?!..--)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_FAST_EMAIL = re.compile(
+    rf"({_FAST_ATOM}(?:\.{_FAST_ATOM})*)@((?:{_FAST_LABEL}\.)+[A-Za-z]{{2,63}})", re.ASCII
+)
+_CASE_INSENSITIVE_LOCAL = frozenset(CASE_INSENSITIVE_MAILBOX_NAMES)
+
+
+_SPECIAL_USE = frozenset(SPECIAL_USE_DOMAIN_NAMES)
+_SPECIAL_USE_SUFFIXES = tuple("." + name for name in SPECIAL_USE_DOMAIN_NAMES)
+
+
+def _special_use(domain: str) -> bool:
+    return domain in _SPECIAL_USE or domain.endswith(_SPECIAL_USE_SUFFIXES)
+
+
+def _fast_email(value: str) -> Email | None:
+    """The common plain-ASCII address, without email-validator's ~27 µs per call.
+
+    Returns exactly what the validator path would, or ``None`` to send the value there;
+    ``tests/unit/test_values.py`` checks the two agree on generated addresses.
+    """
+    match = _FAST_EMAIL.fullmatch(value)
+    if match is None or len(value) > MAX_EMAIL:
+        return None
+    local, domain = match.groups()
+    domain = domain.lower()
+    if len(local) > MAX_LOCAL_PART or _special_use(domain):
+        return None
+    if local.lower() in _CASE_INSENSITIVE_LOCAL:
+        local = local.lower()
+    return Email(f"{local}@{domain}", f"{local.lower()}@{domain}")
+
+
+def parse_email(value: str) -> Email:
+    """Check an address and give its stored form and match key.
+
+    ``value`` is already :func:`clean`\\ ed. Quoted local parts and display names are
+    refused: they are legal but almost always a copy-paste accident in a contact list.
+    """
+    if not value:
+        raise ValueProblem("missing-email", "email is required: every row needs an email address")
+    fast = _fast_email(value)
+    if fast is not None:
+        return fast
+    if len(value) > MAX_EMAIL:
+        # The validator would refuse it too, after a walk over every character.
+        raise _invalid_email(
+            value, f"it is too long ({len(value):,} characters; at most {MAX_EMAIL} are allowed)"
+        )
+    try:
+        result = validate_email(value, check_deliverability=False, strict=True)
+    except EmailNotValidError as exc:
+        reason = str(exc)
+        raise _invalid_email(value, reason[:1].lower() + reason[1:]) from None
+    return Email(result.normalized, _key(result.local_part, result.ascii_domain))
+
+
+def _invalid_email(value: str, reason: str) -> ValueProblem:
+    return ValueProblem("invalid-email", f"{_show(value)} is not a valid email address: {reason}")
+
+
+# --- names and IDs -----------------------------------------------------------------------
+
+
+def parse_name(value: str, column: str) -> str | None:
+    """``None`` for an empty cell, which the engine reads as 'leave the stored name'."""
+    if not value:
+        return None
+    _check_length(value, MAX_NAME, column)
+    return value
+
+
+def _check_length(value: str, limit: int, what: str) -> None:
+    if len(value) > limit:
+        raise ValueProblem(
+            "too-long",
+            f"{_show(value)} is too long for {what} ({len(value):,} characters): "
+            f"at most {limit:,} are allowed",
+        )
+
+
+_ID = re.compile(rf"[0-9]{{1,{MAX_ID_DIGITS}}}")
+
+
+def parse_id(value: str, what: str) -> int:
+    """A record ID as shown by rolodex: plain ASCII digits only.
+
+    ``int()`` would also take ``+1``, ``1_000``, ``١`` and surrounding spaces; a spreadsheet
+    that turned an ID into ``1e3`` or ``1.0`` has changed it, and we say so.
+    """
+    if _ID.fullmatch(value) is None or int(value) == 0:
+        raise ValueProblem(
+            "invalid-id",
+            f"{_show(value)} is not a valid {what} ID: use the number shown in the "
+            f"{what} list (a whole number such as 12)",
+        )
+    return int(value)
+
+
+# --- label lists -------------------------------------------------------------------------
+
+
+def _split_labels(value: str, max_labels: int) -> list[str]:
+    parts = list(dict.fromkeys(part.strip() for part in value.split(":")))
+    parts = [part for part in parts if part]
+    if len(parts) > max_labels:
+        raise ValueProblem(
+            "too-many-labels",
+            f"{len(parts):,} labels in one cell: at most {max_labels:,} are allowed",
+        )
+    return parts
+
+
+def parse_label_names(value: str, max_labels: int) -> list[str]:
+    """Label names, ``:``-separated, in first-seen order; case is kept (``Trial`` ≠ ``trial``)."""
+    return _split_labels(value, max_labels)
+
+
+def parse_label_ids(value: str, max_labels: int) -> list[int]:
+    """Label IDs, ``:``-separated; the message quotes the part that is not an ID."""
+    ids = [parse_id(part, "label") for part in _split_labels(value, max_labels)]
+    return list(dict.fromkeys(ids))
+
+
+# --- booleans ----------------------------------------------------------------------------
+
+_BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+
+
+def parse_boolean(value: str, column: str) -> bool:
+    """The spellings spreadsheets and other tools export: true/false, yes/no, 1/0."""
+    parsed = _BOOLEANS.get(value.lower())
+    if parsed is None:
+        raise ValueProblem(
+            "invalid-boolean",
+            f"{_show(value)} is not a valid value for {column}: "
+            "use true or false (yes/no and 1/0 work too)",
+        )
+    return parsed
+
+
+def parse_active(value: str) -> bool:
+    """Only ``true``/``false``: what the vendor page documents for the users' ``active``."""
+    lowered = value.lower()
+    if lowered not in ("true", "false"):
+        raise ValueProblem(
+            "invalid-boolean", f"{_show(value)} is not a valid value for active: use true or false"
+        )
+    return lowered == "true"
+
+
+# --- custom fields -----------------------------------------------------------------------
+
+
+def parse_custom(field: CustomField, value: str) -> str:
+    """The canonical text stored for a custom value, so equal text means 'unchanged'.
+
+    ``value`` is never empty: an empty cell leaves the stored value as it is.
+    """
+    if field.type is FieldType.NUMBER:
+        return _canonical_number(value)
+    if field.type is FieldType.DATE:
+        return _canonical_date(value)
+    if field.type is FieldType.BOOLEAN:
+        return "true" if parse_boolean(value, field.variable_name) else "false"
+    if field.type is FieldType.SELECT:
+        return _select_option(field, value)
+    _check_length(value, MAX_CUSTOM_TEXT, field.variable_name)
+    return value
+
+
+_NUMBER = re.compile(r"(-?)([0-9]*)(?:\.([0-9]*))?", re.ASCII)
+
+
+def _canonical_number(value: str) -> str:
+    """Exact decimal text, no exponent: ``2.50`` → ``2.5``, ``007`` → ``7``, ``-0`` → ``0``.
+
+    Done on the digits rather than with ``Decimal.normalize``, which rounds to 28 digits
+    and writes ``100`` as ``1E+2``. Exponents, thousands separators and NaN are refused:
+    they are how spreadsheets mangle numbers, and ``1,234`` is ambiguous across locales.
+    """
+    if len(value) > MAX_NUMBER_CHARS:
+        raise ValueProblem(
+            "invalid-number",
+            f"{_show(value)} has too many digits: at most {MAX_NUMBER_CHARS} characters",
+        )
+    match = _NUMBER.fullmatch(value)
+    if match is None or not (match[2] or match[3]):
+        raise ValueProblem(
+            "invalid-number",
+            f"{_show(value)} is not a number: write digits with an optional minus sign and "
+            "decimal point, like 1250 or -3.75 (no spaces, thousands separators or exponents)",
+        )
+    sign, whole, fraction = match[1], match[2].lstrip("0") or "0", (match[3] or "").rstrip("0")
+    text = f"{whole}.{fraction}" if fraction else whole
+    return "0" if text == "0" else sign + text
+
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _canonical_date(value: str) -> str:
+    """ISO only: ``03/04/2024`` means two different days depending on who typed it."""
+    if _DATE.fullmatch(value) is None:
+        raise ValueProblem(
+            "invalid-date",
+            f"{_show(value)} is not a date in the form YYYY-MM-DD (for example 2024-03-31)",
+        )
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise ValueProblem(
+            "invalid-date", f"{_show(value)} is not a real date: check the month and the day"
+        ) from None
+
+
+def _select_option(field: CustomField, value: str) -> str:
+    """Options are exact, like label names; a case-only difference is pointed out."""
+    if value in field.options:
+        return value
+    message = f"{_show(value)} is not one of the options for {field.variable_name}"
+    near = [option for option in field.options if option.lower() == value.lower()]
+    if near:
+        message += f" (did you mean {_show(near[0])}? options are case-sensitive)"
+    raise ValueProblem("invalid-option", f"{message}: {_list_options(field.options)}")
+
+
+def _list_options(options: tuple[str, ...]) -> str:
+    if not options:
+        return "the field has no options yet"
+    shown = ", ".join(_show(option) for option in options[:_SHOWN_OPTIONS])
+    more = len(options) - _SHOWN_OPTIONS
+    return f"use one of {shown}" + (f" and {more:,} more" if more > 0 else "")
+
+
+# --- passwords ---------------------------------------------------------------------------
+
+
+def check_password(value: str) -> str:
+    """A new password, kept exactly as given. No message ever contains any of it.
+
+    Tab and line breaks are refused too: they cannot be typed into a login form.
+    """
+    if _ANY_CONTROL.search(value):
+        raise ValueProblem(
+            "control-character",
+            "the password holds an invisible control character (such as NUL, a tab or a line "
+            "break) that cannot be typed at login: choose another password",
+        )
+    if len(value) < MIN_PASSWORD:
+        raise ValueProblem(
+            "password-too-short",
+            f"the password is too short: use at least {MIN_PASSWORD} characters",
+        )
+    if len(value) > MAX_PASSWORD:
+        raise ValueProblem(
+            "too-long", f"the password is too long: use at most {MAX_PASSWORD:,} characters"
+        )
+    return value
+
+
+_BCRYPT = re.compile(
+    r"\$2[aby]\$(?:0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{21}[.Oeu][./A-Za-z0-9]{31}"
+)
+_ARGON2 = re.compile(
+    r"\$argon2(?:id|i|d)\$v=(?:16|19)\$m=([0-9]{1,8}),t=([0-9]{1,4}),p=([0-9]{1,3})"
+    r"\$[A-Za-z0-9+/]{11,64}\$[A-Za-z0-9+/]{6,512}"
+)
+#: Bounds on a foreign argon2 hash, so one imported hash cannot make a login check take
+#: gigabytes of memory or minutes (the hash's own parameters decide what a check costs).
+MAX_ARGON2_MEMORY_KIB = 1024 * 1024
+MAX_ARGON2_TIME = 64
+MAX_ARGON2_LANES = 64
+
+
+def parse_password_hash(value: str) -> str:
+    """A bcrypt or argon2 hash from another system, checked so a login can verify it.
+
+    The last salt character of bcrypt is restricted because the ``bcrypt`` library refuses
+    non-canonical salts at login time; better to say so at import time.
+    """
+    if _BCRYPT.fullmatch(value) or _argon2_ok(value):
+        return value
+    raise ValueProblem(
+        "invalid-password-hash",
+        f"the password_hash value{_hash_prefix(value)} is not a bcrypt hash ($2a$, $2b$ or "
+        "$2y$, 60 characters) or an argon2 hash ($argon2id$v=19$m=…,t=…,p=…$salt$hash)",
+    )
+
+
+def _argon2_ok(value: str) -> bool:
+    match = _ARGON2.fullmatch(value)
+    if match is None:
+        return False
+    memory, time, lanes = (int(group) for group in match.groups())
+    return (
+        1 <= lanes <= MAX_ARGON2_LANES
+        and 8 * lanes <= memory <= MAX_ARGON2_MEMORY_KIB
+        and 1 <= time <= MAX_ARGON2_TIME
+    )
+
+
+def _hash_prefix(value: str) -> str:
+    """At most the scheme tag: the value may be a plaintext password pasted by mistake."""
+    tag = re.match(r"\$[a-z0-9]{1,8}\$", value)
+    return f" (starting {tag.group()})" if tag else ""

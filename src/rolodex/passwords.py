@@ -1,0 +1,383 @@
+"""Passwords: rolodex's own argon2id hashes, foreign hashes accepted, hashing on all cores.
+
+Why it looks the way it does:
+
+- :data:`ARGON2_PARAMS` is the one place the cost parameters live (OWASP's current floor for
+  argon2id: 19 MiB of memory, two passes, one lane). Every new hash uses them, and
+  :func:`needs_rehash` compares a stored hash against them, so raising them later upgrades
+  users one successful login at a time.
+- Users moved from another system bring bcrypt (``$2a$``/``$2b$``/``$2y$``) or argon2 hashes
+  (CONTRACT §4). :func:`verify_password` checks them and, on success, hands back a fresh
+  argon2id hash for the caller to store: the upgrade happens at the only moment the plaintext
+  is known.
+- An unknown user (no stored hash) costs the same argon2id work as a known one
+  (:func:`dummy_verify`), so response time does not reveal which emails exist.
+- A stored hash comes from a file someone imported, so it is untrusted input: a malformed one
+  never raises (the check simply fails), and costs beyond :data:`FOREIGN_HASH_LIMITS` are
+  refused rather than letting one login allocate gigabytes or spin for minutes.
+- Importing many users is bound by argon2's CPU and memory work, so :class:`HashingPool`
+  spreads it over every core.
+
+The plaintext never leaves this module's function arguments: it is not logged, not put in an
+exception message, and not held by any object whose ``repr()`` could show it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import math
+import multiprocessing
+import os
+import re
+import secrets
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Self
+
+import argon2
+import bcrypt
+from argon2.exceptions import InvalidHashError, VerificationError
+
+__all__ = [
+    "ARGON2_PARAMS",
+    "FOREIGN_HASH_LIMITS",
+    "Argon2Params",
+    "ForeignHashLimits",
+    "HashingPool",
+    "VerifyResult",
+    "dummy_verify",
+    "hash_password",
+    "is_supported_hash",
+    "needs_rehash",
+    "verify_password",
+]
+
+
+@dataclass(frozen=True)
+class Argon2Params:
+    """Cost parameters for rolodex's argon2id hashes.
+
+    The defaults are OWASP's current minimum for argon2id (m=19 MiB, t=2, p=1). One lane
+    (``parallelism=1``) because :class:`HashingPool` already uses every core for bulk work,
+    and a login is one request among many.
+    """
+
+    memory_cost: int = 19_456  # KiB, i.e. 19 MiB
+    time_cost: int = 2
+    parallelism: int = 1
+    hash_len: int = 32
+    salt_len: int = 16
+    variant: argon2.Type = argon2.Type.ID
+
+
+ARGON2_PARAMS = Argon2Params()
+
+
+@dataclass(frozen=True)
+class ForeignHashLimits:
+    """The most expensive stored hash rolodex agrees to check.
+
+    Imported hashes are untrusted: ``m=4194304`` (4 GiB) or a bcrypt cost of 31 would turn
+    every login into a denial of service. Generous enough for any sane configuration.
+    """
+
+    argon2_max_memory_kib: int = 1024 * 1024  # 1 GiB
+    argon2_max_time_cost: int = 16
+    argon2_max_parallelism: int = 64
+    bcrypt_max_cost: int = 16
+
+
+FOREIGN_HASH_LIMITS = ForeignHashLimits()
+
+_BCRYPT_MAX_PASSWORD_BYTES = 72
+_BCRYPT_RE = re.compile(r"\$2[aby]\$(?P<cost>[0-9]{2})\$[./A-Za-z0-9]{53}")
+_ARGON2_RE = re.compile(
+    r"\$argon2(?:id|i|d)\$(?:v=[0-9]+\$)?m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+"
+)
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """The outcome of a password check.
+
+    ``new_hash`` is set only when the password was right and the stored hash is not a current
+    rolodex argon2id hash: the caller stores it in place of the old one.
+    """
+
+    ok: bool
+    new_hash: str | None = None
+
+
+_FAILED = VerifyResult(ok=False)
+
+
+@functools.cache
+def _hasher() -> argon2.PasswordHasher:
+    """The one hasher built from :data:`ARGON2_PARAMS`, made on first use, not at import."""
+    p = ARGON2_PARAMS
+    return argon2.PasswordHasher(
+        time_cost=p.time_cost,
+        memory_cost=p.memory_cost,
+        parallelism=p.parallelism,
+        hash_len=p.hash_len,
+        salt_len=p.salt_len,
+        type=p.variant,
+    )
+
+
+def _encode(password: str) -> bytes:
+    """UTF-8 bytes of the password, exactly as given (no trimming, no normalisation).
+
+    A string that is not valid Unicode (lone surrogates) is refused with a message that does
+    not quote it, raised outside the ``except`` block so that no ``UnicodeEncodeError``
+    (which holds the whole string) rides along as its context.
+    """
+    try:
+        return password.encode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    raise ValueError("the password is not valid Unicode text")
+
+
+def hash_password(password: str) -> str:
+    """Hash ``password`` with argon2id and :data:`ARGON2_PARAMS`; a fresh salt each time."""
+    return _hasher().hash(_encode(password))
+
+
+def _argon2_params(stored_hash: str) -> argon2.Parameters | None:
+    """The parameters of a well-formed argon2 hash within the limits, else ``None``."""
+    if not _ARGON2_RE.fullmatch(stored_hash):
+        return None
+    try:
+        params = argon2.extract_parameters(stored_hash)
+    except InvalidHashError:
+        return None
+    limits = FOREIGN_HASH_LIMITS
+    within = (
+        params.memory_cost <= limits.argon2_max_memory_kib
+        and params.time_cost <= limits.argon2_max_time_cost
+        and 1 <= params.parallelism <= limits.argon2_max_parallelism
+        and params.salt_len >= 8
+    )
+    return params if within else None
+
+
+def _is_bcrypt(stored_hash: str) -> bool:
+    """Whether ``stored_hash`` is a well-formed bcrypt hash within the cost limit."""
+    match = _BCRYPT_RE.fullmatch(stored_hash)
+    return match is not None and 4 <= int(match["cost"]) <= FOREIGN_HASH_LIMITS.bcrypt_max_cost
+
+
+def is_supported_hash(stored_hash: str) -> bool:
+    """Whether ``stored_hash`` is a bcrypt or argon2 hash rolodex can check (CONTRACT §4).
+
+    For the importer's ``password_hash`` column: anything else is a row error.
+    """
+    return _is_bcrypt(stored_hash) or _argon2_params(stored_hash) is not None
+
+
+def needs_rehash(stored_hash: str) -> bool:
+    """Whether ``stored_hash`` should be replaced by a fresh rolodex argon2id hash.
+
+    True for bcrypt, for argon2i/argon2d, for argon2id with any parameter different from
+    :data:`ARGON2_PARAMS` (weaker or not: one configuration is easier to reason about), and
+    for anything unrecognised.
+    """
+    if _argon2_params(stored_hash) is None:
+        return True
+    return _hasher().check_needs_rehash(stored_hash)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash of a random secret with the current parameters, made once on first use."""
+    return hash_password(secrets.token_urlsafe(16))
+
+
+def dummy_verify(password: str) -> None:
+    """Spend one argon2id verification's time and memory, and learn nothing.
+
+    Called when there is no user (or no usable hash) so that the time taken does not tell an
+    attacker whether an email exists. The first call also makes the dummy hash.
+    """
+    secret = password.encode("utf-8", "replace")
+    with contextlib.suppress(VerificationError):
+        _hasher().verify(_dummy_hash(), secret)
+
+
+def _verify_argon2(stored_hash: str, secret: bytes) -> bool:
+    """Check an argon2 hash of any variant; a broken hash is a failed check, not an error."""
+    try:
+        return _hasher().verify(stored_hash, secret)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _verify_bcrypt(stored_hash: str, secret: bytes) -> bool:
+    """Check a bcrypt hash.
+
+    bcrypt only ever looked at the first 72 bytes. A longer password is refused instead of
+    truncated: accepting it would let anyone who knows the first 72 bytes in, and it is not
+    what the person typed. Such a user resets their password.
+    """
+    if len(secret) > _BCRYPT_MAX_PASSWORD_BYTES:
+        return False
+    try:
+        return bcrypt.checkpw(secret, stored_hash.encode("ascii"))
+    except ValueError:
+        return False
+
+
+def _check(stored_hash: str, secret: bytes) -> bool:
+    """Dispatch on the hash's scheme; an unusable hash still costs one dummy verification."""
+    if _is_bcrypt(stored_hash):
+        return _verify_bcrypt(stored_hash, secret)
+    if _argon2_params(stored_hash) is not None:
+        return _verify_argon2(stored_hash, secret)
+    dummy_verify("")
+    return False
+
+
+def verify_password(stored_hash: str | None, password: str) -> VerifyResult:
+    """Check ``password`` against ``stored_hash`` and say whether to store an upgraded hash.
+
+    ``stored_hash`` is ``None`` for an unknown user: the check still costs about one hash
+    (:func:`dummy_verify`) and fails. A malformed or unsupported hash fails the same way and
+    never raises. On success ``new_hash`` holds a fresh argon2id hash when
+    :func:`needs_rehash` says the stored one is outdated.
+    """
+    if stored_hash is None:
+        dummy_verify(password)
+        return _FAILED
+    try:
+        secret = _encode(password)
+    except ValueError:
+        dummy_verify(password)
+        return _FAILED
+    if not _check(stored_hash, secret):
+        return _FAILED
+    new_hash = hash_password(password) if needs_rehash(stored_hash) else None
+    return VerifyResult(ok=True, new_hash=new_hash)
+
+
+def _hash_in_worker(password: str) -> str:
+    """The pool's task: top-level so that it pickles by reference into worker processes."""
+    return hash_password(password)
+
+
+def _available_cpus() -> int:
+    """Cores this process may run on (CPU affinity honoured where the platform has it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def _chunksize(count: int, workers: int) -> int:
+    """Passwords per task: about eight tasks per worker, at most 16 passwords each.
+
+    One hash takes tens of milliseconds and a task's round trip well under one, so small
+    chunks cost nothing and keep every core busy until the end (no long last chunk).
+    """
+    return max(1, min(16, math.ceil(count / (workers * 8))))
+
+
+def _start_context() -> multiprocessing.context.BaseContext:
+    """How worker processes are started: ``forkserver`` where available, else ``spawn``.
+
+    Not ``fork``: the pool is made inside uvicorn or a CLI that may already run threads, and
+    forking a process with threads can copy a lock held by another thread into the child,
+    which then deadlocks (Python 3.12 warns about it; 3.14 stops defaulting to it). A
+    forkserver child starts from a small clean process, costs a few tens of milliseconds once
+    per worker, and ``spawn`` (macOS, Windows) is the same idea at a fresh interpreter's cost.
+    Either is paid once per pool, next to seconds of hashing.
+    """
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    return multiprocessing.get_context(method)
+
+
+class HashingPool:
+    """Hash many passwords on every core, for bulk imports.
+
+    Worker processes start on the first :meth:`hash_many` that needs them, never at import
+    or construction, and stay up until :meth:`close` (or the end of a ``with`` block) so a
+    long import pays the start-up once. Safe to share between threads.
+
+    Workers are started by ``forkserver``/``spawn`` (see :func:`_start_context`), which
+    import the parent's main module: a script that uses the pool needs the usual
+    ``if __name__ == "__main__":`` guard (console scripts and uvicorn already have it).
+    """
+
+    def __init__(self, processes: int | None = None) -> None:
+        if processes is not None and processes < 1:
+            raise ValueError("processes must be at least 1")
+        self._processes = processes or _available_cpus()
+        self._executor: ProcessPoolExecutor | None = None
+        self._closed = False
+        self._lock = threading.Lock()
+
+    @property
+    def processes(self) -> int:
+        """The most worker processes this pool will run."""
+        return self._processes
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "started" if self._executor else "idle"
+        return f"HashingPool(processes={self._processes}, {state})"
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def hash_many(self, passwords: Sequence[str]) -> list[str]:
+        """argon2id hashes of ``passwords``, in the same order.
+
+        One password, or a one-process pool, is hashed right here: no start-up cost.
+        """
+        if self._closed:
+            raise RuntimeError("the HashingPool is closed")
+        if len(passwords) <= 1 or self._processes == 1:
+            return [hash_password(password) for password in passwords]
+        chunksize = _chunksize(len(passwords), self._processes)
+        executor = self._executor_or_start()
+        try:
+            return list(executor.map(_hash_in_worker, passwords, chunksize=chunksize))
+        except BrokenProcessPool:
+            self._discard(executor)
+            raise
+
+    def close(self) -> None:
+        """Stop the workers (waiting for them); later calls to :meth:`hash_many` fail."""
+        with self._lock:
+            self._closed = True
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+    def _executor_or_start(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the HashingPool is closed")
+            if self._executor is None:
+                self._executor = ProcessPoolExecutor(
+                    max_workers=self._processes, mp_context=_start_context()
+                )
+            return self._executor
+
+    def _discard(self, executor: ProcessPoolExecutor) -> None:
+        """Forget a broken executor (a worker died) so the next call starts a fresh one."""
+        with self._lock:
+            if self._executor is executor:
+                self._executor = None
+        executor.shutdown(wait=False, cancel_futures=True)

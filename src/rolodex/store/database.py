@@ -1,0 +1,100 @@
+"""One URL in, a ready database out: driver choice, SQLite pragmas, automatic migration.
+
+``postgresql://user@host:port/db`` is accepted as PostgreSQL's own tools write it and is
+mapped to psycopg 3. SQLite runs in WAL mode with a long busy timeout, and write
+transactions start with ``BEGIN IMMEDIATE`` so that two imports at once queue up instead of
+failing with ``database is locked``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from rolodex.errors import StoreError, UsageError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+SQLITE_BUSY_TIMEOUT_MS = 120_000
+WRITE = {"rolodex_write": True}
+"""Execution options for a connection that will write: on SQLite it takes the write lock
+at ``BEGIN`` (``BEGIN IMMEDIATE``), so it waits for another writer instead of failing later."""
+
+
+def normalise_url(url: str) -> str:
+    """Map the URL a user writes to the one SQLAlchemy needs (psycopg 3 for PostgreSQL)."""
+    for prefix in ("postgresql://", "postgres://", "postgresql+psycopg2://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    """Create the engine for ``url`` and bring its schema up to date."""
+    try:
+        parsed = make_url(normalise_url(url))
+    except ArgumentError:
+        raise UsageError(
+            f"'{url}' is not a database URL: use sqlite:///path.db or "
+            "postgresql://user@host:port/dbname"
+        ) from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise UsageError(f"'{url}': rolodex works with SQLite and PostgreSQL only")
+    engine = create_engine(parsed, **_engine_options(parsed.get_backend_name()))
+    if parsed.get_backend_name() == "sqlite":
+        _tune_sqlite(engine)
+    migrate(engine)
+    return engine
+
+
+def _engine_options(backend: str) -> dict[str, Any]:
+    if backend == "sqlite":
+        return {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
+    return {"pool_pre_ping": True}
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=NORMAL",
+            "foreign_keys=ON",
+            f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
+        ):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("rolodex_write")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def migrate(engine: Engine) -> None:
+    """Upgrade the schema to the newest migration, if it is not there yet."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    try:
+        with engine.connect() as conn:
+            if MigrationContext.configure(conn).get_current_revision() == head:
+                return
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot open the database {engine.url!r}: {_reason(exc)}") from exc
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]

@@ -1,0 +1,173 @@
+"""The tables. SQLAlchemy Core only: the engine works on plain values, not ORM objects.
+
+Every email has its match key (:func:`rolodex.importing.values.email_key`) in a column of
+its own with a unique index, so case-insensitive uniqueness is the database's job too —
+SQLite's ``NOCASE`` would fold ASCII only.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+
+def _timestamps() -> list[Column[object]]:
+    return [
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("updated_at", DateTime(timezone=True), nullable=False),
+    ]
+
+
+companies = Table(
+    "companies",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(255), nullable=False),
+    Column("domain", String(255)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+labels = Table(
+    "labels",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+custom_fields = Table(
+    "custom_fields",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("variable_name", String(64), nullable=False, unique=True),
+    Column("title", String(255), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("options", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(320), nullable=False),
+    Column("email_key", String(320), nullable=False, unique=True),
+    Column("first_name", String(255)),
+    Column("last_name", String(255)),
+    Column("company_id", Integer, ForeignKey("companies.id", ondelete="SET NULL")),
+    Column("source", String(16), nullable=False),
+    *_timestamps(),
+)
+
+contact_labels = Table(
+    "contact_labels",
+    metadata,
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column("label_id", Integer, ForeignKey("labels.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_contact_labels_label_id", "label_id"),
+)
+
+custom_values = Table(
+    "custom_values",
+    metadata,
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "field_id", Integer, ForeignKey("custom_fields.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("value", Text, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(320), nullable=False),
+    Column("email_key", String(320), nullable=False, unique=True),
+    Column("first_name", String(255)),
+    Column("last_name", String(255)),
+    Column("password_hash", Text),
+    Column("active", Boolean, nullable=False),
+    Column("role", String(16), nullable=False),
+    *_timestamps(),
+)
+
+imports = Table(
+    "imports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("file_name", String(1024), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("dry_run", Boolean, nullable=False),
+    Column("strict", Boolean, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("rows_total", Integer, nullable=False, default=0),
+    Column("rows_done", Integer, nullable=False, default=0),
+    Column("created", Integer, nullable=False, default=0),
+    Column("updated", Integer, nullable=False, default=0),
+    Column("unchanged", Integer, nullable=False, default=0),
+    Column("failed", Integer, nullable=False, default=0),
+    Column("warnings", JSON, nullable=False),
+    Column("header", JSON, nullable=False),
+    Column("actor", String(320)),
+    Column("host", String(255)),
+    Column("pid", Integer),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Index("ix_imports_status", "status"),
+)
+
+import_errors = Table(
+    "import_errors",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("import_id", Integer, ForeignKey("imports.id", ondelete="CASCADE"), nullable=False),
+    Column("row", Integer, nullable=False),
+    Column("column", String(255)),
+    Column("code", String(64), nullable=False),
+    Column("message", Text, nullable=False),
+    Index("ix_import_errors_import_id", "import_id"),
+)
+
+import_rejects = Table(
+    "import_rejects",
+    metadata,
+    Column("import_id", Integer, ForeignKey("imports.id", ondelete="CASCADE"), primary_key=True),
+    Column("row", Integer, primary_key=True),
+    Column("values", JSON, nullable=False),
+    Column("error", Text, nullable=False),
+)
+
+__all__ = [
+    "companies",
+    "contact_labels",
+    "contacts",
+    "custom_fields",
+    "custom_values",
+    "import_errors",
+    "import_rejects",
+    "imports",
+    "labels",
+    "metadata",
+    "users",
+]

@@ -1,0 +1,165 @@
+"""The store: one object over one database, handed to the engine and the front ends.
+
+It opens transactions (:meth:`Store.unit`) but never decides when to commit an import's
+rows — the engine does. Database failures become :class:`StoreError` here, at the
+boundary, so front ends never show a driver's traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, delete, insert, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from rolodex.errors import StoreError
+from rolodex.importing.ports import ImportMeta, Reject
+from rolodex.iterutil import batched
+from rolodex.store import schema as t
+from rolodex.store.database import WRITE, make_engine
+from rolodex.store.unit import SqlUnit
+
+WRITE_CHUNK = 2000
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def describe(exc: SQLAlchemyError) -> str:
+    """The driver's own first line, which says what went wrong without the traceback."""
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+
+
+class Store:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._long_units = 0
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        return cls(make_engine(url))
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def unit(self) -> Iterator[SqlUnit]:
+        """A write transaction: committed when the block ends, unless rolled back in it."""
+        try:
+            with self.engine.connect().execution_options(**WRITE) as conn:
+                unit = SqlUnit(conn, conn.begin())
+                self._long_units += 1
+                try:
+                    yield unit
+                    if not unit.rolled_back:
+                        unit.transaction.commit()
+                finally:
+                    self._long_units -= 1
+        except SQLAlchemyError as exc:
+            raise StoreError(f"the database failed: {describe(exc)}") from exc
+
+    @contextmanager
+    def write(self) -> Iterator[Any]:
+        """A short transaction for a front end's single change (a label, an import record)."""
+        try:
+            with self.engine.connect().execution_options(**WRITE) as conn, conn.begin():
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError(f"the database failed: {describe(exc)}") from exc
+
+    @contextmanager
+    def read(self) -> Iterator[Any]:
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError(f"the database failed: {describe(exc)}") from exc
+
+    # -- import records -------------------------------------------------------------
+
+    def start_import(self, meta: ImportMeta) -> int:
+        with self.write() as conn:
+            return int(
+                conn.execute(
+                    insert(t.imports).returning(t.imports.c.id),
+                    {
+                        "kind": meta.kind,
+                        "file_name": meta.file_name,
+                        "sha256": meta.sha256,
+                        "dry_run": meta.dry_run,
+                        "strict": meta.strict,
+                        "status": "running",
+                        "rows_total": meta.rows_total,
+                        "rows_done": 0,
+                        "warnings": list(meta.warnings),
+                        "header": list(meta.header),
+                        "actor": meta.actor,
+                        "host": socket.gethostname(),
+                        "pid": os.getpid(),
+                        "started_at": now(),
+                    },
+                ).scalar_one()
+            )
+
+    def record_progress(self, import_id: int, rows_done: int) -> None:
+        """Best effort: skipped on SQLite while this process holds a long transaction,
+        which would otherwise wait for itself."""
+        if self.dialect == "sqlite" and self._long_units:
+            return
+        with self.write() as conn:
+            conn.execute(
+                update(t.imports).where(t.imports.c.id == import_id).values(rows_done=rows_done)
+            )
+
+    def finish_import(
+        self,
+        import_id: int,
+        status: str,
+        counts: dict[str, int],
+        warnings: Sequence[str],
+        rejects: Iterator[Reject],
+    ) -> None:
+        with self.write() as conn:
+            conn.execute(
+                update(t.imports)
+                .where(t.imports.c.id == import_id)
+                .values(status=status, warnings=list(warnings), finished_at=now(), **counts)
+            )
+            conn.execute(delete(t.import_rejects).where(t.import_rejects.c.import_id == import_id))
+            conn.execute(delete(t.import_errors).where(t.import_errors.c.import_id == import_id))
+            for batch in batched(rejects, WRITE_CHUNK):
+                _save_rejects(conn, import_id, batch)
+
+
+def _save_rejects(conn: Any, import_id: int, batch: list[Reject]) -> None:
+    conn.execute(
+        insert(t.import_rejects),
+        [
+            {"import_id": import_id, "row": r.row, "values": r.values, "error": r.error}
+            for r in batch
+        ],
+    )
+    conn.execute(
+        insert(t.import_errors),
+        [
+            {
+                "import_id": import_id,
+                "row": issue.row,
+                "column": issue.column,
+                "code": issue.code,
+                "message": issue.message,
+            }
+            for r in batch
+            for issue in r.issues
+        ],
+    )

@@ -1,0 +1,159 @@
+"""One transaction of an import: the engine's :class:`~rolodex.importing.ports.ContactUnit`.
+
+Every read takes a whole batch's keys in one query; every write is one executemany per
+table, with rows sorted by key so that two imports at once lock in the same order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+from sqlalchemy import Connection, Transaction, func, select
+
+from rolodex.domain import ContactState, CustomField, FieldType
+from rolodex.importing.ports import ContactWrite
+from rolodex.store import schema as t
+from rolodex.store.dialect import insert
+
+CHUNK = 5000
+"""Keys per IN (...) list; well below SQLite's limit of bound parameters."""
+
+
+def chunks(items: Collection[object], size: int = CHUNK) -> list[list[object]]:
+    ordered = sorted(items)  # type: ignore[type-var]
+    return [ordered[i : i + size] for i in range(0, len(ordered), size)]
+
+
+class SqlUnit:
+    def __init__(self, conn: Connection, transaction: Transaction):
+        self.conn, self.transaction = conn, transaction
+        self.rolled_back = False
+
+    def rollback(self) -> None:
+        self.transaction.rollback()
+        self.rolled_back = True
+
+    def custom_fields(self) -> list[CustomField]:
+        rows = self.conn.execute(select(t.custom_fields).order_by(t.custom_fields.c.id))
+        return [
+            CustomField(r.id, r.variable_name, r.title, FieldType(r.type), tuple(r.options))
+            for r in rows
+        ]
+
+    def label_ids_by_name(self, names: Collection[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for part in chunks(names):
+            query = select(t.labels.c.name, t.labels.c.id).where(t.labels.c.name.in_(part))
+            found.update({name: id_ for name, id_ in self.conn.execute(query)})
+        return found
+
+    def labels_differing_in_case(self, names: Collection[str]) -> dict[str, str]:
+        wanted = {name.lower(): name for name in names}
+        hints: dict[str, str] = {}
+        for part in chunks(wanted):
+            query = select(t.labels.c.name).where(func.lower(t.labels.c.name).in_(part))
+            for (stored,) in self.conn.execute(query):
+                asked = wanted.get(stored.lower())
+                if asked is not None and asked != stored:
+                    hints[asked] = stored
+        return hints
+
+    def existing_label_ids(self, ids: Collection[int]) -> set[int]:
+        return self._existing_ids(t.labels.c.id, ids)
+
+    def existing_company_ids(self, ids: Collection[int]) -> set[int]:
+        return self._existing_ids(t.companies.c.id, ids)
+
+    def _existing_ids(self, column: object, ids: Collection[int]) -> set[int]:
+        found: set[int] = set()
+        for part in chunks(ids):
+            found.update(self.conn.scalars(select(column).where(column.in_(part))))  # type: ignore[attr-defined]
+        return found
+
+    def create_labels(self, names: Sequence[str]) -> dict[str, int]:
+        now = datetime.now().astimezone()
+        stmt = insert(self.conn, t.labels).on_conflict_do_nothing(index_elements=["name"])
+        self.conn.execute(stmt, [{"name": n, "created_at": now} for n in sorted(names)])
+        return self.label_ids_by_name(names)
+
+    def contacts_by_key(self, keys: Collection[str]) -> dict[str, ContactState]:
+        states: dict[str, ContactState] = {}
+        for part in chunks(keys):
+            query = select(
+                t.contacts.c.id,
+                t.contacts.c.email,
+                t.contacts.c.email_key,
+                t.contacts.c.first_name,
+                t.contacts.c.last_name,
+                t.contacts.c.company_id,
+            ).where(t.contacts.c.email_key.in_(part))
+            for row in self.conn.execute(query):
+                states[row.email_key] = ContactState(*row)
+        self._attach_labels_and_values(states)
+        return states
+
+    def _attach_labels_and_values(self, states: dict[str, ContactState]) -> None:
+        by_id = {state.id: state for state in states.values()}
+        for part in chunks(by_id):
+            links = select(t.contact_labels).where(t.contact_labels.c.contact_id.in_(part))
+            for contact_id, label_id in self.conn.execute(links):
+                by_id[contact_id].label_ids.add(label_id)
+            custom = select(t.custom_values).where(t.custom_values.c.contact_id.in_(part))
+            for contact_id, field_id, value in self.conn.execute(custom):
+                by_id[contact_id].custom[field_id] = value
+
+    def write_contacts(self, writes: Sequence[ContactWrite], source: str, now: datetime) -> None:
+        ids = self._upsert_contacts(writes, source, now)
+        links = [
+            {"contact_id": ids[w.state.email_key], "label_id": label_id}
+            for w in writes
+            for label_id in sorted(w.new_label_ids)
+        ]
+        if links:
+            stmt = insert(self.conn, t.contact_labels).on_conflict_do_nothing()
+            self.conn.execute(stmt, links)
+        custom = [
+            {"contact_id": ids[w.state.email_key], "field_id": field_id, "value": value}
+            for w in writes
+            for field_id, value in sorted(w.changed_custom.items())
+        ]
+        if custom:
+            stmt = insert(self.conn, t.custom_values)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["contact_id", "field_id"], set_={"value": stmt.excluded.value}
+            )
+            self.conn.execute(stmt, custom)
+        for w in writes:
+            w.state.id = ids[w.state.email_key]
+
+    def _upsert_contacts(
+        self, writes: Sequence[ContactWrite], source: str, now: datetime
+    ) -> dict[str, int]:
+        """Insert or update in one statement; COALESCE keeps a value another import wrote
+        meanwhile when this one leaves the field empty."""
+        stmt = insert(self.conn, t.contacts)
+        c, new = t.contacts.c, stmt.excluded
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["email_key"],
+            set_={
+                "first_name": func.coalesce(new.first_name, c.first_name),
+                "last_name": func.coalesce(new.last_name, c.last_name),
+                "company_id": func.coalesce(new.company_id, c.company_id),
+                "updated_at": new.updated_at,
+            },
+        ).returning(c.email_key, c.id, sort_by_parameter_order=True)
+        rows = [
+            {
+                "email": w.state.email,
+                "email_key": w.state.email_key,
+                "first_name": w.state.first_name,
+                "last_name": w.state.last_name,
+                "company_id": w.state.company_id,
+                "source": source,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for w in writes
+        ]
+        return {key: id_ for key, id_ in self.conn.execute(stmt, rows)}
