@@ -73,3 +73,17 @@ class ContactState:
     company_id: int | None = None
     label_ids: set[int] = field(default_factory=set)
     custom: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass
+class UserState:
+    """An agent as stored; ``password_hash`` is never shown anywhere, only compared."""
+
+    id: int | None
+    email: str
+    email_key: str
+    first_name: str | None = None
+    last_name: str | None = None
+    password_hash: str | None = field(default=None, repr=False)
+    active: bool = True
+    role: Role = Role.AGENT

@@ -11,7 +11,7 @@ import csv
 from collections.abc import Iterable, Sequence
 from typing import TextIO
 
-from rolodex.domain import STANDARD_CONTACT_COLUMNS, CustomField
+from rolodex.domain import STANDARD_CONTACT_COLUMNS, CustomField, UserState
 from rolodex.importing.values import FORMULA_PREFIXES
 from rolodex.store.contacts import ContactView
 
@@ -40,6 +40,10 @@ def contact_row(view: ContactView, fields: Sequence[CustomField]) -> list[str]:
         ":".join(str(label_id) for label_id, _ in view.labels),
         *(view.custom.get(f.variable_name, "") for f in fields),
     ]
+
+
+def user_row(user: UserState) -> list[str]:
+    return [user.email, user.first_name or "", user.last_name or "", str(user.active).lower()]
 
 
 def write_rows(

@@ -7,7 +7,7 @@ import sys
 import click
 import typer
 
-from rolodex.cli import catalog, contacts, export, imports
+from rolodex.cli import catalog, contacts, export, imports, users
 from rolodex.cli.context import Context, err
 from rolodex.config import Settings
 from rolodex.errors import FileError, NotFound, RolodexError, UsageError
@@ -27,6 +27,7 @@ app.add_typer(catalog.labels_app, name="labels")
 app.add_typer(catalog.companies_app, name="companies")
 app.add_typer(catalog.fields_app, name="fields")
 app.add_typer(imports.imports_app, name="imports")
+app.add_typer(users.app, name="users")
 
 
 @app.callback()

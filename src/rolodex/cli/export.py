@@ -11,9 +11,10 @@ from typing import TextIO
 import typer
 
 from rolodex.cli.context import err, state
-from rolodex.export import contact_header, contact_row, write_rows
+from rolodex.export import USER_EXPORT_COLUMNS, contact_header, contact_row, user_row, write_rows
 from rolodex.store import catalog as sql
 from rolodex.store import contacts as read
+from rolodex.store import users
 
 app = typer.Typer(help="Write CSV files that import back as they are.", no_args_is_help=True)
 OUTPUT = typer.Option(None, "-o", "--output", metavar="FILE", help="Write here, not to stdout.")
@@ -41,3 +42,13 @@ def export_contacts(
         count = write_rows(stream, contact_header(fields), rows, raw=raw)
     if output is not None:
         err.print(f"{count} contacts written to {output}", markup=False)
+
+
+@app.command("users")
+def export_users(ctx: typer.Context, output: Path | None = OUTPUT) -> None:
+    """All users (never a password or a hash), re-importable as they are."""
+    with state(ctx).store.read() as conn, _target(output) as stream:
+        rows = (user_row(record.state) for record in users.every(conn))
+        count = write_rows(stream, USER_EXPORT_COLUMNS, rows)
+    if output is not None:
+        err.print(f"{count} users written to {output}", markup=False)

@@ -51,6 +51,21 @@ def import_contacts(
     run(ctx, "contacts", file, options, errors, as_json)
 
 
+@import_app.command("users")
+def import_users(
+    ctx: typer.Context,
+    file: str = FILE,
+    dry_run: bool = DRY_RUN,
+    strict: bool = STRICT,
+    errors: Path | None = ERRORS,
+    as_json: bool = JSON,
+) -> None:
+    """Import agents (email, first_name, last_name, password, active); passwords are
+    stored as argon2id hashes only, and blanked in the error file."""
+    options = ImportOptions(dry_run=dry_run, strict=strict)
+    run(ctx, "users", file, options, errors, as_json)
+
+
 def run(
     ctx: typer.Context,
     kind: str,
@@ -140,7 +155,9 @@ def _write_errors(store: object, report: ImportReport, path: Path) -> None:
 @imports_app.command("list")
 def list_imports(ctx: typer.Context, as_json: bool = JSON) -> None:
     """Past imports, newest first."""
-    with state(ctx).store.read() as conn:
+    store = state(ctx).store
+    store.reap_interrupted()
+    with store.read() as conn:
         rows = records.history(conn)
     if as_json:
         print_json([_summary(row) for row in rows])
@@ -167,7 +184,9 @@ def list_imports(ctx: typer.Context, as_json: bool = JSON) -> None:
 @imports_app.command("show")
 def show_import(ctx: typer.Context, import_id: int, as_json: bool = JSON) -> None:
     """One import: its counts and its first errors."""
-    with state(ctx).store.read() as conn:
+    store = state(ctx).store
+    store.reap_interrupted()
+    with store.read() as conn:
         row = records.record(conn, import_id)
         if row is None:
             raise NotFound(f"there is no import with ID {import_id}")

@@ -9,10 +9,9 @@ labels are only ever added, custom values are set or replaced.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
 
 from rolodex.domain import STANDARD_CONTACT_COLUMNS, ContactState, Source
 from rolodex.importing import values
@@ -21,9 +20,8 @@ from rolodex.importing.engine import BatchOutcome
 from rolodex.importing.options import ImportOptions
 from rolodex.importing.ports import ContactUnit, ContactWrite
 from rolodex.importing.reader import RawRow
-from rolodex.importing.report import RowIssue, ValueProblem
-
-T = TypeVar("T")
+from rolodex.importing.report import RowIssue
+from rolodex.importing.rows import RowParser, wrong_width
 
 
 @dataclass(slots=True)
@@ -39,55 +37,6 @@ class ContactDraft:
     label_ids: list[int]
     custom: dict[int, str]
     issues: list[RowIssue]
-
-
-class RowParser:
-    """Collects every problem of one row instead of stopping at the first."""
-
-    def __init__(self, raw: RawRow, columns: ColumnMap):
-        self.raw, self.columns = raw, columns
-        self.issues: list[RowIssue] = []
-
-    def cell(self, column: str, at: int | None = None) -> str:
-        """The trimmed cell, or "" when the column is absent or its value is refused."""
-        index = self.columns.standard.get(column) if at is None else at
-        if index is None:
-            return ""
-        return self.parse(column, values.clean, self.raw.values[index]) or ""
-
-    def parse(self, column: str, parser: Callable[..., T], *args: object) -> T | None:
-        try:
-            return parser(*args)
-        except ValueProblem as problem:
-            self.issues.append(RowIssue(self.raw.row, column, problem.code, problem.message))
-            return None
-
-    def unnamed_cells(self) -> None:
-        for at in self.columns.unnamed:
-            if self.raw.values[at].strip():
-                self.issues.append(
-                    RowIssue(
-                        self.raw.row,
-                        None,
-                        "value-without-column",
-                        f"'{values.shorten(self.raw.values[at])}' stands in a column with no "
-                        "name in the header: name the column or clear the cell",
-                    )
-                )
-
-
-def wrong_width(raw: RawRow, columns: ColumnMap) -> list[RowIssue] | None:
-    if len(raw.values) == columns.width:
-        return None
-    return [
-        RowIssue(
-            raw.row,
-            None,
-            "wrong-field-count",
-            f"this row has {len(raw.values)} values but the header has {columns.width} "
-            "columns: look for a missing or extra separator, or an unquoted comma",
-        )
-    ]
 
 
 class ContactsKind:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rolodex.errors import UsageError
 from rolodex.importing.contacts import ContactsKind
 from rolodex.importing.engine import run_import
 from rolodex.importing.options import ImportOptions, Progress
 from rolodex.importing.ports import ImportStore
 from rolodex.importing.report import ImportReport
+from rolodex.importing.users import UsersKind
+from rolodex.passwords import HashingPool
 
-KINDS = {"contacts": ContactsKind}
+KINDS = ("contacts", "users")
 
 
 def import_file(
@@ -19,7 +22,16 @@ def import_file(
     store: ImportStore,
     options: ImportOptions,
     progress: Progress | None = None,
+    pool: HashingPool | None = None,
 ) -> ImportReport:
-    """Run one import of ``kind`` (``contacts``); raises ``FileError`` before writing anything
-    when the file as a whole cannot be imported."""
-    return run_import(path, KINDS[kind](options), store, options, progress)
+    """Run one import of ``kind``; raises ``FileError`` before writing anything when the
+    file as a whole cannot be imported. Users need a hashing pool: pass a long-lived one
+    (a server), or one is started for this run and stopped after it."""
+    if kind == "contacts":
+        return run_import(path, ContactsKind(options), store, options, progress)
+    if kind != "users":
+        raise UsageError(f"'{kind}' is not a kind of import: use " + " or ".join(KINDS))
+    if pool is not None:
+        return run_import(path, UsersKind(options, pool), store, options, progress)
+    with HashingPool() as own_pool:
+        return run_import(path, UsersKind(options, own_pool), store, options, progress)

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert, update
+from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from rolodex.errors import StoreError
@@ -111,6 +111,25 @@ class Store:
                 ).scalar_one()
             )
 
+    def reap_interrupted(self) -> int:
+        """Mark as ``interrupted`` the runs of this machine whose process is gone (killed,
+        or the machine restarted), so none reads ``running`` forever."""
+        host = socket.gethostname()
+        with self.write() as conn:
+            running = conn.execute(
+                select(t.imports.c.id, t.imports.c.pid).where(
+                    t.imports.c.status == "running", t.imports.c.host == host
+                )
+            ).all()
+            dead = [import_id for import_id, pid in running if not _alive(pid)]
+            if dead:
+                conn.execute(
+                    update(t.imports)
+                    .where(t.imports.c.id.in_(dead), t.imports.c.status == "running")
+                    .values(status="interrupted", finished_at=now())
+                )
+        return len(dead)
+
     def record_progress(self, import_id: int, rows_done: int) -> None:
         """Best effort: skipped on SQLite while this process holds a long transaction,
         which would otherwise wait for itself."""
@@ -139,6 +158,20 @@ class Store:
             conn.execute(delete(t.import_errors).where(t.import_errors.c.import_id == import_id))
             for batch in batched(rejects, WRITE_CHUNK):
                 _save_rejects(conn, import_id, batch)
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _save_rejects(conn: Any, import_id: int, batch: list[Reject]) -> None:

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Transaction, func, select
 
-from rolodex.domain import ContactState, CustomField, FieldType
+from rolodex.domain import ContactState, CustomField, FieldType, Role, UserState
 from rolodex.importing.ports import ContactWrite
 from rolodex.store import schema as t
 from rolodex.store.dialect import insert
@@ -157,3 +157,53 @@ class SqlUnit:
             for w in writes
         ]
         return {key: id_ for key, id_ in self.conn.execute(stmt, rows)}
+
+    def users_by_key(self, keys: Collection[str]) -> dict[str, UserState]:
+        u = t.users.c
+        found: dict[str, UserState] = {}
+        for part in chunks(keys):
+            query = select(
+                u.id,
+                u.email,
+                u.email_key,
+                u.first_name,
+                u.last_name,
+                u.password_hash,
+                u.active,
+                u.role,
+            ).where(u.email_key.in_(part))
+            for row in self.conn.execute(query):
+                found[row.email_key] = UserState(*row[:-1], role=Role(row.role))
+        return found
+
+    def write_users(self, users: Sequence[UserState], now: datetime) -> None:
+        """Upsert; the role is set when a user is created and never by an import after."""
+        stmt = insert(self.conn, t.users)
+        c, new = t.users.c, stmt.excluded
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["email_key"],
+            set_={
+                "first_name": func.coalesce(new.first_name, c.first_name),
+                "last_name": func.coalesce(new.last_name, c.last_name),
+                "password_hash": func.coalesce(new.password_hash, c.password_hash),
+                "active": new.active,
+                "updated_at": new.updated_at,
+            },
+        )
+        self.conn.execute(
+            stmt,
+            [
+                {
+                    "email": user.email,
+                    "email_key": user.email_key,
+                    "first_name": user.first_name,
+                    "last_name": user.last_name,
+                    "password_hash": user.password_hash,
+                    "active": user.active,
+                    "role": user.role.value,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for user in users
+            ],
+        )

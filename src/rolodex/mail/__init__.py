@@ -1,0 +1,1 @@
+"""Inbound email: message files and SMTP → the senders worth keeping as contacts."""

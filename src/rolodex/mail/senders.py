@@ -1,0 +1,333 @@
+"""Who sent a message: the addresses and names in its From, Reply-To and Cc headers.
+
+Pure and database-free: bytes in, :class:`MessageSenders` out. Mail is written by every
+program ever, so :func:`senders_of` never raises: a message that yields nothing usable comes
+back with ``skipped_reason`` set (one of the ``SKIP_*`` texts) and the run goes on.
+
+How one message is read:
+
+1. The headers are parsed by the stdlib ``email`` package; the body is never looked at.
+2. Raw 8-bit bytes in a header are read as UTF-8 (RFC 6532 allows it); bytes that are not
+   UTF-8 leave a replacement character, which makes a name unreadable and an address invalid.
+3. Every From, then Reply-To, then Cc header is split here at its top-level commas, and each
+   entry is parsed on its own by ``email.headerregistry``. One broken entry then costs one
+   address, not the whole header, and the stdlib parser, whose time grows faster than the
+   text it is given, only ever sees short texts. The address headers of one message are read
+   up to :data:`MAX_ADDRESS_TEXT` characters in all, so a hostile message costs little.
+4. Each address goes through :func:`rolodex.importing.values.parse_email`, so a contact
+   captured from mail and one imported from a CSV file get the same key.
+5. The mailbox's own addresses are left out; duplicates collapse onto their first occurrence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from email import errors, policy
+from email.headerregistry import AddressHeader, HeaderRegistry
+from email.parser import BytesParser
+
+from rolodex.importing.report import ValueProblem
+from rolodex.importing.values import MAX_NAME, parse_email
+
+__all__ = [
+    "MAX_ADDRESS_TEXT",
+    "MAX_ENTRY",
+    "SKIP_EMPTY",
+    "SKIP_NO_ADDRESS",
+    "SKIP_NO_FROM",
+    "SKIP_NO_VALID",
+    "SKIP_ONLY_MAILBOX",
+    "SKIP_TOO_LONG",
+    "SKIP_UNPARSEABLE",
+    "MessageSenders",
+    "Sender",
+    "mailbox_keys_of",
+    "names_from",
+    "senders_of",
+]
+
+#: Characters of From/Reply-To/Cc text read per message, all occurrences together. About
+#: 1,500 named addresses; a header that does not fit is not read and counts as one invalid.
+MAX_ADDRESS_TEXT = 65_536
+#: One address with its display name; longer is garbage, refused before any parsing.
+MAX_ENTRY = 2_048
+
+SKIP_EMPTY = "empty message"
+SKIP_UNPARSEABLE = "unparseable headers"
+SKIP_NO_FROM = "no From header"
+SKIP_TOO_LONG = "address headers too long"
+SKIP_ONLY_MAILBOX = "only the mailbox's own addresses"
+SKIP_NO_VALID = "no valid sender address"
+SKIP_NO_ADDRESS = "no sender address"
+
+_FIELDS = ("from", "reply-to", "cc")
+_HEADERS = HeaderRegistry()
+
+
+@dataclass(frozen=True)
+class Sender:
+    """One address worth keeping, with the names its display name gave (``None`` if none)."""
+
+    address: str
+    key: str
+    first_name: str | None = None
+    last_name: str | None = None
+
+
+@dataclass(frozen=True)
+class MessageSenders:
+    """What one message gave: its senders, or why it gave none.
+
+    ``skipped_reason`` is set exactly when ``senders`` is empty. ``invalid`` counts the
+    address entries dropped as not valid, whether or not others were kept.
+    """
+
+    senders: list[Sender]
+    skipped_reason: str | None = None
+    invalid: int = 0
+
+
+def mailbox_keys_of(addresses: Iterable[str]) -> frozenset[str]:
+    """The match keys of the mailbox's own addresses, as :func:`senders_of` wants them.
+
+    Raises :class:`~rolodex.importing.report.ValueProblem` on an invalid address: a
+    misspelt mailbox setting would otherwise store the mailbox as a contact of itself.
+    """
+    return frozenset(parse_email(address.strip()).key for address in addresses if address.strip())
+
+
+def senders_of(raw: bytes, mailbox_keys: frozenset[str]) -> MessageSenders:
+    """The senders of one raw message; never raises, whatever the bytes."""
+    if not raw.strip():
+        return MessageSenders([], SKIP_EMPTY)
+    try:
+        values = _address_headers(raw)
+    except Exception:  # the boundary: one message must never stop a run
+        return MessageSenders([], SKIP_UNPARSEABLE)
+    tally = _Tally(mailbox_keys)
+    for value in values:
+        tally.read_header(value)
+    return tally.result(headers_seen=bool(values))
+
+
+def _address_headers(raw: bytes) -> list[str]:
+    """The raw text of every From, Reply-To and Cc header, in that order of fields."""
+    message = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
+    by_field: dict[str, list[str]] = {name: [] for name in _FIELDS}
+    for name, value in message.raw_items():
+        values = by_field.get(name.strip().lower())
+        if values is not None:
+            values.append(str(value))
+    return [value for name in _FIELDS for value in by_field[name]]
+
+
+def _readable(value: str) -> str:
+    """Unfold a raw header and read its 8-bit bytes as UTF-8.
+
+    The parser kept undecodable bytes as lone surrogates; they go back to bytes and are
+    decoded as UTF-8, anything else becoming U+FFFD.
+    """
+    unfolded = value.replace("\r", "").replace("\n", "")
+    return unfolded.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+@dataclass
+class _Tally:
+    """The running state of one message: senders by key, and what was dropped and why."""
+
+    mailbox_keys: frozenset[str]
+    found: dict[str, Sender] = field(default_factory=dict)
+    invalid: int = 0
+    own: int = 0
+    too_long: bool = False
+    budget: int = MAX_ADDRESS_TEXT
+
+    def read_header(self, value: str) -> None:
+        if len(value) > self.budget:
+            self.invalid += 1
+            self.too_long = True
+            return
+        self.budget -= len(value)
+        for entry in _entries(_readable(value)):
+            self.read_entry(entry)
+
+    def read_entry(self, entry: str) -> None:
+        try:
+            parsed = _parse_entry(entry)
+            if parsed is None:
+                self.invalid += 1
+            for addr_spec, display_name in parsed or ():
+                self.add(addr_spec, display_name)
+        except Exception:  # a parser bug on one entry costs that entry only
+            self.invalid += 1
+
+    def add(self, addr_spec: str, display_name: str) -> None:
+        try:
+            email = parse_email(addr_spec.strip())
+        except ValueProblem:
+            self.invalid += 1
+            return
+        if email.key in self.mailbox_keys:
+            self.own += 1
+            return
+        first, last = names_from(display_name)
+        known = self.found.get(email.key)
+        if known is None:
+            self.found[email.key] = Sender(email.address, email.key, first, last)
+        elif known.first_name is None and known.last_name is None and (first or last):
+            self.found[email.key] = replace(known, first_name=first, last_name=last)
+
+    def result(self, *, headers_seen: bool) -> MessageSenders:
+        senders = list(self.found.values())
+        reason = None if senders else self.reason(headers_seen)
+        return MessageSenders(senders, reason, self.invalid)
+
+    def reason(self, headers_seen: bool) -> str:
+        if not headers_seen:
+            return SKIP_NO_FROM
+        if self.too_long:
+            return SKIP_TOO_LONG
+        if self.own:
+            return SKIP_ONLY_MAILBOX
+        if self.invalid:
+            return SKIP_NO_VALID
+        return SKIP_NO_ADDRESS
+
+
+# --- splitting an address list -----------------------------------------------------------
+
+_SPECIAL = re.compile(r'[\\"()\[\]<>,;:]')
+_CLOSER = {'"': '"', "(": ")", "[": "]", "<": ">"}
+
+
+def _entries(value: str) -> list[str]:
+    """Split an address list at its top-level commas; drop group names (``team: …;``).
+
+    Commas inside quotes, comments, angle brackets and domain literals do not split, so
+    ``"Doe, Jane" <jane@x.com>`` stays one entry. Linear in the text, whatever it holds.
+    """
+    entries: list[str] = []
+    stack: list[str] = []  # the closers still expected, innermost last
+    start, escaped = 0, -1
+    for match in _SPECIAL.finditer(value):
+        at, char = match.start(), match.group()
+        if at == escaped:
+            continue
+        if char == "\\":
+            escaped = at + 1
+        elif stack:
+            _nest(stack, char)
+        elif char in _CLOSER:
+            stack.append(_CLOSER[char])
+        elif char in ",;":
+            entries.append(value[start:at])
+            start = at + 1
+        elif char == ":":
+            start = at + 1  # what came before was a group's name
+    entries.append(value[start:])
+    return [entry.strip() for entry in entries if entry.strip()]
+
+
+def _nest(stack: list[str], char: str) -> None:
+    """Follow one special character inside a quote, comment, literal or angle address."""
+    closer = stack[-1]
+    if char == closer:
+        stack.pop()
+    elif closer == ")" and char == "(":
+        stack.append(")")
+    elif closer == ">" and char in '"([':
+        stack.append(_CLOSER[char])
+
+
+# --- parsing one entry -------------------------------------------------------------------
+
+_BARE = re.compile(r'[^\s"(),:;<>\[\]\\@]+@[^\s"(),:;<>\[\]\\@]+')
+_TRAILING_ANGLE = re.compile(r"<[^<>]*>$")
+_Parsed = list[tuple[str, str]]  # (addr_spec, display_name) pairs
+
+
+def _parse_entry(entry: str) -> _Parsed | None:
+    """Addresses of one entry, or ``None`` if it holds none that can be read.
+
+    When the stdlib parser reports an invalid entry that ends in ``<address>``, the address
+    alone is read instead: ``'jane@x.com' <jane@x.com>`` (Outlook's quoting) or
+    ``Jane@Home <jane@x.com>`` would otherwise give the wrong address.
+    """
+    if len(entry) > MAX_ENTRY or "@" not in entry:
+        return None
+    if _BARE.fullmatch(entry):
+        return [(entry, "")]  # the common case, without the parser's cost
+    parsed, clean = _parse_with_registry(entry)
+    if clean:
+        return parsed
+    angle = _TRAILING_ANGLE.search(entry)
+    if angle is not None:
+        alone, _ = _parse_with_registry(angle.group())
+        if alone:
+            return [(addr_spec, "") for addr_spec, _ in alone]
+    return parsed or None
+
+
+def _parse_with_registry(text: str) -> tuple[_Parsed, bool]:
+    """Parse with ``email.headerregistry``; the flag says it found nothing invalid."""
+    try:
+        header = _HEADERS("cc", text)
+    except Exception:  # e.g. an encoded word that decodes to a line break
+        return [], False
+    if not isinstance(header, AddressHeader):
+        return [], False
+    parsed = [(address.addr_spec, address.display_name) for address in header.addresses]
+    clean = not any(isinstance(defect, errors.InvalidHeaderDefect) for defect in header.defects)
+    return parsed, clean and bool(parsed)
+
+
+# --- names -------------------------------------------------------------------------------
+
+_UNREADABLE = re.compile("[\ud800-\udfff\ufffd]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_COMMENT = re.compile(r"\([^()]*\)")
+_QUOTES = "\"'"
+
+
+def names_from(display_name: str) -> tuple[str | None, str | None]:
+    """``(first_name, last_name)`` from a decoded display name; ``(None, None)`` if none.
+
+    ``Doe, Jane`` is read as last, first; otherwise the first word is the first name and the
+    rest the last name. No name is ever made from an address: a display name holding an
+    ``@`` gives none. A part longer than a stored name may be (``MAX_NAME``) drops both, as
+    does text that could not be decoded: a wrong name is worse than an empty one, which the
+    contact's owner can fill in later.
+    """
+    if _UNREADABLE.search(display_name):
+        return None, None
+    name = _tidy(display_name)
+    if not name or "@" in name:
+        return None, None
+    if "," in name:
+        last, _, first = name.partition(",")
+    else:
+        first, _, last = name.partition(" ")
+    first, last = first.strip(), last.strip()
+    if len(first) > MAX_NAME or len(last) > MAX_NAME:
+        return None, None
+    return first or None, last or None
+
+
+def _tidy(display_name: str) -> str:
+    """Control characters, parenthesised comments and surrounding quotes out; spaces collapsed.
+
+    The stdlib parser already drops comments outside quotes; this also drops them inside
+    (``"Jane Doe (Acme)"``) and undoes Outlook's ``'Jane Doe'``.
+    """
+    text = _CONTROL.sub(" ", display_name)
+    while True:
+        stripped = _COMMENT.sub(" ", text)
+        if stripped == text:
+            break
+        text = stripped
+    text = " ".join(text.split())
+    while len(text) >= 2 and text[0] == text[-1] and text[0] in _QUOTES:
+        text = text[1:-1].strip()
+    return text

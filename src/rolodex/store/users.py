@@ -1,0 +1,92 @@
+"""Reading and changing single agents (the import writes them in batches, see ``unit``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, insert, select, update
+
+from rolodex.domain import Role, UserState
+from rolodex.store import schema as t
+
+CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    state: UserState
+    created_at: datetime
+    updated_at: datetime
+
+
+def _query():  # type: ignore[no-untyped-def]
+    u = t.users.c
+    return select(
+        u.id,
+        u.email,
+        u.email_key,
+        u.first_name,
+        u.last_name,
+        u.password_hash,
+        u.active,
+        u.role,
+        u.created_at,
+        u.updated_at,
+    )
+
+
+def _record(row) -> UserRecord:  # type: ignore[no-untyped-def]
+    state = UserState(*row[:7], role=Role(row.role))
+    return UserRecord(state, row.created_at, row.updated_at)
+
+
+def by_key(conn: Connection, key: str) -> UserRecord | None:
+    row = conn.execute(_query().where(t.users.c.email_key == key)).first()
+    return _record(row) if row else None
+
+
+def every(conn: Connection) -> Iterator[UserRecord]:
+    last = 0
+    while True:
+        rows = conn.execute(_query().where(t.users.c.id > last).order_by(t.users.c.id).limit(CHUNK))
+        chunk = [_record(row) for row in rows]
+        if not chunk:
+            return
+        yield from chunk
+        last = chunk[-1].state.id or 0
+
+
+def set_password_hash(conn: Connection, user_id: int, password_hash: str) -> None:
+    conn.execute(
+        update(t.users)
+        .where(t.users.c.id == user_id)
+        .values(password_hash=password_hash, updated_at=datetime.now(UTC))
+    )
+
+
+def save_admin(conn: Connection, user: UserState) -> None:
+    """Create the user as an active admin, or promote the existing one."""
+    stamp = datetime.now(UTC)
+    if user.id is None:
+        conn.execute(
+            insert(t.users),
+            {
+                "email": user.email,
+                "email_key": user.email_key,
+                "password_hash": user.password_hash,
+                "active": True,
+                "role": Role.ADMIN.value,
+                "created_at": stamp,
+                "updated_at": stamp,
+            },
+        )
+        return
+    conn.execute(
+        update(t.users)
+        .where(t.users.c.id == user.id)
+        .values(
+            password_hash=user.password_hash, role=Role.ADMIN.value, active=True, updated_at=stamp
+        )
+    )
