@@ -37,22 +37,24 @@ def _postgres_reachable() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def postgres_url(worker_id: str) -> Iterator[str]:
+def postgres_url() -> Iterator[str]:
     """A fresh database of this worker's own, with the schema migrated once."""
     problem = _postgres_reachable()
     if problem:
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL must run under CI but is not reachable: {problem}")
         pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL} ({problem})")
-    name = f"rolodex_test_{worker_id}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    database = f"rolodex_test_{worker}_{os.getpid()}"
+    name = sql.Identifier(database)
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    url = POSTGRES_URL.rsplit("/", 1)[0] + "/" + database
     make_engine(url).dispose()
     yield url
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
 
 
 def _truncate(url: str) -> None:

@@ -27,6 +27,7 @@ def write_error_file(
     def rows() -> Iterable[list[str]]:
         for _, values, error in rejects:
             old_error = had_error_column and len(values) == width
-            yield [*(values[:-1] if old_error else values), error]
+            kept = values[:-1] if old_error else values
+            yield [*kept, *[""] * (len(names) - len(kept)), error]
 
     return write_rows(out, [*names, ERROR_COLUMN], rows())

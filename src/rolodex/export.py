@@ -18,10 +18,12 @@ from rolodex.store.contacts import ContactView
 USER_EXPORT_COLUMNS = ("email", "first_name", "last_name", "active")
 
 
-def neutralise(value: str) -> str:
-    """Prefix a ``'`` to a value a spreadsheet would run (also to one that already starts
-    with ``'`` before such a character, so that import's single strip gives it back)."""
-    if value.lstrip("'").startswith(FORMULA_PREFIXES):
+def neutralise(value: str, raw: bool = False) -> str:
+    """Prefix a ``'`` to a value a spreadsheet would run. A value that already starts with
+    ``'`` before such a character gets one more even in ``raw`` mode (it is no formula):
+    the importer removes exactly one, so both exports import back unchanged."""
+    rest = value.lstrip("'")
+    if rest.startswith(FORMULA_PREFIXES) and (not raw or rest != value):
         return "'" + value
     return value
 
@@ -54,6 +56,6 @@ def write_rows(
     writer.writerow(header)
     count = 0
     for row in rows:
-        writer.writerow(row if raw else [neutralise(value) for value in row])
+        writer.writerow([neutralise(value, raw) for value in row])
         count += 1
     return count

@@ -32,16 +32,19 @@ import os
 import re
 import secrets
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar
 
 import argon2
 import bcrypt
 from argon2.exceptions import InvalidHashError, VerificationError
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 __all__ = [
     "ARGON2_PARAMS",
@@ -270,6 +273,12 @@ def _hash_in_worker(password: str) -> str:
     return hash_password(password)
 
 
+def _matches_in_worker(pair: tuple[str, str]) -> bool:
+    """The pool's check task: does the password (second) open the stored hash (first)?"""
+    stored_hash, password = pair
+    return _check(stored_hash, _encode(password))
+
+
 def _available_cpus() -> int:
     """Cores this process may run on (CPU affinity honoured where the platform has it)."""
     if hasattr(os, "sched_getaffinity"):
@@ -341,18 +350,25 @@ class HashingPool:
         self.close()
 
     def hash_many(self, passwords: Sequence[str]) -> list[str]:
-        """argon2id hashes of ``passwords``, in the same order.
+        """argon2id hashes of ``passwords``, in the same order."""
+        return self._map(_hash_in_worker, passwords)
 
-        One password, or a one-process pool, is hashed right here: no start-up cost.
-        """
+    def verify_many(self, pairs: Sequence[tuple[str, str]]) -> list[bool]:
+        """For each (stored hash, password): does it match? An import asks this before
+        hashing a password again, so re-importing the same file changes nothing."""
+        return self._map(_matches_in_worker, pairs)
+
+    def _map(self, task: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        """Run ``task`` over ``items`` on the workers, in order. One item, or a one-process
+        pool, runs right here: no start-up cost."""
         if self._closed:
             raise RuntimeError("the HashingPool is closed")
-        if len(passwords) <= 1 or self._processes == 1:
-            return [hash_password(password) for password in passwords]
-        chunksize = _chunksize(len(passwords), self._processes)
+        if len(items) <= 1 or self._processes == 1:
+            return [task(item) for item in items]
+        chunksize = _chunksize(len(items), self._processes)
         executor = self._executor_or_start()
         try:
-            return list(executor.map(_hash_in_worker, passwords, chunksize=chunksize))
+            return list(executor.map(task, items, chunksize=chunksize))
         except BrokenProcessPool:
             self._discard(executor)
             raise

@@ -82,6 +82,15 @@ def test_windows_1252_fallback_reads_accents_right_and_says_so(cli, write_csv, t
     assert names(cli, "zoe@example.com") == (first, last)
 
 
+def test_windows_1252_is_detected_even_when_the_first_accent_is_far_down(cli, write_csv):
+    rows = "".join(f"person{n}@example.com,Plain,Name\n" for n in range(400))
+    path = write_csv((HEADER + rows + "zoe@example.com,Zoë,Müller\n").encode("cp1252"))
+    code, report = run_import(cli, path)
+    assert (code, report["created"]) == (0, 401)
+    assert any("1252" in warning for warning in report["warnings"]), report["warnings"]
+    assert names(cli, "zoe@example.com") == ("Zoë", "Müller")
+
+
 # -- line endings ----------------------------------------------------------------------------
 
 ROWS = ["email,first_name", "a@example.com,Ann", "b@example.com,Bob", "not-an-email,Cy"]
@@ -127,6 +136,14 @@ def test_semicolon_or_tab_delimiter_is_used_and_reported(cli, write_csv, content
     assert report["created"] == 1
     assert any(word in warning.lower() for warning in report["warnings"]), report["warnings"]
     assert names(cli, "ann@example.com") == ("Ann", "Lee, Jr.")
+
+
+def test_excel_unicode_text_utf16_tab_separated_crlf(cli, write_csv):
+    text = 'email\tfirst_name\tlast_name\r\nzoe@example.com\tZoë\t"Lee, Jr."\r\n'
+    code, report = run_import(cli, write_csv(codecs.BOM_UTF16_LE + text.encode("utf-16-le")))
+    assert (code, report["created"]) == (0, 1)
+    assert any("tab" in warning.lower() for warning in report["warnings"]), report["warnings"]
+    assert names(cli, "zoe@example.com") == ("Zoë", "Lee, Jr.")
 
 
 def test_comma_header_stays_comma_even_when_values_hold_semicolons(cli, write_csv):
@@ -190,29 +207,38 @@ def test_blank_lines_still_count_as_spreadsheet_rows(cli, write_csv):
 
 
 @pytest.mark.parametrize(
-    "content",
+    ("content", "row"),
     [
         pytest.param(
             'email,first_name\nok@example.com,Ann\nbad@example.com,"Bob\n'
             "c@example.com,Cy\nd@example.com,Dee\n",
+            3,
             id="quote-never-closed",
         ),
         pytest.param(
             'email,first_name\nok@example.com,Ann\nbad@example.com,"Bob\n'
             'c@example.com,Cy\nd@example.com,"Dee"\n',
+            3,
             id="quote-closed-by-a-later-row",
         ),
+        pytest.param(
+            'email,first_name\nok@example.com,"Ann\nMarie"\nbad@example.com,"Bob\n'
+            "c@example.com,Cy\n",
+            3,
+            id="after-a-multi-line-record",
+        ),
+        pytest.param('"email,first_name\nok@example.com,Ann\n', 1, id="in-the-header"),
     ],
 )
-def test_unterminated_quote_is_a_file_error_naming_the_row_it_opened(cli, write_csv, content):
+def test_unterminated_quote_is_a_file_error_naming_the_row_it_opened(cli, write_csv, content, row):
     path = write_csv(content)
     code, report = run_import(cli, path)
     assert code == 2
     assert set(report) == {"error"}
-    assert "3" in report["error"], report["error"]
+    assert f"row {row}" in report["error"].lower(), report["error"]
     plain = cli("import", "contacts", path)
     assert plain.exit_code == 2
-    assert "row 3" in plain.stderr.lower(), plain.stderr
+    assert f"row {row}" in plain.stderr.lower(), plain.stderr
     assert contact_emails(cli) == []
 
 
@@ -331,7 +357,10 @@ def test_file_error_without_json_is_one_line_on_stderr(cli, write_csv, content):
     assert "Traceback" not in result.stderr
 
 
-def test_missing_file_is_a_file_error(cli, tmp_path):
-    code, report = run_import(cli, tmp_path / "nowhere.csv")
+@pytest.mark.parametrize(
+    "name", [pytest.param("nowhere.csv", id="missing"), pytest.param("", id="a-folder")]
+)
+def test_a_path_that_is_not_a_file_is_a_file_error(cli, tmp_path, name):
+    code, report = run_import(cli, tmp_path / name)
     assert code == 2
-    assert "nowhere.csv" in report["error"]
+    assert report["error"].strip()

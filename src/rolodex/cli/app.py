@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
-from rolodex.cli import catalog, contacts, export, imports, users
+from rolodex.cli import catalog, contacts, export, imports, mail, users
 from rolodex.cli.context import Context, err
 from rolodex.config import Settings
 from rolodex.errors import FileError, NotFound, RolodexError, UsageError
@@ -28,6 +27,8 @@ app.add_typer(catalog.companies_app, name="companies")
 app.add_typer(catalog.fields_app, name="fields")
 app.add_typer(imports.imports_app, name="imports")
 app.add_typer(users.app, name="users")
+app.add_typer(mail.app, name="mail")
+app.command("smtp")(mail.smtp_command)
 
 
 @app.callback()
@@ -52,18 +53,13 @@ EXIT_CODES: dict[type[RolodexError], int] = {FileError: 2, UsageError: 2, NotFou
 
 
 def main() -> None:
-    """Run the CLI; a deliberate error is one line on stderr, never a traceback."""
+    """Run the CLI. Typer answers usage errors itself (exit 2); a deliberate error of ours
+    is one line on stderr with its exit code, never a traceback."""
     try:
-        code = app(standalone_mode=False)
+        app()
     except RolodexError as error:
         err.print(f"error: {error.message}", markup=False)
         sys.exit(next((c for t, c in EXIT_CODES.items() if isinstance(error, t)), 2))
-    except click.exceptions.Exit as done:
-        sys.exit(done.exit_code)
-    except click.ClickException as usage:
-        usage.show()
-        sys.exit(2)
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
-    sys.exit(code if isinstance(code, int) else 0)

@@ -11,6 +11,7 @@ from typing import TextIO
 import typer
 
 from rolodex.cli.context import err, state
+from rolodex.errors import UsageError
 from rolodex.export import USER_EXPORT_COLUMNS, contact_header, contact_row, user_row, write_rows
 from rolodex.store import catalog as sql
 from rolodex.store import contacts as read
@@ -21,11 +22,16 @@ OUTPUT = typer.Option(None, "-o", "--output", metavar="FILE", help="Write here, 
 
 
 @contextmanager
-def _target(path: Path | None) -> Iterator[TextIO]:
+def writable(path: Path | None, encoding: str = "utf-8") -> Iterator[TextIO]:
+    """The file to write (stdout when no path), or a one-line error before any work."""
     if path is None:
         yield sys.stdout
         return
-    with path.open("w", encoding="utf-8", newline="") as stream:
+    try:
+        stream = path.open("w", encoding=encoding, newline="")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+    with stream:
         yield stream
 
 
@@ -36,7 +42,7 @@ def export_contacts(
     raw: bool = typer.Option(False, "--raw", help="Do not neutralise formula-looking values."),
 ) -> None:
     """All contacts, with labels and custom fields."""
-    with state(ctx).store.read() as conn, _target(output) as stream:
+    with state(ctx).store.read() as conn, writable(output) as stream:
         fields = sql.fields(conn)
         rows = (contact_row(view, fields) for view in read.every(conn))
         count = write_rows(stream, contact_header(fields), rows, raw=raw)
@@ -47,7 +53,7 @@ def export_contacts(
 @app.command("users")
 def export_users(ctx: typer.Context, output: Path | None = OUTPUT) -> None:
     """All users (never a password or a hash), re-importable as they are."""
-    with state(ctx).store.read() as conn, _target(output) as stream:
+    with state(ctx).store.read() as conn, writable(output) as stream:
         rows = (user_row(record.state) for record in users.every(conn))
         count = write_rows(stream, USER_EXPORT_COLUMNS, rows)
     if output is not None:

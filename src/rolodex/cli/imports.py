@@ -7,13 +7,15 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TextIO
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from rolodex.cli.context import err, print_json, state
+from rolodex.cli.export import writable
 from rolodex.cli.render import show_report
 from rolodex.errorfile import write_error_file
 from rolodex.errors import FileError, NotFound
@@ -21,6 +23,7 @@ from rolodex.importing.kinds import import_file
 from rolodex.importing.options import ImportOptions
 from rolodex.importing.report import ImportReport
 from rolodex.store import imports as records
+from rolodex.store.store import Store
 
 import_app = typer.Typer(help="Import a CSV file of contacts or users.", no_args_is_help=True)
 imports_app = typer.Typer(help="The record of past imports.", no_args_is_help=True)
@@ -76,16 +79,19 @@ def run(
 ) -> None:
     context = state(ctx)
     options = _with_run_details(options, context.settings.limits, file)
-    try:
-        with _readable(file) as path, _progress_bar(as_json) as progress:
-            report = import_file(kind, path, context.store, options, progress)
-    except FileError as error:
-        if as_json:
-            print_json({"error": error.message})
-            raise typer.Exit(2) from None
-        raise
-    if errors is not None:
-        _write_errors(context.store, report, errors)
+    with ExitStack() as stack:
+        error_file = stack.enter_context(writable(errors, "utf-8-sig")) if errors else None
+        try:
+            path = stack.enter_context(_readable(file))
+            with _progress_bar(as_json) as progress:
+                report = import_file(kind, path, context.store, options, progress)
+        except FileError as error:
+            if as_json:
+                print_json({"error": error.message})
+                raise typer.Exit(2) from None
+            raise
+        if error_file is not None:
+            _write_errors(context.store, report, error_file)
     if as_json:
         print_json(report.as_dict())
     else:
@@ -143,13 +149,12 @@ def _progress_bar(as_json: bool) -> Iterator[object]:
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
-def _write_errors(store: object, report: ImportReport, path: Path) -> None:
+def _write_errors(store: Store, report: ImportReport, out: TextIO) -> None:
     assert report.id is not None
-    with store.read() as conn:  # type: ignore[attr-defined]
+    with store.read() as conn:
         record = records.record(conn, report.id)
         assert record is not None
-        with path.open("w", encoding="utf-8-sig", newline="") as out:
-            write_error_file(out, record["header"], records.rejects(conn, report.id))
+        write_error_file(out, record["header"], records.rejects(conn, report.id))
 
 
 @imports_app.command("list")

@@ -9,6 +9,7 @@ labels are only ever added, custom values are set or replaced.
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -85,7 +86,8 @@ class ContactsKind:
         for at, field in self.columns.custom:
             text = row.cell(field.variable_name, at)
             if text:
-                value = row.parse(field.variable_name, values.parse_custom, field, text)
+                parse = functools.partial(values.parse_custom, field)
+                value = row.parse(field.variable_name, parse, text)
                 if value is not None:
                     parsed[field.id] = value
         return parsed

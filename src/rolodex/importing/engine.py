@@ -119,22 +119,23 @@ class _Run:
         self.kind, self.store, self.options = kind, store, options
         self.report, self.progress = report, progress
         self.rows_total = 0
-        self.rejects: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self.rejects: IO[str]
 
     def execute(self, source: CsvSource) -> ImportReport:
         self.rows_total = source.rows_total
         status = "failed"
-        try:
-            if self.options.dry_run or self.options.strict:
-                self._in_one_transaction(source)
-            else:
-                self._batch_by_batch(source)
-            status = "done"
-        except KeyboardInterrupt:
-            status = "interrupted"
-            raise
-        finally:
-            self._finish(status)
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as self.rejects:
+            try:
+                if self.options.dry_run or self.options.strict:
+                    self._in_one_transaction(source)
+                else:
+                    self._batch_by_batch(source)
+                status = "done"
+            except KeyboardInterrupt:
+                status = "interrupted"
+                raise
+            finally:
+                self._finish(status)
         return self.report
 
     def _batch_by_batch(self, source: CsvSource) -> None:
@@ -216,8 +217,6 @@ class _Run:
         except StoreError:
             if status == "done":
                 raise
-        finally:
-            self.rejects.close()
 
     def _spooled(self) -> Iterator[Reject]:
         """The rejected rows, read back from the spool: never all in memory at once."""

@@ -20,16 +20,23 @@ class RowParser:
         self.raw, self.columns = raw, columns
         self.issues: list[RowIssue] = []
 
-    def cell(self, column: str, at: int | None = None) -> str:
-        """The trimmed cell, or "" when the column is absent or its value is refused."""
+    def cell(self, column: str, at: int | None = None) -> str | None:
+        """The trimmed cell; "" when the file lacks the column, ``None`` when the value is
+        refused (the issue is recorded, and no further parser sees the value)."""
         index = self.columns.standard.get(column) if at is None else at
         if index is None:
             return ""
-        return self.parse(column, values.clean, self.raw.values[index]) or ""
+        return self.parse(column, values.clean, self.raw.values[index])
 
-    def parse(self, column: str, parser: Callable[..., T], *args: object) -> T | None:
+    def parse(
+        self, column: str, parser: Callable[..., T], text: str | None, *extra: object
+    ) -> T | None:
+        """``parser(text, *extra)``, or ``None`` with the issue recorded; a refused cell
+        (``None``) is not parsed again, so one bad value makes one issue."""
+        if text is None:
+            return None
         try:
-            return parser(*args)
+            return parser(text, *extra)
         except ValueProblem as problem:
             self.issues.append(RowIssue(self.raw.row, column, problem.code, problem.message))
             return None
@@ -42,7 +49,7 @@ class RowParser:
                         self.raw.row,
                         None,
                         "value-without-column",
-                        f"'{values.shorten(self.raw.values[at])}' stands in a column with no "
+                        f"{values.show(self.raw.values[at])} stands in a column with no "
                         "name in the header: name the column or clear the cell",
                     )
                 )

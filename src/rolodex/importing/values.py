@@ -44,6 +44,7 @@ __all__ = [
     "parse_label_names",
     "parse_name",
     "parse_password_hash",
+    "show",
 ]
 
 #: Leading characters a spreadsheet runs as a formula; export puts a ``'`` before them.
@@ -67,7 +68,7 @@ _ANY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 # --- showing a value in a message -------------------------------------------------------
 
 
-def _show(value: str) -> str:
+def show(value: str) -> str:
     """Quote a value so it can be read in a message: shortened, invisible characters named.
 
     Without this a right-to-left override in a cell would scramble the message around it,
@@ -87,17 +88,17 @@ def clean(raw: str) -> str:
 
     The control check runs before trimming because ``str.strip`` silently eats some
     control characters (U+001C–U+001F, U+0085). The apostrophe rule makes an exported file
-    (``'=SUM…`` → ``=SUM…``) import back unchanged.
+    (``'=SUM…`` → ``=SUM…``, ``''=x`` → ``'=x``) import back unchanged.
     """
     bad = _CONTROL.search(raw)
     if bad:
         raise ValueProblem(
             "control-character",
-            f"{_show(raw)} holds an invisible control character (U+{ord(bad.group()):04X}): "
+            f"{show(raw)} holds an invisible control character (U+{ord(bad.group()):04X}): "
             "remove it and import the file again",
         )
     value = raw.strip()
-    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_PREFIXES:
+    if value.startswith("'") and value.lstrip("'").startswith(FORMULA_PREFIXES):
         value = value[1:].strip()
     return value
 
@@ -147,8 +148,6 @@ _FAST_EMAIL = re.compile(
     rf"({_FAST_ATOM}(?:\.{_FAST_ATOM})*)@((?:{_FAST_LABEL}\.)+[A-Za-z]{{2,63}})", re.ASCII
 )
 _CASE_INSENSITIVE_LOCAL = frozenset(CASE_INSENSITIVE_MAILBOX_NAMES)
-
-
 _SPECIAL_USE = frozenset(SPECIAL_USE_DOMAIN_NAMES)
 _SPECIAL_USE_SUFFIXES = tuple("." + name for name in SPECIAL_USE_DOMAIN_NAMES)
 
@@ -163,8 +162,8 @@ def _fast_email(value: str) -> Email | None:
     Returns exactly what the validator path would, or ``None`` to send the value there;
     ``tests/unit/test_values.py`` checks the two agree on generated addresses.
     """
-    match = _FAST_EMAIL.fullmatch(value)
-    if match is None or len(value) > MAX_EMAIL:
+    match = _FAST_EMAIL.fullmatch(value) if len(value) <= MAX_EMAIL else None
+    if match is None:
         return None
     local, domain = match.groups()
     domain = domain.lower()
@@ -178,7 +177,7 @@ def _fast_email(value: str) -> Email | None:
 def parse_email(value: str) -> Email:
     """Check an address and give its stored form and match key.
 
-    ``value`` is already :func:`clean`\\ ed. Quoted local parts and display names are
+    ``value`` has been through :func:`clean`. Quoted local parts and display names are
     refused: they are legal but almost always a copy-paste accident in a contact list.
     """
     if not value:
@@ -200,7 +199,7 @@ def parse_email(value: str) -> Email:
 
 
 def _invalid_email(value: str, reason: str) -> ValueProblem:
-    return ValueProblem("invalid-email", f"{_show(value)} is not a valid email address: {reason}")
+    return ValueProblem("invalid-email", f"{show(value)} is not a valid email address: {reason}")
 
 
 # --- names and IDs -----------------------------------------------------------------------
@@ -218,7 +217,7 @@ def _check_length(value: str, limit: int, what: str) -> None:
     if len(value) > limit:
         raise ValueProblem(
             "too-long",
-            f"{_show(value)} is too long for {what} ({len(value):,} characters): "
+            f"{show(value)} is too long for {what} ({len(value):,} characters): "
             f"at most {limit:,} are allowed",
         )
 
@@ -235,7 +234,7 @@ def parse_id(value: str, what: str) -> int:
     if _ID.fullmatch(value) is None or int(value) == 0:
         raise ValueProblem(
             "invalid-id",
-            f"{_show(value)} is not a valid {what} ID: use the number shown in the "
+            f"{show(value)} is not a valid {what} ID: use the number shown in the "
             f"{what} list (a whole number such as 12)",
         )
     return int(value)
@@ -277,7 +276,7 @@ def parse_boolean(value: str, column: str) -> bool:
     if parsed is None:
         raise ValueProblem(
             "invalid-boolean",
-            f"{_show(value)} is not a valid value for {column}: "
+            f"{show(value)} is not a valid value for {column}: "
             "use true or false (yes/no and 1/0 work too)",
         )
     return parsed
@@ -288,7 +287,7 @@ def parse_active(value: str) -> bool:
     lowered = value.lower()
     if lowered not in ("true", "false"):
         raise ValueProblem(
-            "invalid-boolean", f"{_show(value)} is not a valid value for active: use true or false"
+            "invalid-boolean", f"{show(value)} is not a valid value for active: use true or false"
         )
     return lowered == "true"
 
@@ -326,13 +325,13 @@ def _canonical_number(value: str) -> str:
     if len(value) > MAX_NUMBER_CHARS:
         raise ValueProblem(
             "invalid-number",
-            f"{_show(value)} has too many digits: at most {MAX_NUMBER_CHARS} characters",
+            f"{show(value)} has too many digits: at most {MAX_NUMBER_CHARS} characters",
         )
     match = _NUMBER.fullmatch(value)
     if match is None or not (match[2] or match[3]):
         raise ValueProblem(
             "invalid-number",
-            f"{_show(value)} is not a number: write digits with an optional minus sign and "
+            f"{show(value)} is not a number: write digits with an optional minus sign and "
             "decimal point, like 1250 or -3.75 (no spaces, thousands separators or exponents)",
         )
     sign, whole, fraction = match[1], match[2].lstrip("0") or "0", (match[3] or "").rstrip("0")
@@ -348,13 +347,13 @@ def _canonical_date(value: str) -> str:
     if _DATE.fullmatch(value) is None:
         raise ValueProblem(
             "invalid-date",
-            f"{_show(value)} is not a date in the form YYYY-MM-DD (for example 2024-03-31)",
+            f"{show(value)} is not a date in the form YYYY-MM-DD (for example 2024-03-31)",
         )
     try:
         return date.fromisoformat(value).isoformat()
     except ValueError:
         raise ValueProblem(
-            "invalid-date", f"{_show(value)} is not a real date: check the month and the day"
+            "invalid-date", f"{show(value)} is not a real date: check the month and the day"
         ) from None
 
 
@@ -362,17 +361,17 @@ def _select_option(field: CustomField, value: str) -> str:
     """Options are exact, like label names; a case-only difference is pointed out."""
     if value in field.options:
         return value
-    message = f"{_show(value)} is not one of the options for {field.variable_name}"
+    message = f"{show(value)} is not one of the options for {field.variable_name}"
     near = [option for option in field.options if option.lower() == value.lower()]
     if near:
-        message += f" (did you mean {_show(near[0])}? options are case-sensitive)"
+        message += f" (did you mean {show(near[0])}? options are case-sensitive)"
     raise ValueProblem("invalid-option", f"{message}: {_list_options(field.options)}")
 
 
 def _list_options(options: tuple[str, ...]) -> str:
     if not options:
         return "the field has no options yet"
-    shown = ", ".join(_show(option) for option in options[:_SHOWN_OPTIONS])
+    shown = ", ".join(show(option) for option in options[:_SHOWN_OPTIONS])
     more = len(options) - _SHOWN_OPTIONS
     return f"use one of {shown}" + (f" and {more:,} more" if more > 0 else "")
 

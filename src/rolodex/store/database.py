@@ -45,10 +45,21 @@ def make_engine(url: str) -> Engine:
             f"'{url}' is not a database URL: use sqlite:///path.db or "
             "postgresql://user@host:port/dbname"
         ) from None
-    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
         raise UsageError(f"'{url}': rolodex works with SQLite and PostgreSQL only")
-    engine = create_engine(parsed, **_engine_options(parsed.get_backend_name()))
-    if parsed.get_backend_name() == "sqlite":
+    if backend == "sqlite" and parsed.host:
+        raise UsageError(f"'{url}' names no file: write sqlite:///{parsed.host} (three slashes)")
+    if backend == "sqlite" and parsed.database in (None, "", ":memory:"):
+        raise UsageError(
+            f"'{url}' is an in-memory database, gone when the command ends: "
+            "give a file, like sqlite:///rolodex.db"
+        )
+    try:
+        engine = create_engine(parsed, **_engine_options(backend))
+    except ArgumentError as exc:
+        raise UsageError(f"'{url}' is not a usable database URL: {exc}") from None
+    if backend == "sqlite":
         _tune_sqlite(engine)
     migrate(engine)
     return engine
