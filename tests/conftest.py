@@ -89,7 +89,7 @@ class Result:
 
 
 @pytest.fixture
-def cli(db_url: str, monkeypatch: pytest.MonkeyPatch) -> "Cli":
+def cli(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Cli:
     monkeypatch.delenv("ROLODEX_DATABASE_URL", raising=False)
     return Cli(db_url)
 

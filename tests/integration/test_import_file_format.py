@@ -287,6 +287,7 @@ def test_a_file_that_is_not_text_says_what_it_looks_like(cli, write_csv, content
     [
         pytest.param(b"", id="zero-bytes"),
         pytest.param(codecs.BOM_UTF8, id="utf8-bom-only"),
+        pytest.param(codecs.BOM_UTF16_LE, id="utf16-bom-only"),
         pytest.param(b"\n\n\r\n", id="blank-lines-only"),
     ],
 )

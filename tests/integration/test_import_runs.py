@@ -421,6 +421,20 @@ def test_imports_list_and_show_record_each_run(cli, write_csv, catalog):
     history = cli.json("imports", "list")
     assert [run["id"] for run in history] == [two["id"], one["id"]]
     newest, oldest = history
+    for run in history:
+        assert set(run) >= {
+            "id",
+            "kind",
+            "file",
+            "sha256",
+            "dry_run",
+            "status",
+            "created",
+            "updated",
+            "unchanged",
+            "failed",
+            "started_at",
+        }
     assert (oldest["kind"], oldest["file"], oldest["status"]) == ("contacts", "first.csv", "done")
     assert oldest["sha256"] == hashlib.sha256(first.read_bytes()).hexdigest()
     assert oldest["dry_run"] is False
@@ -480,6 +494,8 @@ EXPECTED = {
     ],
 )
 def test_running_a_half_done_import_again_completes_it(cli, write_csv, catalog, runs, last):
+    """Each run imports the first ``lines`` lines of WHOLE (header included); the last run
+    is always the whole file, and the end state is the same whatever came before it."""
     for number, lines in enumerate(runs):
         path = write_csv("\n".join(WHOLE[:lines]) + "\n", name=f"run{number}.csv")
         code, report = run_import(cli, path)

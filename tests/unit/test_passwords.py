@@ -165,7 +165,12 @@ def test_malformed_stored_hash_fails_without_raising(stored: str) -> None:
 def test_unknown_user_fails_after_a_dummy_verification(monkeypatch: pytest.MonkeyPatch) -> None:
     checked: list[str] = []
     real = passwords.dummy_verify
-    monkeypatch.setattr(passwords, "dummy_verify", lambda pw: (checked.append(pw), real(pw)))
+
+    def spy(password: str) -> None:
+        checked.append(password)
+        real(password)
+
+    monkeypatch.setattr(passwords, "dummy_verify", spy)
 
     assert verify_password(None, PASSWORD) == VerifyResult(ok=False, new_hash=None)
     assert checked == [PASSWORD]

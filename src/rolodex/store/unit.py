@@ -130,8 +130,9 @@ class SqlUnit:
     def _upsert_contacts(
         self, writes: Sequence[ContactWrite], source: str, now: datetime
     ) -> dict[str, int]:
-        """Insert or update in one statement; COALESCE keeps a value another import wrote
-        meanwhile when this one leaves the field empty."""
+        """Insert or update in one executemany; COALESCE keeps a value another import wrote
+        meanwhile when this one leaves the field empty. New rows' ids are then read in one
+        query (RETURNING would make SQLite run the statement once per row)."""
         stmt = insert(self.conn, t.contacts)
         c, new = t.contacts.c, stmt.excluded
         stmt = stmt.on_conflict_do_update(
@@ -142,7 +143,7 @@ class SqlUnit:
                 "company_id": func.coalesce(new.company_id, c.company_id),
                 "updated_at": new.updated_at,
             },
-        ).returning(c.email_key, c.id, sort_by_parameter_order=True)
+        )
         rows = [
             {
                 "email": w.state.email,
@@ -156,7 +157,13 @@ class SqlUnit:
             }
             for w in writes
         ]
-        return {key: id_ for key, id_ in self.conn.execute(stmt, rows)}
+        self.conn.execute(stmt, rows)
+        ids = {w.state.email_key: w.state.id for w in writes if w.state.id is not None}
+        new_keys = [w.state.email_key for w in writes if w.state.id is None]
+        for part in chunks(new_keys):
+            query = select(c.email_key, c.id).where(c.email_key.in_(part))
+            ids.update({key: id_ for key, id_ in self.conn.execute(query)})
+        return ids
 
     def users_by_key(self, keys: Collection[str]) -> dict[str, UserState]:
         u = t.users.c
