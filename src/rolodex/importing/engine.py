@@ -20,12 +20,13 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any, Generic, Protocol, TypeVar
 
 from rolodex.errors import StoreError
 from rolodex.importing.options import ImportOptions, Progress
-from rolodex.importing.ports import ImportMeta, ImportStore, Reject
+from rolodex.importing.ports import Counts, ImportMeta, ImportStore, Reject
 from rolodex.importing.reader import CsvSource, RawRow, open_csv
 from rolodex.importing.report import ImportReport, RowIssue
 from rolodex.iterutil import batched
@@ -66,8 +67,12 @@ def run_import(
     store: ImportStore,
     options: ImportOptions,
     progress: Progress | None = None,
+    job_id: int | None = None,
 ) -> ImportReport:
-    """Import ``path``; a ``FileError`` means nothing was written and nothing recorded."""
+    """Import ``path``; a ``FileError`` means nothing was written and nothing recorded.
+
+    ``job_id`` names a queued run to carry out (or to take up again after its worker died:
+    the batches it committed are skipped, their counts kept)."""
     source = open_csv(path, options.limits)
     with store.unit() as unit:
         kind.prepare(source.header, unit)
@@ -77,8 +82,18 @@ def run_import(
         warnings=list(source.warnings),
         max_errors=options.max_listed_errors,
     )
-    report.id = store.start_import(_meta(path, kind, source, options))
-    return _Run(kind, store, options, report, progress).execute(source)
+    meta = _meta(path, kind, source, options)
+    if job_id is None:
+        report.id, done = store.start_import(meta), Counts()
+    else:
+        report.id, done = job_id, store.resume_import(job_id, meta, keep=_batch_by_batch(options))
+    done.apply_to(report)
+    return _Run(kind, store, options, report, progress).execute(source, skip=done.rows)
+
+
+def _batch_by_batch(options: ImportOptions) -> bool:
+    """Dry runs and strict runs are one transaction; the others commit batch by batch."""
+    return not (options.dry_run or options.strict)
 
 
 def file_sha256(path: Path) -> str:
@@ -102,11 +117,17 @@ def _meta(
         rows_total=source.rows_total,
         actor=options.actor,
         warnings=tuple(source.warnings),
+        options={"create_labels": options.create_labels},
     )
 
 
 class _Run:
-    """The state of one run: counts so far and the spool of rejected rows."""
+    """The state of one run: counts so far and the spool of rejected rows.
+
+    Batch by batch, each batch's rows, rejected rows and counts are committed together, so
+    a run cut short leaves a record that says exactly how far it got. In one transaction,
+    rejected rows wait in a spool file (constant memory) and are recorded at the end.
+    """
 
     def __init__(
         self,
@@ -121,15 +142,21 @@ class _Run:
         self.rows_total = 0
         self.rejects: IO[str]
 
-    def execute(self, source: CsvSource) -> ImportReport:
+    @property
+    def import_id(self) -> int:
+        assert self.report.id is not None
+        return self.report.id
+
+    def execute(self, source: CsvSource, skip: int = 0) -> ImportReport:
         self.rows_total = source.rows_total
+        rows = islice(source.rows(), skip, None)
         status = "failed"
         with tempfile.TemporaryFile("w+", encoding="utf-8") as self.rejects:
             try:
-                if self.options.dry_run or self.options.strict:
-                    self._in_one_transaction(source)
+                if _batch_by_batch(self.options):
+                    self._batch_by_batch(rows)
                 else:
-                    self._batch_by_batch(source)
+                    self._in_one_transaction(rows)
                 status = "done"
             except KeyboardInterrupt:
                 status = "interrupted"
@@ -138,23 +165,26 @@ class _Run:
                 self._finish(status)
         return self.report
 
-    def _batch_by_batch(self, source: CsvSource) -> None:
-        for batch in batched(source.rows(), self.options.batch_size):
+    def _batch_by_batch(self, rows: Iterator[RawRow]) -> None:
+        for batch in batched(rows, self.options.batch_size):
             with self.store.unit() as unit:
-                self._batch(batch, unit)
+                rejects = self._batch(batch, unit)
+                unit.save_progress(self.import_id, Counts.of(self.report), rejects)
             self._progress()
 
-    def _in_one_transaction(self, source: CsvSource) -> None:
+    def _in_one_transaction(self, rows: Iterator[RawRow]) -> None:
         with self.store.unit() as unit:
-            for batch in batched(source.rows(), self.options.batch_size):
-                self._batch(batch, unit)
+            for batch in batched(rows, self.options.batch_size):
+                for reject in self._batch(batch, unit):
+                    self._spool(reject)
+                self.store.record_progress(self.import_id, self.report.rows)
                 self._progress()
             if self.options.dry_run or self.report.failed:
                 unit.rollback()
         if self.options.strict and self.report.failed:
             self._nothing_written()
 
-    def _batch(self, batch: list[RawRow], unit: Any) -> None:
+    def _batch(self, batch: list[RawRow], unit: Any) -> list[Reject]:
         drafts, issues = [], {}
         for raw in batch:
             parsed = self.kind.parse(raw)
@@ -164,30 +194,29 @@ class _Run:
                 drafts.append(parsed)
         outcome = self.kind.apply(drafts, unit, datetime.now(UTC))
         issues.update(outcome.issues)
-        self._count(batch, outcome, issues)
+        return self._count(batch, outcome, issues)
 
     def _count(
         self, batch: list[RawRow], outcome: BatchOutcome, issues: dict[int, list[RowIssue]]
-    ) -> None:
+    ) -> list[Reject]:
         report = self.report
         report.rows += len(batch)
         report.created += outcome.created
         report.updated += outcome.updated
         report.unchanged += outcome.unchanged
         report.failed += len(issues)
+        rejects = []
         for raw in batch:
             row_issues = issues.get(raw.row)
             if row_issues:
                 report.add_issues(row_issues)
-                self._spool(raw, row_issues)
+                rejects.append(Reject(raw.row, self.kind.redact(raw.values), row_issues))
+        return rejects
 
-    def _spool(self, raw: RawRow, issues: list[RowIssue]) -> None:
-        line = [
-            raw.row,
-            self.kind.redact(raw.values),
-            [[i.column, i.code, i.message] for i in issues],
-        ]
-        self.rejects.write(json.dumps(line, ensure_ascii=False) + "\n")
+    def _spool(self, reject: Reject) -> None:
+        issues = [[i.column, i.code, i.message] for i in reject.issues]
+        line = json.dumps([reject.row, reject.values, issues], ensure_ascii=False)
+        self.rejects.write(line + "\n")
 
     def _nothing_written(self) -> None:
         report = self.report
@@ -197,23 +226,18 @@ class _Run:
         )
 
     def _progress(self) -> None:
-        assert self.report.id is not None
-        self.store.record_progress(self.report.id, self.report.rows)
         if self.progress:
             self.progress(self.report.rows, self.rows_total)
 
     def _finish(self, status: str) -> None:
-        report = self.report
-        assert report.id is not None
-        counts = {
-            "rows_done": report.rows,
-            "created": report.created,
-            "updated": report.updated,
-            "unchanged": report.unchanged,
-            "failed": report.failed,
-        }
         try:
-            self.store.finish_import(report.id, status, counts, report.warnings, self._spooled())
+            self.store.finish_import(
+                self.import_id,
+                status,
+                Counts.of(self.report),
+                self.report.warnings,
+                self._spooled(),
+            )
         except StoreError:
             if status == "done":
                 raise

@@ -8,14 +8,14 @@ through :meth:`ImportStore.unit`.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
 from rolodex.domain import ContactState, CustomField
-from rolodex.importing.report import RowIssue
+from rolodex.importing.report import ImportReport, RowIssue
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class ImportMeta:
     rows_total: int
     actor: str | None = None
     warnings: tuple[str, ...] = ()
+    options: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,25 @@ class Reject:
             f"{issue.column}: {issue.message}" if issue.column else issue.message
             for issue in self.issues
         )
+
+
+@dataclass
+class Counts:
+    """How far a run got: what the import record keeps, batch by batch."""
+
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+
+    @classmethod
+    def of(cls, report: ImportReport) -> Counts:
+        return cls(report.rows, report.created, report.updated, report.unchanged, report.failed)
+
+    def apply_to(self, report: ImportReport) -> None:
+        report.rows, report.created, report.updated = self.rows, self.created, self.updated
+        report.unchanged, report.failed = self.unchanged, self.failed
 
 
 @dataclass
@@ -73,17 +93,23 @@ class ContactUnit(Protocol):
         self, writes: Sequence[ContactWrite], source: str, now: datetime
     ) -> None: ...
     def rollback(self) -> None: ...
+    def save_progress(self, import_id: int, counts: Counts, rejects: Sequence[Reject]) -> None:
+        """Record a batch's counts and rejected rows in the batch's own transaction."""
 
 
 class ImportStore(Protocol):
     def unit(self) -> AbstractContextManager[ContactUnit]: ...
     def start_import(self, meta: ImportMeta) -> int: ...
+    def resume_import(self, import_id: int, meta: ImportMeta, keep: bool) -> Counts:
+        """Mark a queued (or orphaned) run as running; ``keep``: continue from the
+        batches it committed (their counts come back), else start it over."""
+
     def record_progress(self, import_id: int, rows_done: int) -> None: ...
     def finish_import(
         self,
         import_id: int,
         status: str,
-        counts: dict[str, int],
+        counts: Counts,
         warnings: Sequence[str],
         rejects: Iterator[Reject],
     ) -> None: ...

@@ -5,11 +5,61 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, delete, insert, select, update
 
+from rolodex.importing.ports import Counts, Reject
 from rolodex.store import schema as t
 
 CHUNK = 2000
+COUNT_COLUMNS = ("rows_done", "created", "updated", "unchanged", "failed")
+
+
+def count_values(counts: Counts) -> dict[str, int]:
+    return dict(
+        zip(
+            COUNT_COLUMNS,
+            (counts.rows, counts.created, counts.updated, counts.unchanged, counts.failed),
+            strict=True,
+        )
+    )
+
+
+def save_progress(conn: Connection, import_id: int, counts: Counts, rejects: list[Reject]) -> None:
+    """A batch's counts and rejected rows, in the batch's own transaction."""
+    conn.execute(
+        update(t.imports).where(t.imports.c.id == import_id).values(**count_values(counts))
+    )
+    if rejects:
+        save_rejects(conn, import_id, rejects)
+
+
+def save_rejects(conn: Connection, import_id: int, batch: list[Reject]) -> None:
+    conn.execute(
+        insert(t.import_rejects),
+        [
+            {"import_id": import_id, "row": r.row, "values": r.values, "error": r.error}
+            for r in batch
+        ],
+    )
+    conn.execute(
+        insert(t.import_errors),
+        [
+            {
+                "import_id": import_id,
+                "row": issue.row,
+                "column": issue.column,
+                "code": issue.code,
+                "message": issue.message,
+            }
+            for r in batch
+            for issue in r.issues
+        ],
+    )
+
+
+def forget_rejects(conn: Connection, import_id: int) -> None:
+    conn.execute(delete(t.import_rejects).where(t.import_rejects.c.import_id == import_id))
+    conn.execute(delete(t.import_errors).where(t.import_errors.c.import_id == import_id))
 
 
 def history(conn: Connection, limit: int | None = None) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -129,9 +130,14 @@ imports = Table(
     Column("failed", Integer, nullable=False, default=0),
     Column("warnings", JSON, nullable=False),
     Column("header", JSON, nullable=False),
+    Column("options", JSON, nullable=False, default=dict),
     Column("actor", String(320)),
     Column("host", String(255)),
     Column("pid", Integer),
+    Column("worker", String(255)),
+    Column("heartbeat_at", DateTime(timezone=True)),
+    Column("undo_of", Integer, ForeignKey("imports.id", ondelete="SET NULL")),
+    Column("undone_by", Integer),
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True)),
     Index("ix_imports_status", "status"),
@@ -158,14 +164,52 @@ import_rejects = Table(
     Column("error", Text, nullable=False),
 )
 
+import_uploads = Table(
+    "import_uploads",
+    metadata,
+    Column("import_id", Integer, ForeignKey("imports.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("data", LargeBinary, nullable=False),
+)
+"""An uploaded file kept in the database, so a worker on any machine can run the job."""
+
+import_journal = Table(
+    "import_journal",
+    metadata,
+    Column("import_id", Integer, ForeignKey("imports.id", ondelete="CASCADE"), primary_key=True),
+    Column("entity", String(16), primary_key=True),
+    Column("key", String(320), primary_key=True),
+    Column("created", Boolean, nullable=False),
+    Column("before", JSON),
+    Column("after", JSON, nullable=False),
+)
+"""What an import changed, record by record: the state before (``None`` when the import
+created the record) and after, so undo can restore it and see later changes."""
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("csrf", String(64)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+"""Bearer tokens and web sessions; only a SHA-256 of the token is stored."""
+
 __all__ = [
+    "api_tokens",
     "companies",
     "contact_labels",
     "contacts",
     "custom_fields",
     "custom_values",
     "import_errors",
+    "import_journal",
     "import_rejects",
+    "import_uploads",
     "imports",
     "labels",
     "metadata",

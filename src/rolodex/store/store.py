@@ -14,14 +14,16 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from rolodex.errors import StoreError
-from rolodex.importing.ports import ImportMeta, Reject
+from rolodex.importing.ports import Counts, ImportMeta, Reject
 from rolodex.iterutil import batched
+from rolodex.store import imports as records
 from rolodex.store import schema as t
 from rolodex.store.database import WRITE, make_engine
+from rolodex.store.imports import COUNT_COLUMNS
 from rolodex.store.unit import SqlUnit
 
 WRITE_CHUNK = 2000
@@ -103,6 +105,7 @@ class Store:
                         "rows_done": 0,
                         "warnings": list(meta.warnings),
                         "header": list(meta.header),
+                        "options": dict(meta.options),
                         "actor": meta.actor,
                         "host": socket.gethostname(),
                         "pid": os.getpid(),
@@ -137,14 +140,41 @@ class Store:
             return
         with self.write() as conn:
             conn.execute(
-                update(t.imports).where(t.imports.c.id == import_id).values(rows_done=rows_done)
+                update(t.imports)
+                .where(t.imports.c.id == import_id)
+                .values(rows_done=rows_done, heartbeat_at=now())
             )
+
+    def resume_import(self, import_id: int, meta: ImportMeta, keep: bool) -> Counts:
+        with self.write() as conn:
+            record = records.record(conn, import_id)
+            if record is None:
+                raise StoreError(f"there is no import with ID {import_id}")
+            counts = Counts(*(record[k] for k in COUNT_COLUMNS)) if keep else Counts()
+            if not keep:
+                records.forget_rejects(conn, import_id)
+            conn.execute(
+                update(t.imports)
+                .where(t.imports.c.id == import_id)
+                .values(
+                    status="running",
+                    sha256=meta.sha256,
+                    header=list(meta.header),
+                    rows_total=meta.rows_total,
+                    warnings=list(meta.warnings),
+                    host=socket.gethostname(),
+                    pid=os.getpid(),
+                    heartbeat_at=now(),
+                    **records.count_values(counts),
+                )
+            )
+        return counts
 
     def finish_import(
         self,
         import_id: int,
         status: str,
-        counts: dict[str, int],
+        counts: Counts,
         warnings: Sequence[str],
         rejects: Iterator[Reject],
     ) -> None:
@@ -152,12 +182,15 @@ class Store:
             conn.execute(
                 update(t.imports)
                 .where(t.imports.c.id == import_id)
-                .values(status=status, warnings=list(warnings), finished_at=now(), **counts)
+                .values(
+                    status=status,
+                    warnings=list(warnings),
+                    finished_at=now(),
+                    **records.count_values(counts),
+                )
             )
-            conn.execute(delete(t.import_rejects).where(t.import_rejects.c.import_id == import_id))
-            conn.execute(delete(t.import_errors).where(t.import_errors.c.import_id == import_id))
             for batch in batched(rejects, WRITE_CHUNK):
-                _save_rejects(conn, import_id, batch)
+                records.save_rejects(conn, import_id, batch)
 
 
 def _alive(pid: int | None) -> bool:
@@ -172,27 +205,3 @@ def _alive(pid: int | None) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def _save_rejects(conn: Any, import_id: int, batch: list[Reject]) -> None:
-    conn.execute(
-        insert(t.import_rejects),
-        [
-            {"import_id": import_id, "row": r.row, "values": r.values, "error": r.error}
-            for r in batch
-        ],
-    )
-    conn.execute(
-        insert(t.import_errors),
-        [
-            {
-                "import_id": import_id,
-                "row": issue.row,
-                "column": issue.column,
-                "code": issue.code,
-                "message": issue.message,
-            }
-            for r in batch
-            for issue in r.issues
-        ],
-    )

@@ -12,7 +12,8 @@ from datetime import datetime
 from sqlalchemy import Connection, Transaction, func, select
 
 from rolodex.domain import ContactState, CustomField, FieldType, Role, UserState
-from rolodex.importing.ports import ContactWrite
+from rolodex.importing.ports import ContactWrite, Counts, Reject
+from rolodex.store import imports as records
 from rolodex.store import schema as t
 from rolodex.store.dialect import insert
 
@@ -29,6 +30,9 @@ class SqlUnit:
     def __init__(self, conn: Connection, transaction: Transaction):
         self.conn, self.transaction = conn, transaction
         self.rolled_back = False
+
+    def save_progress(self, import_id: int, counts: Counts, rejects: Sequence[Reject]) -> None:
+        records.save_progress(self.conn, import_id, counts, list(rejects))
 
     def rollback(self) -> None:
         self.transaction.rollback()

@@ -51,11 +51,22 @@ def upgrade() -> None:
         sa.Column("failed", sa.Integer(), nullable=False),
         sa.Column("warnings", sa.JSON(), nullable=False),
         sa.Column("header", sa.JSON(), nullable=False),
+        sa.Column("options", sa.JSON(), nullable=False),
         sa.Column("actor", sa.String(length=320), nullable=True),
         sa.Column("host", sa.String(length=255), nullable=True),
         sa.Column("pid", sa.Integer(), nullable=True),
+        sa.Column("worker", sa.String(length=255), nullable=True),
+        sa.Column("heartbeat_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("undo_of", sa.Integer(), nullable=True),
+        sa.Column("undone_by", sa.Integer(), nullable=True),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["undo_of"],
+            ["imports.id"],
+            name=op.f("fk_imports_undo_of_imports"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_imports")),
     )
     with op.batch_alter_table("imports", schema=None) as batch_op:
@@ -83,6 +94,21 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("email_key", name=op.f("uq_users_email_key")),
+    )
+    op.create_table(
+        "api_tokens",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("csrf", sa.String(length=64), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_api_tokens_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
     )
     op.create_table(
         "contacts",
@@ -124,6 +150,22 @@ def upgrade() -> None:
         batch_op.create_index("ix_import_errors_import_id", ["import_id"], unique=False)
 
     op.create_table(
+        "import_journal",
+        sa.Column("import_id", sa.Integer(), nullable=False),
+        sa.Column("entity", sa.String(length=16), nullable=False),
+        sa.Column("key", sa.String(length=320), nullable=False),
+        sa.Column("created", sa.Boolean(), nullable=False),
+        sa.Column("before", sa.JSON(), nullable=True),
+        sa.Column("after", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["import_id"],
+            ["imports.id"],
+            name=op.f("fk_import_journal_import_id_imports"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("import_id", "entity", "key", name=op.f("pk_import_journal")),
+    )
+    op.create_table(
         "import_rejects",
         sa.Column("import_id", sa.Integer(), nullable=False),
         sa.Column("row", sa.Integer(), nullable=False),
@@ -136,6 +178,19 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("import_id", "row", name=op.f("pk_import_rejects")),
+    )
+    op.create_table(
+        "import_uploads",
+        sa.Column("import_id", sa.Integer(), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["import_id"],
+            ["imports.id"],
+            name=op.f("fk_import_uploads_import_id_imports"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("import_id", "seq", name=op.f("pk_import_uploads")),
     )
     op.create_table(
         "contact_labels",
@@ -187,12 +242,15 @@ def downgrade() -> None:
         batch_op.drop_index("ix_contact_labels_label_id")
 
     op.drop_table("contact_labels")
+    op.drop_table("import_uploads")
     op.drop_table("import_rejects")
+    op.drop_table("import_journal")
     with op.batch_alter_table("import_errors", schema=None) as batch_op:
         batch_op.drop_index("ix_import_errors_import_id")
 
     op.drop_table("import_errors")
     op.drop_table("contacts")
+    op.drop_table("api_tokens")
     op.drop_table("users")
     op.drop_table("labels")
     with op.batch_alter_table("imports", schema=None) as batch_op:
