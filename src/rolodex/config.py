@@ -42,6 +42,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     limits: Limits = field(default_factory=Limits)
     mailbox_addresses: tuple[str, ...] = ()
+    max_upload_bytes: int = 100 * 1024 * 1024
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -53,6 +54,7 @@ class Settings:
             database_url=env.get("ROLODEX_DATABASE_URL") or DEFAULT_DATABASE_URL,
             limits=Limits.from_env(env),
             mailbox_addresses=mailbox,
+            max_upload_bytes=_int(env, "ROLODEX_MAX_UPLOAD_BYTES", cls.max_upload_bytes),
         )
 
 

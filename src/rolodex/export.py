@@ -49,11 +49,13 @@ def user_row(user: UserState) -> list[str]:
 
 
 def write_rows(
-    out: TextIO, header: Sequence[str], rows: Iterable[Sequence[str]], raw: bool = False
+    out: TextIO, header: Sequence[str] | None, rows: Iterable[Sequence[str]], raw: bool = False
 ) -> int:
-    """Write a CSV (RFC 4180, CRLF as Excel writes it); returns the number of records."""
+    """Write a CSV (RFC 4180, CRLF as Excel writes it), after the header unless it is
+    ``None`` (a continuation); returns the number of records."""
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
+    if header is not None:
+        writer.writerow(header)
     count = 0
     for row in rows:
         writer.writerow([neutralise(value, raw) for value in row])

@@ -200,7 +200,7 @@ def test_ingesting_the_same_mail_twice_changes_nothing(cli, tmp_path, make_paths
     assert cli.json("contacts", "list") == before, "not even updated_at moves"
 
 
-def test_a_maildir_message_still_in_new_is_read_and_tmp_is_not(cli, tmp_path):
+def test_a_maildir_folder_is_read_from_new_and_cur_but_not_tmp(cli, tmp_path):
     folder = write_maildir(tmp_path / "Maildir", [THREE_MESSAGES[0]])
     seen = folder / "cur" / "1700000000.seen.host:2,S"
     seen.write_bytes(THREE_MESSAGES[1])

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from rolodex.cli import catalog, contacts, export, imports, mail, users
+from rolodex.cli import catalog, contacts, export, imports, mail, serve, users
 from rolodex.cli.context import Context, err
 from rolodex.config import Settings
 from rolodex.errors import FileError, NotFound, RolodexError, UsageError
@@ -29,6 +29,8 @@ app.add_typer(imports.imports_app, name="imports")
 app.add_typer(users.app, name="users")
 app.add_typer(mail.app, name="mail")
 app.command("smtp")(mail.smtp_command)
+app.command("serve")(serve.serve)
+app.command("worker")(serve.worker)
 
 
 @app.callback()

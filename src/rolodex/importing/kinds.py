@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from rolodex.errors import UsageError
@@ -23,15 +24,33 @@ def import_file(
     options: ImportOptions,
     progress: Progress | None = None,
     pool: HashingPool | None = None,
+    job_id: int | None = None,
 ) -> ImportReport:
     """Run one import of ``kind``; raises ``FileError`` before writing anything when the
     file as a whole cannot be imported. Users need a hashing pool: pass a long-lived one
     (a server), or one is started for this run and stopped after it."""
+    _check_kind(kind)
     if kind == "contacts":
-        return run_import(path, ContactsKind(options), store, options, progress)
-    if kind != "users":
-        raise UsageError(f"'{kind}' is not a kind of import: use " + " or ".join(KINDS))
+        return run_import(path, ContactsKind(options), store, options, progress, job_id)
     if pool is not None:
-        return run_import(path, UsersKind(options, pool), store, options, progress)
+        return run_import(path, UsersKind(options, pool), store, options, progress, job_id)
     with HashingPool() as own_pool:
-        return run_import(path, UsersKind(options, own_pool), store, options, progress)
+        return run_import(path, UsersKind(options, own_pool), store, options, progress, job_id)
+
+
+def prepare_check(
+    kind: str, header: Sequence[str], store: ImportStore, options: ImportOptions
+) -> None:
+    """Bind the header as the import would (``FileError`` when it cannot be), writing nothing."""
+    _check_kind(kind)
+    with store.unit() as unit:
+        if kind == "contacts":
+            ContactsKind(options).prepare(header, unit)
+        else:
+            UsersKind(options, HashingPool(1)).prepare(header, unit)
+        unit.rollback()
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise UsageError(f"'{kind}' is not a kind of import: use " + " or ".join(KINDS))

@@ -24,6 +24,7 @@ from rolodex.store import imports as records
 from rolodex.store import schema as t
 from rolodex.store.database import WRITE, make_engine
 from rolodex.store.imports import COUNT_COLUMNS
+from rolodex.store.jobs import process_alive
 from rolodex.store.unit import SqlUnit
 
 WRITE_CHUNK = 2000
@@ -121,10 +122,12 @@ class Store:
         with self.write() as conn:
             running = conn.execute(
                 select(t.imports.c.id, t.imports.c.pid).where(
-                    t.imports.c.status == "running", t.imports.c.host == host
+                    t.imports.c.status == "running",
+                    t.imports.c.host == host,
+                    t.imports.c.worker.is_(None),
                 )
             ).all()
-            dead = [import_id for import_id, pid in running if not _alive(pid)]
+            dead = [import_id for import_id, pid in running if not process_alive(pid)]
             if dead:
                 conn.execute(
                     update(t.imports)
@@ -132,6 +135,14 @@ class Store:
                     .values(status="interrupted", finished_at=now())
                 )
         return len(dead)
+
+    def mark_failed(self, import_id: int) -> None:
+        with self.write() as conn:
+            conn.execute(
+                update(t.imports)
+                .where(t.imports.c.id == import_id, t.imports.c.status.in_(["queued", "running"]))
+                .values(status="failed", finished_at=now())
+            )
 
     def record_progress(self, import_id: int, rows_done: int) -> None:
         """Best effort: skipped on SQLite while this process holds a long transaction,
@@ -191,17 +202,3 @@ class Store:
             )
             for batch in batched(rejects, WRITE_CHUNK):
                 records.save_rejects(conn, import_id, batch)
-
-
-def _alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

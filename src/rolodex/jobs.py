@@ -1,0 +1,133 @@
+"""Imports as background jobs: what the web app queues and ``rolodex worker`` runs.
+
+``submit`` checks the file at once — a file error is known before anything is queued — and
+queues it with the file kept in the database. A :class:`Worker` takes jobs one at a time
+and runs them through the same engine as the CLI, so the results are the same.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import tempfile
+import threading
+import uuid
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from rolodex.errors import StoreError
+from rolodex.importing.engine import file_sha256
+from rolodex.importing.kinds import import_file, prepare_check
+from rolodex.importing.options import ImportOptions
+from rolodex.importing.ports import ImportMeta
+from rolodex.importing.reader import open_csv
+from rolodex.passwords import HashingPool
+from rolodex.store import jobs as queue
+from rolodex.store.store import Store
+
+log = logging.getLogger(__name__)
+HEARTBEAT_SECONDS = 10
+STALE_AFTER = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class Submission:
+    kind: str
+    path: Path
+    file_name: str
+    options: ImportOptions
+
+
+def submit(store: Store, job: Submission) -> int:
+    """Queue an import; raises ``FileError`` (nothing queued) when the file is unusable."""
+    source = open_csv(job.path, job.options.limits)
+    prepare_check(job.kind, source.header, store, job.options)
+    meta = ImportMeta(
+        kind=job.kind,
+        file_name=job.file_name,
+        sha256=file_sha256(job.path),
+        dry_run=job.options.dry_run,
+        strict=job.options.strict,
+        header=tuple(source.header),
+        rows_total=source.rows_total,
+        actor=job.options.actor,
+        warnings=tuple(source.warnings),
+        options={"create_labels": job.options.create_labels},
+    )
+    with store.write() as conn, job.path.open("rb") as upload:
+        return queue.enqueue(conn, meta, upload)
+
+
+def options_of(record: dict[str, Any], base: ImportOptions) -> ImportOptions:
+    return replace(
+        base,
+        dry_run=bool(record["dry_run"]),
+        strict=bool(record["strict"]),
+        create_labels=bool((record.get("options") or {}).get("create_labels")),
+        actor=record["actor"],
+        file_name=record["file_name"],
+    )
+
+
+class Worker:
+    """Runs queued imports until stopped; any number of them may share one PostgreSQL."""
+
+    def __init__(self, store: Store, pool: HashingPool, base: ImportOptions, poll: float = 1.0):
+        self.store, self.pool, self.base, self.poll = store, pool, base, poll
+        self.name = f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
+        self.stopping = threading.Event()
+
+    def run_forever(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                ran = self.run_once()
+            except StoreError as error:
+                log.warning("worker: %s", error)
+                ran = False
+            if not ran:
+                self.stopping.wait(self.poll)
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    def run_once(self) -> bool:
+        """Take one job and run it; False when there was none."""
+        with self.store.write() as conn:
+            queue.requeue_orphans(conn, STALE_AFTER)
+            record = queue.claim(conn, self.name)
+        if record is None:
+            return False
+        self._run(record)
+        return True
+
+    def _run(self, record: dict[str, Any]) -> None:
+        job_id = int(record["id"])
+        beat = threading.Event()
+        beating = threading.Thread(target=self._beat, args=(job_id, beat), daemon=True)
+        beating.start()
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / "upload.csv"
+                with self.store.read() as conn, path.open("wb") as out:
+                    for chunk in queue.upload_chunks(conn, job_id):
+                        out.write(chunk)
+                options = options_of(record, self.base)
+                import_file(
+                    record["kind"], path, self.store, options, pool=self.pool, job_id=job_id
+                )
+        except Exception:  # a job must end in a final state, whatever went wrong
+            log.exception("import %s failed", job_id)
+            self.store.mark_failed(job_id)
+        finally:
+            beat.set()
+            beating.join()
+
+    def _beat(self, job_id: int, done: threading.Event) -> None:
+        while not done.wait(HEARTBEAT_SECONDS):
+            try:
+                with self.store.write() as conn:
+                    queue.heartbeat(conn, job_id)
+            except StoreError:
+                continue

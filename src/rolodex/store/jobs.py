@@ -1,0 +1,136 @@
+"""The queue of import jobs, kept in the ``imports`` table itself.
+
+A worker claims the oldest queued job with ``SELECT … FOR UPDATE SKIP LOCKED`` on
+PostgreSQL (SQLite serialises writers anyway, so a plain select inside ``BEGIN IMMEDIATE``
+does the same): no job runs twice. A running job's worker refreshes ``heartbeat_at``; a job
+whose heartbeat stopped goes back to the queue and is taken up where it stopped.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any, BinaryIO
+
+from sqlalchemy import Connection, insert, select, update
+
+from rolodex.importing.ports import ImportMeta
+from rolodex.store import schema as t
+
+UPLOAD_CHUNK = 1 << 20
+
+
+def enqueue(conn: Connection, meta: ImportMeta, upload: BinaryIO) -> int:
+    """Record a queued run and keep its file in the database, a chunk per row."""
+    import_id = conn.execute(
+        insert(t.imports).returning(t.imports.c.id),
+        {
+            "kind": meta.kind,
+            "file_name": meta.file_name,
+            "sha256": meta.sha256,
+            "dry_run": meta.dry_run,
+            "strict": meta.strict,
+            "status": "queued",
+            "rows_total": meta.rows_total,
+            "rows_done": 0,
+            "warnings": list(meta.warnings),
+            "header": list(meta.header),
+            "options": dict(meta.options),
+            "actor": meta.actor,
+            "started_at": datetime.now(UTC),
+        },
+    ).scalar_one()
+    seq = 0
+    while chunk := upload.read(UPLOAD_CHUNK):
+        conn.execute(insert(t.import_uploads), {"import_id": import_id, "seq": seq, "data": chunk})
+        seq += 1
+    return int(import_id)
+
+
+def claim(conn: Connection, worker: str) -> dict[str, Any] | None:
+    """Take the oldest queued job for ``worker``, or ``None`` when the queue is empty."""
+    query = (
+        select(t.imports)
+        .where(t.imports.c.status == "queued")
+        .order_by(t.imports.c.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    row = conn.execute(query).first()
+    if row is None:
+        return None
+    conn.execute(
+        update(t.imports)
+        .where(t.imports.c.id == row.id)
+        .values(
+            status="running",
+            worker=worker,
+            host=socket.gethostname(),
+            pid=os.getpid(),
+            heartbeat_at=datetime.now(UTC),
+        )
+    )
+    return dict(row._mapping)
+
+
+def upload_chunks(conn: Connection, import_id: int) -> Iterator[bytes]:
+    u = t.import_uploads.c
+    seq = 0
+    while True:
+        data = conn.execute(
+            select(u.data).where(u.import_id == import_id, u.seq == seq)
+        ).scalar_one_or_none()
+        if data is None:
+            return
+        yield bytes(data)
+        seq += 1
+
+
+def heartbeat(conn: Connection, import_id: int) -> None:
+    conn.execute(
+        update(t.imports)
+        .where(t.imports.c.id == import_id, t.imports.c.status == "running")
+        .values(heartbeat_at=datetime.now(UTC))
+    )
+
+
+def requeue_orphans(conn: Connection, stale_after: timedelta) -> list[int]:
+    """Jobs whose worker is gone go back to the queue: on this machine, when its process
+    no longer exists; elsewhere, when its heartbeat stopped ``stale_after`` ago."""
+    limit = datetime.now(UTC) - stale_after
+    here = socket.gethostname()
+    c = t.imports.c
+    running = conn.execute(
+        select(c.id, c.host, c.pid, c.heartbeat_at).where(
+            c.status == "running", c.worker.is_not(None)
+        )
+    ).all()
+    orphans = [
+        job_id
+        for job_id, host, pid, beat in running
+        if (not process_alive(pid) if host == here else beat is None or _aware(beat) < limit)
+    ]
+    if orphans:
+        conn.execute(
+            update(t.imports).where(c.id.in_(orphans)).values(status="queued", worker=None)
+        )
+    return orphans
+
+
+def process_alive(pid: int | None) -> bool:
+    """Is there a process with this id on this machine?"""
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

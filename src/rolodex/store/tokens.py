@@ -1,0 +1,69 @@
+"""Bearer tokens and web sessions. Only a SHA-256 of a token is stored: a copy of the
+database does not let anyone log in."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, insert, select, update
+
+from rolodex.domain import Role
+from rolodex.store import schema as t
+
+
+@dataclass(frozen=True)
+class Session:
+    token_id: int
+    user_id: int
+    email: str
+    role: Role
+    kind: str
+    csrf: str | None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue(conn: Connection, user_id: int, kind: str) -> tuple[str, str]:
+    """A new token (and CSRF secret) for the user; only the token's digest is kept."""
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
+    conn.execute(
+        insert(t.api_tokens),
+        {
+            "user_id": user_id,
+            "token_hash": digest(token),
+            "kind": kind,
+            "csrf": csrf,
+            "created_at": datetime.now(UTC),
+        },
+    )
+    return token, csrf
+
+
+def find(conn: Connection, token: str) -> Session | None:
+    """The live session of an active user holding ``token``, if any."""
+    k, u = t.api_tokens.c, t.users.c
+    row = conn.execute(
+        select(k.id, u.id, u.email, u.role, k.kind, k.csrf)
+        .join(t.users, t.users.c.id == k.user_id)
+        .where(k.token_hash == digest(token), k.revoked_at.is_(None), u.active.is_(True))
+    ).first()
+    if row is None:
+        return None
+    return Session(row[0], row[1], row[2], Role(row[3]), row[4], row[5])
+
+
+def revoke(conn: Connection, token_id: int) -> None:
+    conn.execute(
+        update(t.api_tokens)
+        .where(t.api_tokens.c.id == token_id)
+        .values(revoked_at=datetime.now(UTC))
+    )

@@ -1,0 +1,9 @@
+"""The JSON API (CONTRACT §8): one router per resource."""
+
+from fastapi import APIRouter
+
+from rolodex.web.api import catalog, contacts, imports, tokens
+
+router = APIRouter(prefix="/api")
+for module in (tokens, imports, contacts, catalog):
+    router.include_router(module.router)

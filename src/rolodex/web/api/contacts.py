@@ -1,0 +1,91 @@
+"""Contacts: a filtered page, one contact, and the whole export as a CSV stream."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import StreamingResponse
+
+from rolodex import views
+from rolodex.export import contact_header, contact_row, write_rows
+from rolodex.importing.report import ValueProblem
+from rolodex.importing.values import clean, parse_email
+from rolodex.store import catalog as sql
+from rolodex.store import contacts as read
+from rolodex.store.store import Store
+from rolodex.web.deps import SessionDep, StoreDep
+from rolodex.web.schemas import Contact, ContactPage, errors
+
+router = APIRouter(tags=["contacts"])
+
+
+def contact_page(
+    store: Store, label: str | None, q: str | None, page: int, per_page: int
+) -> dict[str, object]:
+    with store.read() as conn:
+        label_id = None
+        if label:
+            found = sql.label_by_name(conn, label)
+            if found is None:
+                return {"items": [], "total": 0}
+            label_id = found.id
+        views_, total = read.page(conn, label_id, q, (page - 1) * per_page, per_page)
+        fields = {f.variable_name: f for f in sql.fields(conn)}
+    return {"items": [views.contact(v, fields) for v in views_], "total": total}
+
+
+@router.get("/contacts", response_model=ContactPage, responses=errors(401, 422))
+def list_contacts(
+    _: SessionDep,
+    store: StoreDep,
+    label: Annotated[str | None, Query(max_length=255)] = None,
+    q: Annotated[str | None, Query(max_length=320)] = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> dict[str, object]:
+    return contact_page(store, label, q, page, per_page)
+
+
+@router.get("/contacts/{email}", response_model=Contact, responses=errors(401, 404))
+def show_contact(email: str, _: SessionDep, store: StoreDep) -> dict[str, object]:
+    try:
+        key = parse_email(clean(email)).key
+    except ValueProblem:
+        raise HTTPException(404, f"There is no contact with the email {email}") from None
+    with store.read() as conn:
+        view = read.by_key(conn, key)
+        fields = {f.variable_name: f for f in sql.fields(conn)}
+    if view is None:
+        raise HTTPException(404, f"There is no contact with the email {email}")
+    return views.contact(view, fields)
+
+
+def export_lines(store: Store) -> Iterator[str]:
+    """The export, a few hundred rows at a time, so memory stays flat."""
+    with store.read() as conn:
+        fields = sql.fields(conn)
+        buffer = io.StringIO()
+        write_rows(buffer, contact_header(fields), [])
+        for view in read.every(conn):
+            write_rows(buffer, None, [contact_row(view, fields)])
+            if buffer.tell() > 64 * 1024:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+
+@router.get(
+    "/export/contacts.csv",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}}}, **errors(401)},
+)
+def export_contacts(_: SessionDep, store: StoreDep) -> StreamingResponse:
+    return StreamingResponse(
+        export_lines(store),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="contacts.csv"'},
+    )

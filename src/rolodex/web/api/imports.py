@@ -1,0 +1,164 @@
+"""Imports as jobs: upload (202), watch, fetch the error file, list the history."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import JSONResponse, StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from rolodex import jobs
+from rolodex.errorfile import write_error_file
+from rolodex.errors import FileError
+from rolodex.importing.kinds import KINDS
+from rolodex.importing.options import ImportOptions
+from rolodex.store import imports as records
+from rolodex.store.store import Store
+from rolodex.views import iso
+from rolodex.web.deps import SessionDep, SettingsDep, StoreDep
+from rolodex.web.schemas import Job, errors
+
+router = APIRouter(tags=["imports"])
+SUMMARY_ERRORS = 100
+
+
+def job_document(store: Store, record: dict[str, Any]) -> dict[str, Any]:
+    """The API's view of an import record; ``summary`` is the CLI's import JSON once done."""
+    document = {
+        "id": record["id"],
+        "kind": record["kind"],
+        "file": record["file_name"],
+        "sha256": record["sha256"],
+        "dry_run": record["dry_run"],
+        "status": record["status"],
+        "rows_done": record["rows_done"],
+        "rows_total": record["rows_total"],
+        **{k: record[k] for k in ("created", "updated", "unchanged", "failed")},
+        "who": record["actor"],
+        "started_at": iso(record["started_at"]),
+        "finished_at": iso(record["finished_at"]),
+        "summary": None,
+    }
+    if record["status"] == "done":
+        with store.read() as conn:
+            found = records.errors(conn, record["id"], SUMMARY_ERRORS)
+        document["summary"] = {
+            "id": record["id"],
+            "kind": record["kind"],
+            "dry_run": record["dry_run"],
+            "rows": record["rows_done"],
+            **{k: record[k] for k in ("created", "updated", "unchanged", "failed")},
+            "errors": [{k: e[k] for k in ("row", "column", "message")} for e in found],
+            "warnings": record["warnings"],
+        }
+    return document
+
+
+def _visible(store: Store, import_id: int) -> dict[str, Any]:
+    with store.read() as conn:
+        record = records.record(conn, import_id)
+    if record is None:
+        raise HTTPException(404, f"There is no import with ID {import_id}")
+    return record
+
+
+def _spool_upload(upload: UploadFile, limit: int) -> Path:
+    """Copy the upload to a file of our own, refusing (413) past ``limit`` bytes."""
+    handle, name = tempfile.mkstemp(suffix=".csv")
+    path, size = Path(name), 0
+    with open(handle, "wb") as out:
+        while chunk := upload.file.read(1 << 20):
+            size += len(chunk)
+            if size > limit:
+                out.close()
+                path.unlink(missing_ok=True)
+                raise HTTPException(413, f"The file is larger than the limit of {limit:,} bytes")
+            out.write(chunk)
+    return path
+
+
+@router.post(
+    "/imports", status_code=202, response_model=Job, responses=errors(400, 401, 403, 413, 422)
+)
+async def upload_import(
+    request: Request,
+    session: SessionDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    kind: Annotated[str, Form()],
+    file: Annotated[UploadFile, File()],
+    dry_run: Annotated[bool, Form()] = False,
+    strict: Annotated[bool, Form()] = False,
+    create_labels: Annotated[bool, Form()] = False,
+) -> Any:
+    if kind not in KINDS:
+        return JSONResponse({"error": "kind must be 'contacts' or 'users'"}, status_code=422)
+    if kind == "users" and not session.is_admin:
+        raise HTTPException(403, "Only an admin may import users")
+    declared = int(request.headers.get("content-length") or 0)
+    if declared > settings.max_upload_bytes + 64 * 1024:
+        raise HTTPException(
+            413, f"The file is larger than the limit of {settings.max_upload_bytes:,} bytes"
+        )
+    options = ImportOptions(
+        dry_run=dry_run,
+        strict=strict,
+        create_labels=create_labels,
+        limits=settings.limits,
+        actor=session.email,
+        file_name=file.filename or "upload.csv",
+    )
+    return await run_in_threadpool(_queue, store, kind, file, options, settings.max_upload_bytes)
+
+
+def _queue(store: Store, kind: str, file: UploadFile, options: ImportOptions, limit: int) -> Any:
+    path = _spool_upload(file, limit)
+    try:
+        import_id = jobs.submit(
+            store, jobs.Submission(kind, path, options.file_name or "upload.csv", options)
+        )
+    except FileError as error:
+        return JSONResponse({"error": error.message}, status_code=422)
+    finally:
+        path.unlink(missing_ok=True)
+    return JSONResponse(job_document(store, _visible(store, import_id)), status_code=202)
+
+
+@router.get("/imports", response_model=list[Job], responses=errors(401))
+def list_imports(_: SessionDep, store: StoreDep) -> list[dict[str, Any]]:
+    store.reap_interrupted()
+    with store.read() as conn:
+        history = records.history(conn, limit=500)
+    return [job_document(store, record) for record in history]
+
+
+@router.get("/imports/{import_id}", response_model=Job, responses=errors(401, 404))
+def show_import(import_id: int, _: SessionDep, store: StoreDep) -> dict[str, Any]:
+    return job_document(store, _visible(store, import_id))
+
+
+def error_file_lines(store: Store, import_id: int, header: list[str]) -> Iterator[bytes]:
+    with store.read() as conn:
+        buffer = io.StringIO()
+        buffer.write("\ufeff")
+        write_error_file(buffer, header, records.rejects(conn, import_id))
+        yield buffer.getvalue().encode("utf-8")
+
+
+@router.get(
+    "/imports/{import_id}/errors.csv",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}}}, **errors(401, 404)},
+)
+def error_file(import_id: int, _: SessionDep, store: StoreDep) -> StreamingResponse:
+    record = _visible(store, import_id)
+    return StreamingResponse(
+        error_file_lines(store, import_id, record["header"]),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="import-{import_id}-errors.csv"'},
+    )

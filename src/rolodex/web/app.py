@@ -1,0 +1,86 @@
+"""The FastAPI application, built by :func:`create_app` — nothing is opened at import time.
+
+On start it opens the store and the hashing pool and, unless told not to, runs an import
+worker in a thread of its own (with SQLite that is the only worker; with PostgreSQL any
+number of ``rolodex worker`` processes may join it).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from rolodex import __version__
+from rolodex.config import Settings
+from rolodex.errors import FileError, NotFound, StoreError, UsageError
+from rolodex.importing.options import ImportOptions
+from rolodex.jobs import Worker
+from rolodex.passwords import HashingPool
+from rolodex.store.store import Store
+from rolodex.web import api, pages
+
+STATIC = Path(__file__).with_name("static")
+
+
+def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = Store.open(settings.database_url)
+        pool = HashingPool()
+        app.state.settings, app.state.store, app.state.pool = settings, store, pool
+        worker = Worker(store, pool, ImportOptions(limits=settings.limits))
+        thread = threading.Thread(target=worker.run_forever, name="import-worker", daemon=True)
+        if run_worker:
+            thread.start()
+        app.state.worker = worker
+        try:
+            yield
+        finally:
+            worker.stop()
+            if run_worker:
+                thread.join(timeout=30)
+            pool.close()
+            store.close()
+
+    app = FastAPI(
+        title="rolodex",
+        version=__version__,
+        description="Contacts and agents of a shared inbox: CSV import as jobs, export, "
+        "and the records behind them.",
+        lifespan=lifespan,
+    )
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    _error_handlers(app)
+    return app
+
+
+def _error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
+        return JSONResponse(
+            {"error": f"{where}: {first.get('msg', 'invalid request')}"}, status_code=422
+        )
+
+    @app.exception_handler(UsageError)
+    @app.exception_handler(FileError)
+    async def unusable(_: Request, exc: UsageError | FileError) -> JSONResponse:
+        return JSONResponse({"error": exc.message}, status_code=422)
+
+    @app.exception_handler(NotFound)
+    async def missing(_: Request, exc: NotFound) -> JSONResponse:
+        return JSONResponse({"detail": exc.message}, status_code=404)
+
+    @app.exception_handler(StoreError)
+    async def database(_: Request, exc: StoreError) -> JSONResponse:
+        return JSONResponse({"detail": exc.message}, status_code=503)

@@ -1,0 +1,86 @@
+"""What every route may ask for: the store, the signed-in user, admin rights, CSRF.
+
+The API authenticates with ``Authorization: Bearer TOKEN``; the web app with an HttpOnly
+session cookie, and then every unsafe request must also carry the session's CSRF token
+(form field ``csrf`` or header ``X-CSRF-Token``), which another site cannot read.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from rolodex.config import Settings
+from rolodex.passwords import HashingPool
+from rolodex.store import tokens
+from rolodex.store.store import Store
+
+SESSION_COOKIE = "rolodex_session"
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_pool(request: Request) -> HashingPool:
+    pool: HashingPool = request.app.state.pool
+    return pool
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+async def current_session(request: Request, store: StoreDep) -> tokens.Session:
+    """The signed-in user; 401 without a valid token or session."""
+    bearer = _bearer(request)
+    token = bearer or request.cookies.get(SESSION_COOKIE)
+    if token:
+        with store.read() as conn:
+            session = tokens.find(conn, token)
+        if session is not None:
+            if bearer is None:
+                await _check_csrf(request, session)
+            return session
+    raise HTTPException(401, "Sign in first: send Authorization: Bearer TOKEN (POST /api/tokens)")
+
+
+async def _check_csrf(request: Request, session: tokens.Session) -> None:
+    if request.method not in UNSAFE:
+        return
+    sent = request.headers.get("x-csrf-token")
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get("csrf")
+        sent = value if isinstance(value, str) else None
+    if not sent or not session.csrf or not hmac.compare_digest(sent, session.csrf):
+        raise HTTPException(403, "The form is out of date (CSRF check failed): reload the page")
+
+
+SessionDep = Annotated[tokens.Session, Depends(current_session)]
+
+
+def admin_session(session: SessionDep) -> tokens.Session:
+    if not session.is_admin:
+        raise HTTPException(403, "Only an admin may do this")
+    return session
+
+
+AdminDep = Annotated[tokens.Session, Depends(admin_session)]

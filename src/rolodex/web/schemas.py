@@ -1,0 +1,132 @@
+"""Request and response bodies, so ``/openapi.json`` describes every answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class Problem(BaseModel):
+    detail: str = Field(description="What went wrong, in words for a person")
+
+
+class FileProblem(BaseModel):
+    error: str = Field(description="Why the file cannot be imported; nothing was queued")
+
+
+class Credentials(BaseModel):
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=1024)
+
+
+class Token(BaseModel):
+    token: str
+
+
+class RowError(BaseModel):
+    row: int
+    column: str | None
+    message: str
+
+
+class ImportSummary(BaseModel):
+    id: int | None
+    kind: str
+    dry_run: bool
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    failed: int
+    errors: list[RowError]
+    warnings: list[str]
+
+
+class Job(BaseModel):
+    id: int
+    kind: str
+    file: str
+    sha256: str
+    dry_run: bool
+    status: str = Field(description="queued, running, done, failed or interrupted")
+    rows_done: int
+    rows_total: int
+    created: int
+    updated: int
+    unchanged: int
+    failed: int
+    who: str | None
+    started_at: str | None
+    finished_at: str | None
+    summary: ImportSummary | None = Field(description="The CLI's import JSON, once done")
+
+
+class Contact(BaseModel):
+    id: int
+    email: str
+    first_name: str | None
+    last_name: str | None
+    company_id: int | None
+    labels: list[str]
+    labels_id: list[int]
+    custom_fields: dict[str, Any]
+    source: str
+    created_at: str | None
+    updated_at: str | None
+
+
+class ContactPage(BaseModel):
+    items: list[Contact]
+    total: int
+
+
+class Label(BaseModel):
+    id: int
+    name: str
+
+
+class NewLabel(BaseModel):
+    name: str = Field(min_length=1, max_length=255)
+
+
+class Company(BaseModel):
+    id: int
+    name: str
+    domain: str | None
+
+
+class NewCompany(BaseModel):
+    name: str = Field(min_length=1, max_length=255)
+    domain: str | None = Field(default=None, max_length=255)
+
+
+class CustomField(BaseModel):
+    id: int
+    variable_name: str
+    title: str
+    type: str
+    options: list[str]
+
+
+class NewCustomField(BaseModel):
+    variable_name: str = Field(max_length=64)
+    type: str = "text"
+    options: list[str] = Field(default_factory=list, max_length=1000)
+    title: str | None = Field(default=None, max_length=255)
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The error answers a route may give, for its OpenAPI description."""
+    described = {
+        400: "The request is malformed",
+        401: "Not signed in",
+        403: "Signed in, but not allowed (admins only, or a failed CSRF check)",
+        404: "No such record",
+        413: "The upload is larger than the limit",
+        422: "The request or the file cannot be used",
+    }
+    return {
+        code: {"model": FileProblem if code == 422 else Problem, "description": described[code]}
+        for code in codes
+    }
