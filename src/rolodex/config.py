@@ -43,6 +43,7 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     mailbox_addresses: tuple[str, ...] = ()
     max_upload_bytes: int = 100 * 1024 * 1024
+    journal_days: int = 30
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -55,6 +56,7 @@ class Settings:
             limits=Limits.from_env(env),
             mailbox_addresses=mailbox,
             max_upload_bytes=_int(env, "ROLODEX_MAX_UPLOAD_BYTES", cls.max_upload_bytes),
+            journal_days=_int(env, "ROLODEX_JOURNAL_DAYS", cls.journal_days),
         )
 
 

@@ -220,6 +220,9 @@ SMALL: dict[str, Callable[[], bytes]] = {
         + "mailto:ann@example.com,Mail,To\n"
         + "' ann@example.com ',Quoted,Spaces\n"
     ),
+    "email-nfd-and-nfc.csv": lambda: _utf8(
+        CONTACTS + "zoe\u0308@example.com,Zoe,Decomposed\nzoë@example.com,Zoe,Composed\n"
+    ),
     "email-case-duplicates.csv": lambda: _utf8(
         CONTACTS + "Case@Example.COM,Ann,First\ncase@example.com,,Second\n"
     ),

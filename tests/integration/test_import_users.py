@@ -435,6 +435,54 @@ def test_row_updates_the_user_whose_email_matches_in_any_case(cli, write_csv, an
     assert exported_emails(cli) == [ann]
 
 
+def test_same_email_twice_with_the_same_password_is_created_then_unchanged(cli, write_csv):
+    code, report = import_rows(
+        cli,
+        write_csv,
+        ["email", "password"],
+        ["ann@example.com", "first-pass"],
+        ["ann@example.com", "first-pass"],
+    )
+    assert code == 0
+    assert counts(report) == {"rows": 2, "created": 1, "updated": 0, "unchanged": 1, "failed": 0}
+    assert verifies(cli, "ann@example.com", "first-pass")
+
+
+def test_password_in_a_windows_1252_file_is_the_text_a_person_typed(cli, write_csv):
+    path = write_csv("email,password\nann@example.com,p\xe4ssw\xf6rd\n".encode("cp1252"))
+    code, report = run_import(cli, path)
+    assert (code, report["created"]) == (0, 1), report
+    assert report["warnings"], "the report says the file was read as Windows-1252"
+    assert verifies(cli, "ann@example.com", "p\xe4ssw\xf6rd")
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        pytest.param(
+            ["not-an-email", "12345", "true"],
+            [(2, "email"), (2, "password")],
+            id="bad-email-and-short-password",
+        ),
+        pytest.param(
+            ["ann@example.com", "12345", "maybe"],
+            [(2, "active"), (2, "password")],
+            id="short-password-and-bad-active",
+        ),
+        pytest.param(
+            ["ann@example.com", "", "maybe"],
+            [(2, "active"), (2, "password")],
+            id="new-user-without-password-and-bad-active",
+        ),
+    ],
+)
+def test_every_problem_of_a_rejected_row_is_reported(cli, write_csv, row, expected):
+    code, report = import_rows(cli, write_csv, ["email", "password", "active"], row)
+    assert code == 1
+    assert (report["created"], report["failed"]) == (0, 1)
+    assert flat(report) == expected
+
+
 # -- active --------------------------------------------------------------------------------
 
 
@@ -679,6 +727,29 @@ def test_error_file_blanks_password_cells_and_keeps_every_other_value(cli, write
     assert all(row[-1] for row in records[1:])
     assert "password" in records[3][-1] and "active" in records[3][-1], records[3][-1]
     assert exported_emails(cli) == ["dave@example.com"]
+
+
+def test_fixed_error_file_imports_again(cli, write_csv, tmp_path):
+    path = write_csv(
+        csv_text(
+            USERS_HEADER,
+            ["ann@example.com", "Ann", "Lee", "ann-secret", "maybe"],
+            ["bob@example.com", "Bob", "Ray", "12345", "false"],
+        )
+    )
+    errors = tmp_path / "errors.csv"
+    assert cli("import", "users", path, "--errors", errors).exit_code == 1
+    with errors.open(encoding="utf-8-sig", newline="") as stream:
+        header, *rows = list(csv.reader(stream))
+    assert header == [*USERS_HEADER, "error"]
+    rows[0][3:5] = ["ann-secret", "true"]
+    rows[1][3] = "bob-secret"
+    fixed = write_csv(csv_text(header, *rows), name="fixed.csv")
+    code, report = run_import(cli, fixed)
+    assert code == 0
+    assert (report["created"], report["failed"]) == (2, 0), report
+    assert verifies(cli, "ann@example.com", "ann-secret")
+    assert show(cli, "bob@example.com")["active"] is False
 
 
 def test_json_report_has_the_contract_shape(cli, write_csv):

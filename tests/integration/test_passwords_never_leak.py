@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import logging
 import sqlite3
 from pathlib import Path
@@ -79,11 +80,11 @@ MAIN_ROWS = (
 )
 
 
-def leaks(places):
+def leaks(places, canaries=CANARIES):
     """Every (place, canary) where a plaintext shows, in text or in UTF-8/UTF-16 bytes."""
     found = []
     for place, content in places:
-        for canary in CANARIES:
+        for canary in canaries:
             if isinstance(content, bytes):
                 forms = (canary.encode("utf-8"), canary.encode("utf-16-le"))
                 if any(form in content for form in forms):
@@ -210,6 +211,48 @@ def test_no_database_row_holds_a_plaintext(imported, db_url):
 def sqlite_files(db_url):
     path = Path(db_url.removeprefix("sqlite:///"))
     return sorted(path.parent.glob(path.name + "*"))
+
+
+@pytest.mark.parametrize(
+    ("header", "row"),
+    [
+        pytest.param("email,password,active", "ann@example.com,Split,Canary-31,true", id="mid-row"),
+        pytest.param("email,first_name,password", "ann@example.com,Ann,Split,Canary-31", id="last"),
+        pytest.param(
+            "email,password,password_hash,active",
+            "ann@example.com,Split,In,Three-Canary-31,true",
+            id="past-the-hash-column",
+        ),
+    ],
+)
+def test_a_password_split_by_an_unquoted_comma_leaks_nowhere(
+    cli, write_csv, tmp_path, db_url, header, row
+):
+    """A hand-written file with a comma in a password: the row has one value too many, is
+    rejected, and the part after the comma is still the password."""
+    errors = tmp_path / "errors.csv"
+    result = cli("import", "users", write_csv(f"{header}\n{row}\n"), "--json", "--errors", errors)
+    assert result.exit_code == 1, result
+    report = json.loads(result.stdout)
+    assert [error["row"] for error in report["errors"]] == [2]
+    shown = cli("imports", "show", str(report["id"]), "--json")
+    places = [
+        ("import output", result.stdout + result.stderr),
+        ("imports show", shown.stdout),
+        ("error file", errors.read_bytes()),
+        *every_row_of_every_table(db_url),
+    ]
+    assert leaks(places, canaries=("Canary-31",)) == []
+
+
+def test_a_file_without_a_header_row_does_not_echo_the_password(cli, write_csv):
+    """The first record is read as the header: its cells are a password, not column names."""
+    path = write_csv("ann@example.com,Ann,Header-Canary-34,true\n")
+    for flags in ((), ("--json",)):
+        result = cli("import", "users", path, *flags)
+        assert result.exit_code == 2, result
+        assert result.stdout + result.stderr, "a file error says what is wrong"
+        assert leaks([("output", result.stdout + result.stderr)], ("Header-Canary-34",)) == []
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

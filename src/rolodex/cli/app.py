@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 
 import typer
 
@@ -47,7 +48,7 @@ def root(
     """rolodex: contacts and agents for a shared inbox."""
     settings = Settings.from_env()
     if db:
-        settings = Settings(db, settings.limits, settings.mailbox_addresses)
+        settings = replace(settings, database_url=db)
     ctx.obj = Context(settings)
 
 

@@ -13,8 +13,9 @@ from typing import TextIO
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+from rich.table import Table
 
-from rolodex.cli.context import err, print_json, state
+from rolodex.cli.context import err, out, print_json, state
 from rolodex.cli.export import writable
 from rolodex.cli.render import show_report
 from rolodex.errorfile import write_error_file
@@ -24,6 +25,7 @@ from rolodex.importing.options import ImportOptions
 from rolodex.importing.report import ImportReport
 from rolodex.store import imports as records
 from rolodex.store.store import Store
+from rolodex.undo import prune, undo_import
 
 import_app = typer.Typer(help="Import a CSV file of contacts or users.", no_args_is_help=True)
 imports_app = typer.Typer(help="The record of past imports.", no_args_is_help=True)
@@ -167,10 +169,6 @@ def list_imports(ctx: typer.Context, as_json: bool = JSON) -> None:
     if as_json:
         print_json([_summary(row) for row in rows])
         return
-    from rich.table import Table
-
-    from rolodex.cli.context import out
-
     table = Table(
         "id", "kind", "file", "status", "created", "updated", "unchanged", "failed", "when"
     )
@@ -202,8 +200,6 @@ def show_import(ctx: typer.Context, import_id: int, as_json: bool = JSON) -> Non
     if as_json:
         print_json(document)
         return
-    from rolodex.cli.context import out
-
     for key, value in document.items():
         if key != "errors":
             out.print(f"{key}: {value}", markup=False)
@@ -226,6 +222,8 @@ def _summary(row: dict[str, object]) -> dict[str, object]:
         "failed": row["failed"],
         "warnings": row["warnings"],
         "who": row["actor"],
+        "undo_of": row["undo_of"],
+        "undone_by": row["undone_by"],
         "started_at": _iso(row["started_at"]),
         "finished_at": _iso(row["finished_at"]),
     }
@@ -233,3 +231,52 @@ def _summary(row: dict[str, object]) -> dict[str, object]:
 
 def _iso(value: object) -> str | None:
     return value.isoformat() if hasattr(value, "isoformat") else None
+
+
+@imports_app.command("undo")
+def undo(
+    ctx: typer.Context,
+    import_id: int,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Say what would be taken back."),
+    force: bool = typer.Option(
+        False, "--force", help="Also restore records changed since the import."
+    ),
+    as_json: bool = JSON,
+) -> None:
+    """Take an import back: created records removed, changed ones restored."""
+    report = undo_import(state(ctx).store, import_id, dry_run, force, _whoami())
+    if as_json:
+        print_json(report.as_dict())
+        return
+    if report.already_undone_by:
+        out.print(
+            f"Import {import_id} was already undone (run {report.already_undone_by}); "
+            "nothing changed.",
+            markup=False,
+        )
+        return
+    verb = "would be" if dry_run else "were"
+    out.print(
+        f"{'Dry run: ' if dry_run else ''}{report.restored} records {verb} restored, "
+        f"{report.removed} removed, {len(report.skipped)} skipped (changed since the import)",
+        markup=False,
+    )
+    for skipped in report.skipped[:20]:
+        out.print(
+            f"  skipped {skipped.email}: changed since: {', '.join(skipped.changed)}", markup=False
+        )
+    if report.skipped and not force:
+        out.print("Use --force to restore those too.", markup=False)
+
+
+@imports_app.command("prune")
+def prune_journals(
+    ctx: typer.Context,
+    days: int | None = typer.Option(
+        None, "--older-than", metavar="DAYS", help="Default: ROLODEX_JOURNAL_DAYS (30)."
+    ),
+) -> None:
+    """Forget the undo journals of imports older than the retention period."""
+    context = state(ctx)
+    removed = prune(context.store, days or context.settings.journal_days)
+    out.print(f"{removed} journal entries removed", markup=False)

@@ -42,9 +42,10 @@ def show(ctx: typer.Context, email: str, as_json: bool = typer.Option(False, "--
 
 
 def _stdin_password() -> str:
-    """One line of standard input, its trailing newline dropped (and nothing else)."""
-    line = sys.stdin.readline()
-    return line[:-1] if line.endswith("\n") else line
+    """All of standard input with one trailing newline dropped (and nothing else), so a
+    password may end in spaces or even a newline of its own."""
+    data = sys.stdin.read()
+    return data[:-1] if data.endswith("\n") else data
 
 
 @app.command("verify")

@@ -167,13 +167,13 @@ class _Run:
 
     def _batch_by_batch(self, rows: Iterator[RawRow]) -> None:
         for batch in batched(rows, self.options.batch_size):
-            with self.store.unit() as unit:
+            with self.store.unit(journal=self.import_id) as unit:
                 rejects = self._batch(batch, unit)
                 unit.save_progress(self.import_id, Counts.of(self.report), rejects)
             self._progress()
 
     def _in_one_transaction(self, rows: Iterator[RawRow]) -> None:
-        with self.store.unit() as unit:
+        with self.store.unit(journal=self.import_id) as unit:
             for batch in batched(rows, self.options.batch_size):
                 for reject in self._batch(batch, unit):
                     self._spool(reject)

@@ -42,7 +42,9 @@ class UserDraft:
 
 class UserUnit(Protocol):
     def users_by_key(self, keys: Collection[str]) -> dict[str, UserState]: ...
-    def write_users(self, users: Sequence[UserState], now: datetime) -> None: ...
+    def write_users(
+        self, users: Sequence[UserState], now: datetime, before: dict[str, UserState]
+    ) -> None: ...
 
 
 class UsersKind:
@@ -108,7 +110,7 @@ class UsersKind:
         self._hash_pending(states, pending)
         changed = [s for key, s in sorted(states.items()) if _differs(s, before.get(key))]
         if changed:
-            unit.write_users(changed, now)
+            unit.write_users(changed, now, before)
         return outcome
 
     def _check_known_passwords(

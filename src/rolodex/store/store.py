@@ -56,11 +56,12 @@ class Store:
         self.engine.dispose()
 
     @contextmanager
-    def unit(self) -> Iterator[SqlUnit]:
-        """A write transaction: committed when the block ends, unless rolled back in it."""
+    def unit(self, journal: int | None = None) -> Iterator[SqlUnit]:
+        """A write transaction: committed when the block ends, unless rolled back in it.
+        With ``journal`` (an import's id), every record written is journaled for undo."""
         try:
             with self.engine.connect().execution_options(**WRITE) as conn:
-                unit = SqlUnit(conn, conn.begin())
+                unit = SqlUnit(conn, conn.begin(), journal)
                 self._long_units += 1
                 try:
                     yield unit
@@ -135,6 +136,10 @@ class Store:
                     .values(status="interrupted", finished_at=now())
                 )
         return len(dead)
+
+    @staticmethod
+    def set_undo_of(conn: Any, undo_id: int, import_id: int) -> None:
+        conn.execute(update(t.imports).where(t.imports.c.id == undo_id).values(undo_of=import_id))
 
     def mark_failed(self, import_id: int) -> None:
         with self.write() as conn:

@@ -15,6 +15,7 @@ from rolodex.domain import ContactState, CustomField, FieldType, Role, UserState
 from rolodex.importing.ports import ContactWrite, Counts, Reject
 from rolodex.store import imports as records
 from rolodex.store import schema as t
+from rolodex.store import snapshot
 from rolodex.store.dialect import insert
 
 CHUNK = 5000
@@ -27,8 +28,8 @@ def chunks(items: Collection[object], size: int = CHUNK) -> list[list[object]]:
 
 
 class SqlUnit:
-    def __init__(self, conn: Connection, transaction: Transaction):
-        self.conn, self.transaction = conn, transaction
+    def __init__(self, conn: Connection, transaction: Transaction, journal: int | None = None):
+        self.conn, self.transaction, self.journal = conn, transaction, journal
         self.rolled_back = False
 
     def save_progress(self, import_id: int, counts: Counts, rejects: Sequence[Reject]) -> None:
@@ -130,6 +131,12 @@ class SqlUnit:
             self.conn.execute(stmt, custom)
         for w in writes:
             w.state.id = ids[w.state.email_key]
+        if self.journal is not None:
+            entries = [
+                (w.state.email_key, snapshot.contact(w.before), snapshot.contact(w.state))
+                for w in writes
+            ]
+            snapshot.record(self.conn, self.journal, "contact", entries)
 
     def _upsert_contacts(
         self, writes: Sequence[ContactWrite], source: str, now: datetime
@@ -187,7 +194,9 @@ class SqlUnit:
                 found[row.email_key] = UserState(*row[:-1], role=Role(row.role))
         return found
 
-    def write_users(self, users: Sequence[UserState], now: datetime) -> None:
+    def write_users(
+        self, users: Sequence[UserState], now: datetime, before: dict[str, UserState]
+    ) -> None:
         """Upsert; the role is set when a user is created and never by an import after."""
         stmt = insert(self.conn, t.users)
         c, new = t.users.c, stmt.excluded
@@ -218,3 +227,9 @@ class SqlUnit:
                 for user in users
             ],
         )
+        if self.journal is not None:
+            entries = [
+                (u.email_key, snapshot.user(before.get(u.email_key)), snapshot.user(u))
+                for u in users
+            ]
+            snapshot.record(self.conn, self.journal, "user", entries)

@@ -1,7 +1,624 @@
-"""The web app's pages (server-rendered)."""
+"""The web app at ``/``: server-rendered pages over the same store and jobs as the API.
+
+Signing in sets an HttpOnly, SameSite=Lax session cookie; every form post then carries the
+session's CSRF token in a hidden ``csrf`` field (the sign-in form has a token of its own, in
+a short-lived cookie), so another site cannot post a form in the person's name.
+
+An upload is checked by a dry-run job first: the page shows the file's first rows and, when
+the job ends, what the import would do. "Confirm import" queues the real run from the copy
+of the file the dry run kept in the database, so the browser sends the file only once.
+
+Errors on a page are pages: :class:`PageRoute` turns every refusal (400, 403, 404, 409, 413,
+422) into HTML and an anonymous visit into a redirect to ``/login``; no input gives a 5xx.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import contextlib
+import functools
+import hmac
+import math
+import secrets
+import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Coroutine, Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime
+from itertools import islice
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
 
-router = APIRouter(include_in_schema=False)
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
+from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
+
+from rolodex import jobs
+from rolodex.config import Limits, Settings
+from rolodex.errors import FileError, NotFound, StoreError, UsageError
+from rolodex.importing.kinds import KINDS
+from rolodex.importing.options import ImportOptions
+from rolodex.importing.reader import open_csv
+from rolodex.store import catalog as catalog_sql
+from rolodex.store import imports as records
+from rolodex.store import tokens
+from rolodex.store.jobs import upload_chunks
+from rolodex.store.store import Store
+from rolodex.views import iso
+from rolodex.web.api.contacts import contact_page
+from rolodex.web.api.imports import SUMMARY_ERRORS, _spool_upload, job_document
+from rolodex.web.api.tokens import WRONG, sign_in
+from rolodex.web.deps import SESSION_COOKIE, get_settings, get_store
+
+LOGIN_CSRF_COOKIE = "rolodex_login_csrf"
+MAX_ID = 2**31 - 1
+PREVIEW_ROWS = 10
+PREVIEW_COLUMNS = 30
+CELL_CHARS = 120
+PER_PAGE = 50
+HISTORY_LIMIT = 200
+FINAL = frozenset({"done", "failed", "interrupted"})
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+TITLES = {
+    400: "The request could not be read",
+    403: "Not allowed",
+    404: "Not found",
+    409: "Not possible now",
+    413: "The file is too large",
+    422: "That cannot be used",
+    503: "The database is unavailable",
+}
+
+
+# -- pages are HTML, errors included ------------------------------------------------------------
+
+
+class SignInFirst(Exception):
+    """An anonymous visit: answered with a redirect to the sign-in page."""
+
+    def __init__(self, next_path: str):
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+class PageRoute(APIRoute):
+    """A route whose refusals are rendered as pages, not as the API's JSON."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def page(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except SignInFirst as exc:
+                return RedirectResponse(login_url(exc.next_path), status_code=303)
+            except RequestValidationError:
+                return error_page(request, 404, "There is no such page.")
+            except HTTPException as exc:
+                return error_page(request, exc.status_code, str(exc.detail))
+            except (FileError, UsageError) as exc:
+                return error_page(request, 422, exc.message)
+            except NotFound as exc:
+                return error_page(request, 404, exc.message)
+            except StoreError as exc:
+                return error_page(request, 503, exc.message)
+
+        return page
+
+
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
+
+
+@functools.cache
+def templates() -> Jinja2Templates:
+    """Built on first use, not at import time; autoescaping is on for ``.html``."""
+    built = Jinja2Templates(directory=Path(__file__).with_name("templates"))
+    built.env.filters["num"] = lambda n: f"{n or 0:,}"
+    built.env.filters["when"] = when
+    built.env.filters["iso"] = lambda m: iso(m) if isinstance(m, datetime) else (m or "")
+    return built
+
+
+def when(moment: datetime | str | None) -> str:
+    """A timestamp as a person reads it, in UTC."""
+    text = iso(moment) if isinstance(moment, datetime) else moment
+    return f"{text[:10]} {text[11:16]} UTC" if text else "—"
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any],
+    session: tokens.Session | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    context = {"session": session, "csrf": session.csrf if session else "", **context}
+    response = templates().TemplateResponse(request, name, context, status_code=status)
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    title = TITLES.get(status, "Something went wrong")
+    return render(request, "error.html", {"title": title, "message": message}, status=status)
+
+
+# -- who is signed in -------------------------------------------------------------------------
+
+
+def page_session(request: Request) -> tokens.Session:
+    """The signed-in person, from the session cookie; anonymous visits go to ``/login``."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        with get_store(request).read() as conn:
+            session = tokens.find(conn, token)
+        if session is not None and session.kind == "session":
+            return session
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    raise SignInFirst(here if request.method == "GET" else "/")
+
+
+PageSession = Annotated[tokens.Session, Depends(page_session)]
+
+
+def same(sent: object, expected: str | None) -> bool:
+    """Constant-time equality of two tokens (bytes, so any text compares without error)."""
+    if not isinstance(sent, str) or not sent or not expected:
+        return False
+    return hmac.compare_digest(sent.encode(), expected.encode())
+
+
+async def checked_form(request: Request, session: tokens.Session) -> FormData:
+    """The posted form, once its CSRF token is the session's own (403 otherwise)."""
+    form = await request.form()
+    if not same(form.get("csrf"), session.csrf):
+        raise HTTPException(403, "The form was out of date (CSRF check failed): reload the page")
+    return form
+
+
+def text_field(form: FormData, name: str, limit: int = 1024) -> str:
+    value = form.get(name)
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def safe_next(value: str | None) -> str:
+    """Where to go after signing in: a path on this site only, never another site."""
+    if not value or not value.startswith("/") or value.startswith(("//", "/\\")):
+        return "/"
+    return "/" if value.startswith(("/login", "/logout")) else value
+
+
+def login_url(next_path: str) -> str:
+    return "/login" if next_path == "/" else f"/login?next={quote(next_path, safe='/')}"
+
+
+def secure(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+# -- sign in and out --------------------------------------------------------------------------
+
+
+def login_page(
+    request: Request, next_path: str, error: str | None = None, email: str = "", status: int = 200
+) -> HTMLResponse:
+    """The sign-in form, with a fresh token that the post must bring back (a cookie and a
+    field: another site can send neither), so no one is signed in to an account not theirs."""
+    token = secrets.token_urlsafe(16)
+    context = {"next": next_path, "login_csrf": token, "error": error, "email": email}
+    response = render(request, "login.html", context, status=status)
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure(request),
+        path="/login", max_age=3600,
+    )  # fmt: skip
+    return response
+
+
+@router.get("/login")
+def login_form(request: Request) -> Response:
+    next_path = safe_next(request.query_params.get("next"))
+    with contextlib.suppress(SignInFirst):
+        page_session(request)
+        return RedirectResponse(next_path, status_code=303)
+    return login_page(request, next_path)
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    form = await request.form()
+    email, password = text_field(form, "email", 320), text_field(form, "password", 1024)
+    next_path = safe_next(text_field(form, "next"))
+    if not same(form.get("csrf"), request.cookies.get(LOGIN_CSRF_COOKIE)):
+        message = "The sign-in form was out of date. Please try again."
+        return login_page(request, next_path, message, email, status=403)
+    if not email.strip() or not password:
+        return login_page(request, next_path, "Enter your email and password.", email, 422)
+    try:
+        token, _ = await run_in_threadpool(sign_in, get_store(request), email, password, "session")
+    except HTTPException:
+        return login_page(request, next_path, WRONG, email, status=401)
+    response = RedirectResponse(next_path, status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE, token, httponly=True, samesite="lax", secure=secure(request), path="/"
+    )
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request, session: PageSession) -> Response:
+    await checked_form(request, session)
+    with get_store(request).write() as conn:
+        tokens.revoke(conn, session.token_id)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# -- the upload form --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the upload form asked for."""
+
+    kind: str
+    strict: bool
+    create_labels: bool
+    upload: UploadFile | None
+
+    @classmethod
+    def of(cls, form: FormData) -> Choice:
+        upload = form.get("file")
+        return cls(
+            kind=text_field(form, "kind", 32) or "contacts",
+            strict=_checked(form, "strict"),
+            create_labels=_checked(form, "create_labels"),
+            upload=upload if isinstance(upload, UploadFile) and upload.filename else None,
+        )
+
+    @property
+    def file_name(self) -> str:
+        name = (self.upload.filename or "") if self.upload else ""
+        return Path(name.replace("\\", "/")).name[:255] or "upload.csv"
+
+    def problem(self, session: tokens.Session) -> tuple[int, str] | None:
+        if self.kind not in KINDS:
+            return 422, "Choose what the file holds: contacts or agents."
+        if self.kind == "users" and not session.is_admin:
+            return 403, "Only an admin may import agents (users)."
+        if self.upload is None:
+            return 422, "Choose a CSV file to upload."
+        return None
+
+
+def _checked(form: FormData, name: str) -> bool:
+    return text_field(form, name, 8).lower() in {"true", "on", "1", "yes"}
+
+
+def form_page(
+    request: Request,
+    session: tokens.Session,
+    choice: Choice | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    settings: Settings = get_settings(request)
+    context = {
+        "nav": "import",
+        "choice": choice or Choice("contacts", False, False, None),
+        "error": error,
+        "max_upload": size_text(settings.max_upload_bytes),
+    }
+    return render(request, "import_form.html", context, session, status)
+
+
+def size_text(size: int) -> str:
+    """A byte count as a person reads it: 100 MB."""
+    value = float(size)
+    for unit in ("bytes", "KB", "MB"):
+        if value < 1024:
+            return f"{value:,.0f} {unit}"
+        value /= 1024
+    return f"{value:,.1f} GB"
+
+
+@router.get("/")
+def import_form(request: Request, session: PageSession) -> Response:
+    return form_page(request, session)
+
+
+@router.post("/imports/preview")
+async def preview_upload(request: Request, session: PageSession) -> Response:
+    """Check an upload with a dry-run job, then show its page (preview, result, confirm)."""
+    settings: Settings = get_settings(request)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > settings.max_upload_bytes + 64 * 1024:
+        too_large = f"The file is larger than the limit of {size_text(settings.max_upload_bytes)}."
+        return form_page(request, session, error=too_large, status=413)
+    form = await checked_form(request, session)
+    try:
+        choice = Choice.of(form)
+        problem = choice.problem(session)
+        if problem is not None:
+            return form_page(request, session, choice, problem[1], problem[0])
+        store = get_store(request)
+        checked = await run_in_threadpool(check_upload, store, settings, choice, session.email)
+    except HTTPException as exc:  # past the size limit while copying
+        return form_page(request, session, Choice.of(form), str(exc.detail), exc.status_code)
+    except FileError as exc:
+        return form_page(request, session, Choice.of(form), exc.message, 422)
+    finally:
+        await form.close()
+    previews(request.app).put(*checked)
+    return RedirectResponse(f"/imports/{checked[0]}", status_code=303)
+
+
+def check_upload(
+    store: Store, settings: Settings, choice: Choice, actor: str
+) -> tuple[int, Preview]:
+    """Queue the dry run of the uploaded file; its first rows come back for the preview."""
+    assert choice.upload is not None
+    path = _spool_upload(choice.upload, settings.max_upload_bytes)
+    try:
+        options = ImportOptions(
+            dry_run=True,
+            strict=choice.strict,
+            create_labels=choice.create_labels,
+            limits=settings.limits,
+            actor=actor,
+            file_name=choice.file_name,
+        )
+        job = jobs.Submission(choice.kind, path, choice.file_name, options)
+        import_id = jobs.submit(store, job)
+        return import_id, read_preview(path, settings.limits, choice.kind)
+    finally:
+        path.unlink(missing_ok=True)
+
+
+# -- the preview of a file's first rows --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preview:
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+    rows_total: int
+    hidden_columns: int
+
+
+def read_preview(path: Path, limits: Limits, kind: str) -> Preview:
+    """The first rows as the importer reads them, cut to fit a page; password cells masked."""
+    source = open_csv(path, limits)
+    width = min(len(source.header), PREVIEW_COLUMNS)
+    secret = {
+        i for i, name in enumerate(source.header) if kind == "users" and "password" in name.lower()
+    }
+    rows = []
+    for raw in islice(source.rows(), PREVIEW_ROWS):
+        values = [*raw.values[:width], *[""] * (width - len(raw.values))]
+        shown = ["••••••" if i in secret and v else _cut(v) for i, v in enumerate(values)]
+        rows.append((raw.row, shown))
+    header = [_cut(name) for name in source.header[:width]]
+    return Preview(header, rows, source.rows_total, len(source.header) - width)
+
+
+def _cut(value: str) -> str:
+    return value if len(value) <= CELL_CHARS else value[: CELL_CHARS - 1] + "…"
+
+
+class Previews:
+    """The previews of recent uploads by import ID, so a page shows them without reading
+    the stored file again. Bounded; one missing (after a restart, or made by another
+    server) is rebuilt from the file kept in the database."""
+
+    def __init__(self, size: int = 64):
+        self.size = size
+        self.items: OrderedDict[int, Preview] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, import_id: int) -> Preview | None:
+        with self.lock:
+            return self.items.get(import_id)
+
+    def put(self, import_id: int, preview: Preview) -> None:
+        with self.lock:
+            self.items[import_id] = preview
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+def previews(app: FastAPI) -> Previews:
+    found: Previews | None = getattr(app.state, "page_previews", None)
+    if found is None:
+        found = app.state.page_previews = Previews()
+    return found
+
+
+@contextlib.contextmanager
+def stored_upload(store: Store, import_id: int) -> Iterator[Path]:
+    """The file an import kept in the database, as a temporary file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "upload.csv"
+        with store.read() as conn, path.open("wb") as out:
+            for chunk in upload_chunks(conn, import_id):
+                out.write(chunk)
+        yield path
+
+
+def preview_of(request: Request, record: dict[str, Any]) -> Preview | None:
+    cache = previews(request.app)
+    preview = cache.get(record["id"])
+    if preview is None:
+        settings: Settings = get_settings(request)
+        with stored_upload(get_store(request), record["id"]) as path:
+            try:
+                preview = read_preview(path, settings.limits, record["kind"])
+            except FileError:
+                return None
+        cache.put(record["id"], preview)
+    return preview
+
+
+# -- one import: preview, dry-run result, confirm, progress, summary ---------------------------
+
+
+ImportId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
+
+
+def import_record(store: Store, import_id: int) -> dict[str, Any]:
+    with store.read() as conn:
+        record = records.record(conn, import_id)
+    if record is None:
+        raise HTTPException(404, f"There is no import with ID {import_id}.")
+    return record
+
+
+def may_import(session: tokens.Session, kind: str) -> bool:
+    return kind != "users" or session.is_admin
+
+
+@router.get("/imports/{import_id}")
+def import_page(import_id: ImportId, request: Request, session: PageSession) -> Response:
+    store = get_store(request)
+    record = import_record(store, import_id)
+    job = job_document(store, record)
+    final = job["status"] in FINAL
+    note = confirm_note(session, job, bool(record["strict"]))
+    context = {
+        "nav": "history",
+        "job": job,
+        "options": record.get("options") or {},
+        "strict": bool(record["strict"]),
+        "final": final,
+        "preview": preview_of(request, record) if record["dry_run"] else None,
+        "can_confirm": record["dry_run"] and job["status"] == "done" and note is None,
+        "confirm_note": note if record["dry_run"] and job["status"] == "done" else None,
+        "errors_cut": bool(job["summary"]) and job["failed"] > len(job["summary"]["errors"]),
+        "summary_errors": SUMMARY_ERRORS,
+        "percent": _percent(job["rows_done"], job["rows_total"], final),
+    }
+    return render(request, "import.html", context, session)
+
+
+def confirm_note(session: tokens.Session, job: dict[str, Any], strict: bool) -> str | None:
+    """Why a finished dry run cannot usefully be confirmed, if it cannot."""
+    if not may_import(session, job["kind"]):
+        return "Only an admin may import agents (users)."
+    if strict and job["failed"]:
+        return (
+            "Strict: with rows rejected, nothing would be written. Fix them (the error file "
+            "has them) and upload the file again."
+        )
+    if not job["created"] + job["updated"] + job["unchanged"]:
+        return "No row of this file can be imported. Fix the rows and upload it again."
+    return None
+
+
+def _percent(done: int, total: int, final: bool) -> int:
+    if final:
+        return 100
+    return min(100, math.floor(100 * done / total)) if total else 0
+
+
+@router.post("/imports/{import_id}/confirm")
+async def confirm_import(import_id: ImportId, request: Request, session: PageSession) -> Response:
+    """Queue the real run of a finished dry run, from the file the dry run kept."""
+    await checked_form(request, session)
+    store = get_store(request)
+    record = import_record(store, import_id)
+    if not record["dry_run"] or record["status"] != "done":
+        raise HTTPException(409, "Only a finished dry run can be confirmed.")
+    if not may_import(session, record["kind"]):
+        raise HTTPException(403, "Only an admin may import agents (users).")
+    settings: Settings = get_settings(request)
+    new_id = await run_in_threadpool(queue_real_run, store, settings, record, session.email)
+    return RedirectResponse(f"/imports/{new_id}", status_code=303)
+
+
+def queue_real_run(store: Store, settings: Settings, record: dict[str, Any], actor: str) -> int:
+    base = ImportOptions(limits=settings.limits)
+    options = replace(jobs.options_of(record, base), dry_run=False, actor=actor)
+    with stored_upload(store, record["id"]) as path:
+        job = jobs.Submission(record["kind"], path, record["file_name"], options)
+        return jobs.submit(store, job)
+
+
+# -- the history ------------------------------------------------------------------------------
+
+
+@router.get("/imports")
+def history_page(request: Request, session: PageSession) -> Response:
+    store = get_store(request)
+    store.reap_interrupted()
+    with store.read() as conn:
+        history = records.history(conn, limit=HISTORY_LIMIT)
+    context = {"nav": "history", "imports": history, "limit": HISTORY_LIMIT}
+    return render(request, "history.html", context, session)
+
+
+# -- contacts ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContactQuery:
+    """The contacts list's filters, read leniently: a bad value means "no filter"."""
+
+    label: str
+    q: str
+    page: int
+
+    @classmethod
+    def of(cls, request: Request) -> ContactQuery:
+        params = request.query_params
+        page = params.get("page", "1").strip()
+        number = int(page) if page.isdecimal() and len(page) < 8 else 1
+        return cls(
+            label=_printable(params.get("label", ""))[:255],
+            q=_printable(params.get("q", "")).strip()[:320],
+            page=max(1, number),
+        )
+
+    def url(self, page: int) -> str:
+        params = {k: v for k, v in (("label", self.label), ("q", self.q)) if v}
+        return "/contacts?" + urlencode({**params, "page": page})
+
+
+def _printable(text: str) -> str:
+    """Without control characters (PostgreSQL refuses NUL in text)."""
+    return "".join(c for c in text if c >= " " or c == "\t")
+
+
+@router.get("/contacts")
+def contacts_page(request: Request, session: PageSession) -> Response:
+    store = get_store(request)
+    query = ContactQuery.of(request)
+    found = contact_page(store, query.label or None, query.q or None, query.page, PER_PAGE)
+    with store.read() as conn:
+        labels = [label.name for label in catalog_sql.labels(conn)]
+        companies = {c.id: c.name for c in catalog_sql.companies(conn)}
+    total = int(found["total"])  # type: ignore[call-overload]
+    pages = max(1, math.ceil(total / PER_PAGE))
+    context = {
+        "nav": "contacts",
+        "query": query,
+        "contacts": found["items"],
+        "total": total,
+        "pages": pages,
+        "labels": labels,
+        "companies": companies,
+        "prev_url": query.url(query.page - 1) if query.page > 1 else None,
+        "next_url": query.url(query.page + 1) if query.page < pages else None,
+    }
+    return render(request, "contacts.html", context, session)

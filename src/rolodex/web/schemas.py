@@ -62,6 +62,21 @@ class Job(BaseModel):
     summary: ImportSummary | None = Field(description="The CLI's import JSON, once done")
 
 
+class SkippedRecord(BaseModel):
+    email: str
+    changed: list[str] = Field(description="What changed since the import")
+
+
+class UndoResult(BaseModel):
+    id: int | None = Field(description="The undo's own run; null when nothing was done")
+    undo_of: int
+    dry_run: bool
+    restored: int
+    removed: int
+    skipped: list[SkippedRecord]
+    already_undone_by: int | None
+
+
 class Contact(BaseModel):
     id: int
     email: str

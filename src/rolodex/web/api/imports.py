@@ -19,9 +19,10 @@ from rolodex.importing.kinds import KINDS
 from rolodex.importing.options import ImportOptions
 from rolodex.store import imports as records
 from rolodex.store.store import Store
+from rolodex.undo import undo_import
 from rolodex.views import iso
-from rolodex.web.deps import SessionDep, SettingsDep, StoreDep
-from rolodex.web.schemas import Job, errors
+from rolodex.web.deps import AdminDep, SessionDep, SettingsDep, StoreDep
+from rolodex.web.schemas import Job, UndoResult, errors
 
 router = APIRouter(tags=["imports"])
 SUMMARY_ERRORS = 100
@@ -162,3 +163,17 @@ def error_file(import_id: int, _: SessionDep, store: StoreDep) -> StreamingRespo
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="import-{import_id}-errors.csv"'},
     )
+
+
+@router.post(
+    "/imports/{import_id}/undo", response_model=UndoResult, responses=errors(401, 403, 404, 422)
+)
+def undo(
+    import_id: int,
+    session: AdminDep,
+    store: StoreDep,
+    dry_run: bool = False,
+    force: bool = False,
+) -> dict[str, Any]:
+    """Take an import back (admins). Records changed since are skipped unless ``force``."""
+    return undo_import(store, import_id, dry_run, force, session.email).as_dict()

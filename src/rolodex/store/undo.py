@@ -1,0 +1,111 @@
+"""Putting records back as an import's journal says they were."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from rolodex.domain import Role, UserState
+from rolodex.store import schema as t
+from rolodex.store.snapshot import Snapshot
+
+CHUNK = 1000
+
+
+def entries(conn: Connection, import_id: int) -> Iterator[list[dict[str, Any]]]:
+    """The journal of an import, a chunk at a time, in key order."""
+    j = t.import_journal.c
+    last: tuple[str, str] = ("", "")
+    while True:
+        query = (
+            select(j.entity, j.key, j.created, j.before, j.after)
+            .where(j.import_id == import_id)
+            .where((j.entity > last[0]) | ((j.entity == last[0]) & (j.key > last[1])))
+            .order_by(j.entity, j.key)
+            .limit(CHUNK)
+        )
+        chunk = [dict(row._mapping) for row in conn.execute(query)]
+        if not chunk:
+            return
+        yield chunk
+        last = (chunk[-1]["entity"], chunk[-1]["key"])
+
+
+def has_journal(conn: Connection, import_id: int) -> bool:
+    j = t.import_journal.c
+    return conn.execute(select(j.key).where(j.import_id == import_id).limit(1)).first() is not None
+
+
+def delete_records(conn: Connection, entity: str, ids: list[int]) -> None:
+    table = t.contacts if entity == "contact" else t.users
+    if ids:
+        conn.execute(delete(table).where(table.c.id.in_(ids)))
+
+
+def restore_contact(conn: Connection, contact_id: int, before: Snapshot) -> None:
+    conn.execute(
+        update(t.contacts)
+        .where(t.contacts.c.id == contact_id)
+        .values(
+            first_name=before["first_name"],
+            last_name=before["last_name"],
+            company_id=before["company_id"],
+            updated_at=datetime.now(UTC),
+        )
+    )
+    conn.execute(delete(t.contact_labels).where(t.contact_labels.c.contact_id == contact_id))
+    if before["label_ids"]:
+        conn.execute(
+            insert(t.contact_labels),
+            [{"contact_id": contact_id, "label_id": label} for label in before["label_ids"]],
+        )
+    conn.execute(delete(t.custom_values).where(t.custom_values.c.contact_id == contact_id))
+    if before["custom"]:
+        conn.execute(
+            insert(t.custom_values),
+            [
+                {"contact_id": contact_id, "field_id": int(field), "value": value}
+                for field, value in before["custom"].items()
+            ],
+        )
+
+
+def restore_user(conn: Connection, user_id: int, before: Snapshot) -> None:
+    conn.execute(
+        update(t.users)
+        .where(t.users.c.id == user_id)
+        .values(
+            first_name=before["first_name"],
+            last_name=before["last_name"],
+            password_hash=before["password_hash"],
+            active=before["active"],
+            role=Role(before["role"]).value,
+            updated_at=datetime.now(UTC),
+        )
+    )
+
+
+def users_by_key(conn: Connection, keys: list[str]) -> dict[str, UserState]:
+    u = t.users.c
+    query = select(
+        u.id, u.email, u.email_key, u.first_name, u.last_name, u.password_hash, u.active, u.role
+    ).where(u.email_key.in_(keys))
+    return {row.email_key: UserState(*row[:-1], role=Role(row.role)) for row in conn.execute(query)}
+
+
+def mark_undone(conn: Connection, import_id: int, undo_id: int) -> None:
+    conn.execute(update(t.imports).where(t.imports.c.id == import_id).values(undone_by=undo_id))
+
+
+def prune(conn: Connection, before: datetime) -> int:
+    """Forget the journals (and kept uploads) of runs finished before ``before``."""
+    c = t.imports.c
+    old = select(c.id).where(c.finished_at < before)
+    removed = conn.execute(
+        delete(t.import_journal).where(t.import_journal.c.import_id.in_(old))
+    ).rowcount
+    conn.execute(delete(t.import_uploads).where(t.import_uploads.c.import_id.in_(old)))
+    return int(removed or 0)

@@ -1,0 +1,169 @@
+"""Taking an import back, record by record, from its journal.
+
+Every record the import created is removed; every record it changed gets its fields,
+labels and custom values (for users: names, password hash, active flag) back. A record
+changed since — by a later import, the API or inbound mail — is never overwritten silently:
+it is skipped and reported with what changed, unless ``force`` is given. The undo is one
+transaction (all or nothing), is itself recorded as a run, and a second undo of the same
+import changes nothing and says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from rolodex.errors import NotFound, UsageError
+from rolodex.importing.ports import Counts, ImportMeta
+from rolodex.store import imports as records
+from rolodex.store import snapshot
+from rolodex.store import undo as sql
+from rolodex.store.store import Store
+from rolodex.store.unit import SqlUnit
+
+
+@dataclass(frozen=True)
+class Skipped:
+    email: str
+    changed: list[str]
+
+
+@dataclass
+class UndoReport:
+    undo_of: int
+    dry_run: bool
+    id: int | None = None
+    restored: int = 0
+    removed: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    already_undone_by: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "undo_of": self.undo_of,
+            "dry_run": self.dry_run,
+            "restored": self.restored,
+            "removed": self.removed,
+            "skipped": [{"email": s.email, "changed": s.changed} for s in self.skipped],
+            "already_undone_by": self.already_undone_by,
+        }
+
+
+def undo_import(
+    store: Store,
+    import_id: int,
+    dry_run: bool = False,
+    force: bool = False,
+    actor: str | None = None,
+) -> UndoReport:
+    record = _undoable(store, import_id)
+    report = UndoReport(undo_of=import_id, dry_run=dry_run)
+    if record["undone_by"]:
+        report.already_undone_by = record["undone_by"]
+        return report
+    report.id = store.start_import(_meta(record, dry_run, actor))
+    with store.unit() as unit:
+        for chunk in sql.entries(unit.conn, import_id):
+            _undo_chunk(unit, chunk, force, report)
+        if not dry_run:
+            sql.mark_undone(unit.conn, import_id, report.id)
+            store.set_undo_of(unit.conn, report.id, import_id)
+        else:
+            unit.rollback()
+    touched = report.restored + report.removed
+    store.finish_import(
+        report.id,
+        "done",
+        Counts(touched + len(report.skipped), 0, touched, len(report.skipped), 0),
+        [f"restored {report.restored}, removed {report.removed}, skipped {len(report.skipped)}"],
+        iter(()),
+    )
+    return report
+
+
+def _undoable(store: Store, import_id: int) -> dict[str, Any]:
+    with store.read() as conn:
+        record = records.record(conn, import_id)
+        journaled = sql.has_journal(conn, import_id)
+    if record is None:
+        raise NotFound(f"there is no import with ID {import_id}")
+    if record["kind"] == "undo":
+        raise UsageError(f"run {import_id} is itself an undo: import the file again instead")
+    if record["dry_run"]:
+        raise UsageError(f"import {import_id} was a dry run: it wrote nothing to take back")
+    if record["status"] in ("queued", "running"):
+        raise UsageError(f"import {import_id} is still {record['status']}: wait for it to end")
+    if not journaled and (record["created"] or record["updated"]) and not record["undone_by"]:
+        raise UsageError(f"the journal of import {import_id} was pruned: it cannot be undone")
+    return record
+
+
+def _meta(record: dict[str, Any], dry_run: bool, actor: str | None) -> ImportMeta:
+    return ImportMeta(
+        kind="undo",
+        file_name=record["file_name"],
+        sha256=record["sha256"],
+        dry_run=dry_run,
+        strict=True,
+        header=(),
+        rows_total=0,
+        actor=actor,
+    )
+
+
+def _undo_chunk(
+    unit: SqlUnit, chunk: list[dict[str, Any]], force: bool, report: UndoReport
+) -> None:
+    for entity in ("contact", "user"):
+        part = [entry for entry in chunk if entry["entity"] == entity]
+        if not part:
+            continue
+        keys = [entry["key"] for entry in part]
+        if entity == "contact":
+            current = {
+                k: (s.id, snapshot.contact(s)) for k, s in unit.contacts_by_key(keys).items()
+            }
+        else:
+            current = {
+                k: (s.id, snapshot.user(s)) for k, s in sql.users_by_key(unit.conn, keys).items()
+            }
+        removals = []
+        for entry in part:
+            record_id, now = current.get(entry["key"], (None, None))
+            changed = _changes(now, entry["after"])
+            if changed and not force:
+                report.skipped.append(Skipped(_email(entry, now), changed))
+            elif record_id is None:
+                continue
+            elif entry["created"]:
+                removals.append(record_id)
+            else:
+                _restore(unit, entity, record_id, entry["before"])
+                report.restored += 1
+        sql.delete_records(unit.conn, entity, removals)
+        report.removed += len(removals)
+
+
+def _restore(unit: SqlUnit, entity: str, record_id: int, before: snapshot.Snapshot) -> None:
+    if entity == "contact":
+        sql.restore_contact(unit.conn, record_id, before)
+    else:
+        sql.restore_user(unit.conn, record_id, before)
+
+
+def _changes(now: snapshot.Snapshot | None, after: snapshot.Snapshot) -> list[str]:
+    if now is None:
+        return ["deleted"]
+    return sorted(name for name in after if now.get(name) != after.get(name))
+
+
+def _email(entry: dict[str, Any], now: snapshot.Snapshot | None) -> str:
+    return str((now or entry["after"])["email"])
+
+
+def prune(store: Store, days: int) -> int:
+    """Forget journals of runs that ended more than ``days`` days ago."""
+    with store.write() as conn:
+        return sql.prune(conn, datetime.now(UTC) - timedelta(days=days))

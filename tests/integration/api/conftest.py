@@ -1,0 +1,202 @@
+"""Fixtures of the HTTP API tests (CONTRACT §8), on SQLite and PostgreSQL alike.
+
+``client`` is the app as ``rolodex serve`` runs it — lifespan, store, hashing pool and the
+import worker thread — driven through Starlette's TestClient (httpx). Server errors come
+back as 500 answers, never as exceptions, so a test can say "no 5xx".
+
+Accounts: ``admin`` is made as ``rolodex users create-admin`` makes it; ``agent`` and an
+inactive user come from a users import, as agents do in production. ``admin`` and ``agent``
+are the ``Authorization`` headers of tokens obtained through ``POST /api/tokens``.
+"""
+
+from __future__ import annotations
+
+import functools
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+from psycopg import sql
+
+import rolodex.web.app as web_app
+from rolodex.accounts import create_admin
+from rolodex.config import Settings
+from rolodex.importing.kinds import import_file
+from rolodex.importing.options import ImportOptions
+from rolodex.jobs import Worker
+from rolodex.passwords import HashingPool
+from rolodex.store.database import make_engine
+from rolodex.store.schema import metadata
+from rolodex.store.store import Store
+
+ADMIN = ("admin@example.com", "admin-secret")
+AGENT = ("agent@example.com", "agent-secret")
+INACTIVE = ("gone@example.com", "gone-secret")
+FINAL = {"done", "failed", "interrupted"}
+WAIT_LIMIT_SECONDS = 60  # a safety net against a hang, not a measure of speed
+
+
+# -- the app ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_client(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., TestClient]]:
+    """Start an app on the test database: ``make_client(run_worker=False, max_upload_bytes=N)``.
+
+    The in-process worker polls the queue every 20 ms instead of every second, so a test
+    waits for the job, not for the poll."""
+    monkeypatch.setattr(web_app, "Worker", functools.partial(Worker, poll=0.02))
+    started: list[TestClient] = []
+
+    def make(run_worker: bool = True, **settings: Any) -> TestClient:
+        app = web_app.create_app(Settings(database_url=db_url, **settings), run_worker)
+        client = TestClient(app, raise_server_exceptions=False)
+        client.__enter__()
+        started.append(client)
+        return client
+
+    yield make
+    for client in reversed(started):
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(make_client: Callable[..., TestClient]) -> TestClient:
+    return make_client()
+
+
+# -- accounts -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def accounts(store: Store, tmp_path: Path) -> None:
+    """An admin, an active agent and an inactive agent."""
+    create_admin(store, *ADMIN)
+    users = tmp_path / "agents.csv"
+    users.write_text(
+        "email,first_name,last_name,password,active\n"
+        f"{AGENT[0]},Ada,Agent,{AGENT[1]},true\n"
+        f"{INACTIVE[0]},Gil,Gone,{INACTIVE[1]},false\n",
+        encoding="utf-8",
+    )
+    with HashingPool(1) as pool:
+        report = import_file("users", users, store, ImportOptions(), pool=pool)
+    assert (report.created, report.failed) == (2, 0)
+
+
+def sign_in(client: TestClient, email: str, password: str) -> dict[str, str]:
+    answer = client.post("/api/tokens", json={"email": email, "password": password})
+    assert answer.status_code == 201, answer.text
+    return {"Authorization": f"Bearer {answer.json()['token']}"}
+
+
+@pytest.fixture
+def admin(client: TestClient, accounts: None) -> dict[str, str]:
+    return sign_in(client, *ADMIN)
+
+
+@pytest.fixture
+def agent(client: TestClient, accounts: None) -> dict[str, str]:
+    return sign_in(client, *AGENT)
+
+
+# -- imports through the API --------------------------------------------------------------------
+
+
+class Imports:
+    """Upload a file and wait for its job, as a browser or a script would."""
+
+    def __init__(self, client: TestClient):
+        self.client = client
+
+    def upload(
+        self,
+        headers: dict[str, str],
+        content: str | bytes,
+        kind: str = "contacts",
+        name: str = "upload.csv",
+        **flags: bool,
+    ) -> Any:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        form = {"kind": kind, **{key: "true" if on else "false" for key, on in flags.items()}}
+        return self.client.post(
+            "/api/imports", headers=headers, data=form, files={"file": (name, data, "text/csv")}
+        )
+
+    def wait(self, headers: dict[str, str], job_id: int) -> dict[str, Any]:
+        """Poll ``GET /api/imports/{id}`` until the job is in a final state."""
+        deadline = time.monotonic() + WAIT_LIMIT_SECONDS
+        while True:
+            answer = self.client.get(f"/api/imports/{job_id}", headers=headers)
+            assert answer.status_code == 200, answer.text
+            job: dict[str, Any] = answer.json()
+            if job["status"] in FINAL:
+                return job
+            assert time.monotonic() < deadline, f"job {job_id} never finished: {job}"
+            time.sleep(0.02)
+
+    def run(
+        self, headers: dict[str, str], content: str | bytes, kind: str = "contacts", **flags: bool
+    ) -> dict[str, Any]:
+        """Upload, expect 202, and return the finished job."""
+        answer = self.upload(headers, content, kind, **flags)
+        assert answer.status_code == 202, answer.text
+        return self.wait(headers, answer.json()["id"])
+
+
+@pytest.fixture
+def imports(client: TestClient) -> Imports:
+    return Imports(client)
+
+
+# -- a second database of the same kind, for comparing the API with the CLI ---------------------
+
+
+@pytest.fixture(scope="session")
+def other_postgres_url(postgres_url: str) -> Iterator[str]:
+    database = postgres_url.rsplit("/", 1)[1] + "_other"
+    server = postgres_url.rsplit("/", 1)[0] + "/postgres"
+    name = sql.Identifier(database)
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    url = postgres_url.rsplit("/", 1)[0] + "/" + database
+    make_engine(url).dispose()
+    yield url
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+
+
+@pytest.fixture
+def other_db_url(db_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """An empty database of the same kind as ``db_url``."""
+    if db_url.startswith("sqlite"):
+        return f"sqlite:///{tmp_path / 'other.db'}"
+    url: str = request.getfixturevalue("other_postgres_url")
+    engine = make_engine(url)
+    tables = ", ".join(table.name for table in metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def other_cli(cli: Any, other_db_url: str) -> Any:
+    """``rolodex --db OTHER …``, run in-process like the ``cli`` fixture."""
+    return type(cli)(other_db_url)
+
+
+@pytest.fixture
+def dead_pid() -> int:
+    """The id of a process of this machine that has ended."""
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    return ended.pid
