@@ -186,15 +186,16 @@ def _expected() -> dict[str, Case]:
             )
         ),
         "many-nul-bytes.csv": Case(Refused((NOT_TEXT,))),
-        "nul-in-the-email.csv": Case(
-            Imported(rejected=((2, "email"),), says=("U+0000", CONTROL))
-        ),
+        "nul-in-the-email.csv": Case(Imported(rejected=((2, "email"),), says=("U+0000", CONTROL))),
         # -- structure ---------------------------------------------------------------------
         "ragged-rows.csv": Case(
             Imported(
                 created=2,
                 rejected=((3, None), (4, None), (5, None)),
-                records={"ok@example.com": names("Ann", "Lee"), "ok2@example.com": names("Dee", "Lee")},
+                records={
+                    "ok@example.com": names("Ann", "Lee"),
+                    "ok2@example.com": names("Dee", "Lee"),
+                },
                 says=("2 values", "4 values", "1 values", "header has 3 columns"),
             )
         ),
@@ -224,7 +225,9 @@ def _expected() -> dict[str, Case]:
         ),
         "users-header-id.csv": Case(Refused(("'id'", "not a known column")), kind="users"),
         "header-only.csv": Case(Imported()),
-        "error-column-last.csv": Case(Imported(created=1, records={"err@example.com": names("Ann")})),
+        "error-column-last.csv": Case(
+            Imported(created=1, records={"err@example.com": names("Ann")})
+        ),
         "excel-sep-line.csv": Case(Refused(("'sep='", "no 'email' column"))),
         "semicolons-european-excel.csv": Case(
             Imported(

@@ -100,7 +100,7 @@ SMALL: dict[str, Callable[[], bytes]] = {
         'q2@example.com,"Bob ""The Boss""",\r\nbad-address,x,y\r\n'
     ),
     "unclosed-quote-at-end.csv": lambda: _utf8(
-        CONTACTS + "a@example.com,Ann,Lee\nb@example.com,Bob,Lee\nc@example.com,\"Cy,Lee\n"
+        CONTACTS + 'a@example.com,Ann,Lee\nb@example.com,Bob,Lee\nc@example.com,"Cy,Lee\n'
     ),
     "unclosed-quote-swallowing-rows.csv": lambda: _utf8(
         CONTACTS + 'a@example.com,"Ann,Lee\nb@example.com,Bob,Lee\nc@example.com,Cy,"Lee"\n'
@@ -155,10 +155,12 @@ SMALL: dict[str, Callable[[], bytes]] = {
     "header-id.csv": lambda: _utf8("id,email,first_name\n1,id@example.com,Ann\n"),
     "header-is-admin.csv": lambda: _utf8("email,is_admin\nadmin@example.com,true\n"),
     "header-role.csv": lambda: _utf8("email,role\nrole@example.com,admin\n"),
-    "users-header-role.csv": lambda: _utf8(USERS.rstrip("\n") + ",role\n")
-    + b"boss@example.com,Bo,Ss,secret123,admin\n",
-    "users-header-is-admin.csv": lambda: _utf8(USERS.rstrip("\n") + ",is_admin\n")
-    + b"boss@example.com,Bo,Ss,secret123,true\n",
+    "users-header-role.csv": lambda: (
+        _utf8(USERS.rstrip("\n") + ",role\n") + b"boss@example.com,Bo,Ss,secret123,admin\n"
+    ),
+    "users-header-is-admin.csv": lambda: (
+        _utf8(USERS.rstrip("\n") + ",is_admin\n") + b"boss@example.com,Bo,Ss,secret123,true\n"
+    ),
     "users-header-id.csv": lambda: _utf8("id," + USERS) + b"1,boss@example.com,Bo,Ss,secret123\n",
     "header-only.csv": lambda: _utf8(CONTACTS),
     "error-column-last.csv": lambda: _utf8(
@@ -231,7 +233,7 @@ SMALL: dict[str, Callable[[], bytes]] = {
         "email,first_name,last_name,notes\n"
         + 'f1@example.com,=HYPERLINK("http://evil.example"),+1,-2\n'
         + "f2@example.com,@SUM(A1),'=1+2,''=x\n"
-        + 'f3@example.com,"=cmd|\' /C calc\'!A0",\'+33 1 23,\'-\n'
+        + "f3@example.com,\"=cmd|' /C calc'!A0\",'+33 1 23,'-\n"
     ),
     "formula-in-email.csv": lambda: _utf8(
         CONTACTS
@@ -263,22 +265,29 @@ SMALL: dict[str, Callable[[], bytes]] = {
     "custom-values-hostile.csv": lambda: _utf8(
         "email,seats,notes\n"
         + "n1@example.com,1e3,\n"
-        + "n2@example.com,\"1,234\",\n"
+        + 'n2@example.com,"1,234",\n'
         + "n3@example.com,NaN,\n"
         + "n4@example.com, 007.50 ,  padded  \n"
         + "n5@example.com,-0,\n"
     ),
     "names-too-long.csv": lambda: _utf8(
-        CONTACTS + "n255@example.com," + "a" * 255 + ",Ok\nn256@example.com," + "b" * 256 + ",Long\n"
+        CONTACTS
+        + "n255@example.com,"
+        + "a" * 255
+        + ",Ok\nn256@example.com,"
+        + "b" * 256
+        + ",Long\n"
     ),
     # -- users: passwords ------------------------------------------------------------------
-    "users-passwords.csv": lambda: _utf8(USERS)
-    + _utf8("five@example.com,Five,Chars,abcde\n")
-    + _utf8("six@example.com,Six,Umlauts,ääääää\n")
-    + _utf8("big@example.com,Ten,Kilobytes," + "p" * 10_240 + "\n")
-    + b"nul@example.com,Nul,Byte,secret\x00word\n"
-    + _utf8("spaces@example.com,Pad,Ded,  secret  \n")
-    + _utf8("none@example.com,No,Password,\n"),
+    "users-passwords.csv": lambda: (
+        _utf8(USERS)
+        + _utf8("five@example.com,Five,Chars,abcde\n")
+        + _utf8("six@example.com,Six,Umlauts,ääääää\n")
+        + _utf8("big@example.com,Ten,Kilobytes," + "p" * 10_240 + "\n")
+        + b"nul@example.com,Nul,Byte,secret\x00word\n"
+        + _utf8("spaces@example.com,Pad,Ded,  secret  \n")
+        + _utf8("none@example.com,No,Password,\n")
+    ),
     # -- not CSV at all -----------------------------------------------------------------------
     "png-renamed.csv": _png,
     "gzip-renamed.csv": lambda: gzip.compress(_utf8(CONTACTS + "a@example.com,Ann,Lee\n"), mtime=0),

@@ -28,7 +28,7 @@ def csv_text(header, *rows):
     return buffer.getvalue()
 
 
-def import_users(cli, write_csv, *rows, name="users.csv"):
+def import_users(cli, write_csv, *rows):
     path = write_csv(csv_text(["email", "first_name", "last_name", "password", "active"], *rows))
     result = cli("import", "users", path, "--json")
     assert result.exit_code == 0, result

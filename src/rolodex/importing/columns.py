@@ -53,6 +53,11 @@ def bind(
     required: Sequence[str] = ("email",),
 ) -> ColumnMap:
     names = tuple(name.strip() for name in header)
+    if any("@" in name for name in names):
+        raise FileError(
+            "Header: the first row holds an email address, so it looks like data, not the "
+            "column names: add a first row naming the columns, like " + ",".join(standard[:4])
+        )
     custom_by_name = {field.variable_name: field for field in custom_fields}
     problems = _name_problems(names, standard, custom_by_name)
     problems += [

@@ -293,8 +293,9 @@ def _count_records(records: Iterator[tuple[int, list[str]]], limits: Limits) -> 
             total += 1
             if total > max_rows:
                 raise FileError(
-                    f"The file has more rows of contacts than the limit of {max_rows:,} "
-                    "(ROLODEX_MAX_ROWS). Split it into smaller files or raise the limit."
+                    f"The file has more rows than the limit of {max_rows:,} "
+                    "(ROLODEX_MAX_ROWS), not counting the header. Split it into smaller "
+                    "files or raise the limit."
                 )
     return total
 

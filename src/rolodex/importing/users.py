@@ -58,7 +58,12 @@ class UsersKind:
         self.columns = bind(header, USER_COLUMNS)
 
     def redact(self, row_values: list[str]) -> list[str]:
-        """Passwords and hashes never reach the error file or the import record."""
+        """Passwords and hashes never reach the error file or the import record. In a row
+        with the wrong number of values a password may sit in any column, so only the
+        email is kept there."""
+        if len(row_values) != self.columns.width:
+            keep = self.columns.standard.get("email")
+            return [v if i == keep else "" for i, v in enumerate(row_values)]
         secret = {self.columns.standard[c] for c in SECRET_COLUMNS if c in self.columns.standard}
         return ["" if i in secret else v for i, v in enumerate(row_values)]
 
@@ -133,9 +138,13 @@ class UsersKind:
 
 
 def _missing_password(draft: UserDraft, states: dict[str, UserState]) -> list[RowIssue]:
-    if draft.email is None or draft.email.key in states or draft.issues:
+    if draft.email is None or draft.email.key in states:
         return []
-    if draft.password or draft.password_hash:
+    if (
+        draft.password
+        or draft.password_hash
+        or any(issue.column in SECRET_COLUMNS for issue in draft.issues)
+    ):
         return []
     return [
         RowIssue(

@@ -14,8 +14,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from rolodex.domain import ContactState, UserState
-from rolodex.store import schema as t
-from rolodex.store.dialect import insert
+from rolodex.store import bulk
 
 Snapshot = dict[str, Any]
 
@@ -46,6 +45,14 @@ def user(state: UserState | None) -> Snapshot | None:
     }
 
 
+JOURNAL = bulk.Upsert(
+    "import_journal",
+    ("import_id", "entity", "key", "created", "before", "after"),
+    ("import_id", "entity", "key"),
+    (("after", "excluded.after"),),
+)
+
+
 def record(
     conn: Connection,
     import_id: int,
@@ -54,21 +61,8 @@ def record(
 ) -> None:
     """Journal a batch; a record written again later in the same import keeps its first
     ``before`` and takes the new ``after``."""
-    stmt = insert(conn, t.import_journal)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["import_id", "entity", "key"], set_={"after": stmt.excluded.after}
-    )
-    conn.execute(
-        stmt,
-        [
-            {
-                "import_id": import_id,
-                "entity": entity,
-                "key": key,
-                "created": before is None,
-                "before": before,
-                "after": after,
-            }
-            for key, before, after in sorted(entries, key=lambda entry: entry[0])
-        ],
-    )
+    rows = [
+        (import_id, entity, key, before is None, bulk.as_json(before), bulk.as_json(after))
+        for key, before, after in sorted(entries, key=lambda entry: entry[0])
+    ]
+    bulk.run(conn, JOURNAL, rows)

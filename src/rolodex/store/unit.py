@@ -13,12 +13,31 @@ from sqlalchemy import Connection, Transaction, func, select
 
 from rolodex.domain import ContactState, CustomField, FieldType, Role, UserState
 from rolodex.importing.ports import ContactWrite, Counts, Reject
+from rolodex.store import bulk, snapshot
 from rolodex.store import imports as records
 from rolodex.store import schema as t
-from rolodex.store import snapshot
 from rolodex.store.dialect import insert
 
 CHUNK = 5000
+CONTACTS = bulk.Upsert(
+    "contacts",
+    ("email", "email_key", "first_name", "last_name", "company_id", "source")
+    + ("created_at", "updated_at"),
+    ("email_key",),
+    (
+        ("first_name", "COALESCE(excluded.first_name, contacts.first_name)"),
+        ("last_name", "COALESCE(excluded.last_name, contacts.last_name)"),
+        ("company_id", "COALESCE(excluded.company_id, contacts.company_id)"),
+        ("updated_at", "excluded.updated_at"),
+    ),
+)
+LABEL_LINKS = bulk.Upsert("contact_labels", ("contact_id", "label_id"), ("contact_id", "label_id"))
+CUSTOM_VALUES = bulk.Upsert(
+    "custom_values",
+    ("contact_id", "field_id", "value"),
+    ("contact_id", "field_id"),
+    (("value", "excluded.value"),),
+)
 """Keys per IN (...) list; well below SQLite's limit of bound parameters."""
 
 
@@ -110,27 +129,16 @@ class SqlUnit:
 
     def write_contacts(self, writes: Sequence[ContactWrite], source: str, now: datetime) -> None:
         ids = self._upsert_contacts(writes, source, now)
-        links = [
-            {"contact_id": ids[w.state.email_key], "label_id": label_id}
-            for w in writes
-            for label_id in sorted(w.new_label_ids)
-        ]
-        if links:
-            stmt = insert(self.conn, t.contact_labels).on_conflict_do_nothing()
-            self.conn.execute(stmt, links)
+        for w in writes:
+            w.state.id = ids[w.state.email_key]
+        links = [(w.state.id, label_id) for w in writes for label_id in sorted(w.new_label_ids)]
+        bulk.run(self.conn, LABEL_LINKS, links)
         custom = [
-            {"contact_id": ids[w.state.email_key], "field_id": field_id, "value": value}
+            (w.state.id, field_id, value)
             for w in writes
             for field_id, value in sorted(w.changed_custom.items())
         ]
-        if custom:
-            stmt = insert(self.conn, t.custom_values)
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["contact_id", "field_id"], set_={"value": stmt.excluded.value}
-            )
-            self.conn.execute(stmt, custom)
-        for w in writes:
-            w.state.id = ids[w.state.email_key]
+        bulk.run(self.conn, CUSTOM_VALUES, custom)
         if self.journal is not None:
             entries = [
                 (w.state.email_key, snapshot.contact(w.before), snapshot.contact(w.state))
@@ -144,37 +152,28 @@ class SqlUnit:
         """Insert or update in one executemany; COALESCE keeps a value another import wrote
         meanwhile when this one leaves the field empty. New rows' ids are then read in one
         query (RETURNING would make SQLite run the statement once per row)."""
-        stmt = insert(self.conn, t.contacts)
-        c, new = t.contacts.c, stmt.excluded
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["email_key"],
-            set_={
-                "first_name": func.coalesce(new.first_name, c.first_name),
-                "last_name": func.coalesce(new.last_name, c.last_name),
-                "company_id": func.coalesce(new.company_id, c.company_id),
-                "updated_at": new.updated_at,
-            },
-        )
+        stamp = bulk.timestamp(self.conn, now)
         rows = [
-            {
-                "email": w.state.email,
-                "email_key": w.state.email_key,
-                "first_name": w.state.first_name,
-                "last_name": w.state.last_name,
-                "company_id": w.state.company_id,
-                "source": source,
-                "created_at": now,
-                "updated_at": now,
-            }
+            (
+                w.state.email,
+                w.state.email_key,
+                w.state.first_name,
+                w.state.last_name,
+                w.state.company_id,
+                source,
+                stamp,
+                stamp,
+            )
             for w in writes
         ]
-        self.conn.execute(stmt, rows)
+        bulk.run(self.conn, CONTACTS, rows)
         ids = {w.state.email_key: w.state.id for w in writes if w.state.id is not None}
         new_keys = [w.state.email_key for w in writes if w.state.id is None]
+        c = t.contacts.c
         for part in chunks(new_keys):
             query = select(c.email_key, c.id).where(c.email_key.in_(part))
             ids.update({key: id_ for key, id_ in self.conn.execute(query)})
-        return ids
+        return ids  # type: ignore[return-value]
 
     def users_by_key(self, keys: Collection[str]) -> dict[str, UserState]:
         u = t.users.c

@@ -30,6 +30,7 @@ from rolodex.importing.kinds import import_file
 from rolodex.importing.options import ImportOptions
 from rolodex.jobs import Worker
 from rolodex.passwords import HashingPool
+from rolodex.store import tokens, users
 from rolodex.store.database import make_engine
 from rolodex.store.schema import metadata
 from rolodex.store.store import Store
@@ -97,14 +98,24 @@ def sign_in(client: TestClient, email: str, password: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {answer.json()['token']}"}
 
 
-@pytest.fixture
-def admin(client: TestClient, accounts: None) -> dict[str, str]:
-    return sign_in(client, *ADMIN)
+def bearer(store: Store, email: str) -> dict[str, str]:
+    """A token issued as ``POST /api/tokens`` issues it, without the argon2 work of a sign-in
+    (``test_api_auth.py`` covers signing in itself)."""
+    with store.write() as conn:
+        found = users.by_key(conn, email)
+        assert found is not None and found.state.id is not None
+        token, _ = tokens.issue(conn, found.state.id, "api")
+    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture
-def agent(client: TestClient, accounts: None) -> dict[str, str]:
-    return sign_in(client, *AGENT)
+def admin(client: TestClient, store: Store, accounts: None) -> dict[str, str]:
+    return bearer(store, ADMIN[0])
+
+
+@pytest.fixture
+def agent(client: TestClient, store: Store, accounts: None) -> dict[str, str]:
+    return bearer(store, AGENT[0])
 
 
 # -- imports through the API --------------------------------------------------------------------

@@ -15,6 +15,14 @@ from typing import Any
 import pytest
 from fastapi.routing import APIRoute
 
+try:  # FastAPI keeps included routers lazily since 0.16x; walk them as they resolve
+    from fastapi.routing import iter_route_contexts
+except ImportError:  # older FastAPI: app.routes holds the routes themselves
+
+    def iter_route_contexts(routes):  # type: ignore[no-untyped-def]
+        return iter(routes)
+
+
 from rolodex.config import Settings
 from rolodex.store import schema as t
 from rolodex.web.app import create_app
@@ -69,6 +77,7 @@ CASES: dict[tuple[str, str], Call] = {
     ("GET", "/api/imports/{import_id}/errors.csv"): Call(
         "GET", "/api/imports/424242/errors.csv", 404
     ),
+    ("POST", "/api/imports/{import_id}/undo"): Call("POST", "/api/imports/424242/undo", 403, 404),
     ("GET", "/api/contacts"): Call("GET", "/api/contacts", 200),
     ("GET", "/api/contacts/{email}"): Call("GET", "/api/contacts/nobody@example.com", 404),
     ("GET", "/api/export/contacts.csv"): Call("GET", "/api/export/contacts.csv", 200),
@@ -86,6 +95,7 @@ ADMIN_ONLY = {
     "create a company": CASES[("POST", "/api/companies")],
     "create a custom field": CASES[("POST", "/api/fields")],
     "import users": upload("users", USERS_FILE, 403, 202),
+    "undo an import": CASES[("POST", "/api/imports/{import_id}/undo")],
 }
 AGENT_MAY = {key: call for key, call in CASES.items() if call not in ADMIN_ONLY.values()}
 
@@ -94,8 +104,9 @@ def api_endpoints() -> set[tuple[str, str]]:
     app = create_app(Settings(database_url="sqlite:///never-opened.db"))
     return {
         (method, route.path)
-        for route in app.routes
-        if isinstance(route, APIRoute) and route.path.startswith("/api")
+        for route in iter_route_contexts(app.routes)
+        if isinstance(getattr(route, "original_route", route), APIRoute)
+        and route.path.startswith("/api")
         for method in route.methods
     }
 
@@ -113,7 +124,9 @@ def test_sign_in_with_email_and_password_gives_a_bearer_token(client, accounts):
     assert answer.status_code == 201
     assert set(answer.json()) == {"token"}
     token = answer.json()["token"]
-    assert client.get("/api/labels", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert (
+        client.get("/api/labels", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    )
 
 
 def test_sign_in_matches_the_email_case_insensitively(client, accounts):
@@ -197,15 +210,8 @@ def test_every_api_endpoint_has_an_authorization_case():
     assert api_endpoints() - PUBLIC == set(CASES)
 
 
-@pytest.mark.parametrize("key", sorted(CASES), ids=case_id)
-def test_anonymous_request_is_401(client, accounts, key):
-    answer = CASES[key].send(client)
-
-    assert answer.status_code == 401, answer.text
-    assert set(answer.json()) == {"detail"}
-
-
-BAD_CREDENTIALS = {
+NO_VALID_TOKEN = {
+    "anonymous": {},
     "unknown token": {"Authorization": "Bearer not-a-token-anyone-was-given"},
     "empty bearer": {"Authorization": "Bearer "},
     "basic auth": {"Authorization": "Basic YWRtaW5AZXhhbXBsZS5jb206YWRtaW4tc2VjcmV0"},
@@ -213,10 +219,13 @@ BAD_CREDENTIALS = {
 }
 
 
-@pytest.mark.parametrize("headers", BAD_CREDENTIALS.values(), ids=BAD_CREDENTIALS.keys())
 @pytest.mark.parametrize("key", sorted(CASES), ids=case_id)
-def test_request_without_a_valid_token_is_401(client, accounts, key, headers):
-    assert CASES[key].send(client, headers).status_code == 401
+def test_anonymous_or_unknown_token_is_401(client, key):
+    for who, headers in NO_VALID_TOKEN.items():
+        answer = CASES[key].send(client, headers)
+
+        assert answer.status_code == 401, (who, answer.text)
+        assert set(answer.json()) == {"detail"}, who
 
 
 @pytest.mark.parametrize("call", ADMIN_ONLY.values(), ids=ADMIN_ONLY.keys())

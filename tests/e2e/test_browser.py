@@ -1,0 +1,233 @@
+"""The web app in a real browser (issue 5, item 6): ``rolodex serve`` as a user starts it, a
+temporary SQLite file, and headless Chromium driven by Playwright — log in, upload a file
+with one bad row, see its first rows and the dry run's result, confirm, wait for the job,
+download the error file and read it.
+
+A screenshot of every page visited goes to ``tests/e2e/screenshots/`` (not kept in git), and
+the dry run's page to ``docs/screenshot-import.png`` for the README.
+
+Needs Debian's ``chromium`` and the ``playwright`` package. Without them the test skips,
+saying why — except under CI (``CI=true``), where it fails: CI must run it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ROLODEX = Path(sys.executable).parent / "rolodex"
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+README_SHOT = ROOT / "docs" / "screenshot-import.png"
+ADMIN = ("admin@example.com", "a-long-admin-password")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+START_LIMIT_SECONDS = 60
+JOB_LIMIT_MS = 60_000  # safety nets against a hang, not measures of speed
+UPLOAD = (
+    "email,first_name,last_name,labels\n"
+    "ann.archer@example.com,Ann,Archer,\n"
+    "bob.baker@example.com,Bob,Baker,\n"
+    "not-an-email,Bad,Row,\n"
+    "cat.cooper@example.com,Cat,Cooper,\n"
+)
+FORCE_TERMINAL = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
+
+pytestmark = pytest.mark.slow
+
+
+def missing(what: str) -> None:
+    """Skip, saying why; under CI, fail instead."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{what}: CI must run the browser test (.ci/run installs chromium)")
+    pytest.skip(what)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_LIMIT_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"rolodex serve exited with {server.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url + "/login", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    pytest.fail(f"rolodex serve did not answer within {START_LIMIT_SECONDS}s:\n{log.read_text()}")
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """``rolodex serve`` on a free port, with an admin already made; its base URL."""
+    env = {k: v for k, v in os.environ.items() if k not in FORCE_TERMINAL}
+    env["ROLODEX_DATABASE_URL"] = f"sqlite:///{tmp_path / 'rolodex.db'}"
+    made = subprocess.run(
+        [str(ROLODEX), "users", "create-admin", ADMIN[0]],
+        input=ADMIN[1] + "\n",
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert made.returncode == 0, made.stderr
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        serving = subprocess.Popen(
+            [str(ROLODEX), "serve", "--port", str(port), "--smtp-port", "0"],
+            env=env,
+            cwd=tmp_path,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(url, serving, log)
+        yield url
+    finally:
+        serving.terminate()
+        try:
+            serving.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            serving.kill()
+            serving.wait()
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        missing(f"{CHROMIUM} is missing (apt-get install -y chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("the playwright package is not installed (pip install playwright)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+class Visit:
+    """One browser tab on the app that saves a screenshot of every page it shows."""
+
+    def __init__(self, page: Any, base: str):
+        self.page, self.base, self.count = page, base, 0
+        SHOTS.mkdir(exist_ok=True)
+
+    def shot(self, name: str) -> Path:
+        self.count += 1
+        path = SHOTS / f"{self.count:02}-{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def go(self, path: str, name: str) -> None:
+        self.page.goto(self.base + path)
+        self.shot(name)
+
+
+def test_upload_check_confirm_and_download_the_error_file(
+    server: str, browser: Any, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(JOB_LIMIT_MS)
+    visit = Visit(page, server)
+
+    # Anonymous: the app sends the browser to the login page.
+    visit.go("/", "login")
+    assert page.url == server + "/login"
+    page.get_by_label("Email").fill(ADMIN[0])
+    page.get_by_label("Password").fill(ADMIN[1])
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Import a CSV file")).to_be_visible()
+    visit.shot("import-form")
+
+    # Upload: the dry run's page shows the first rows, then (the script polls) its result.
+    upload = tmp_path / "customers.csv"
+    upload.write_text(UPLOAD, encoding="utf-8")
+    page.get_by_label("CSV file").set_input_files(str(upload))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("heading", name="First rows of the file")).to_be_visible()
+    visit.shot("dry-run-started")
+    confirm = page.get_by_role("button", name="Confirm import")
+    expect(confirm).to_be_visible()
+    preview = page.locator("table.preview")
+    expect(preview).to_contain_text("not-an-email")
+    expect(preview.locator("tbody tr")).to_have_count(4)
+    expect(page.locator(".counts")).to_contain_text("Would be created3")
+    expect(page.locator("table.errors")).to_contain_text("not-an-email")
+    dry_run = visit.shot("dry-run-result")
+    README_SHOT.parent.mkdir(exist_ok=True)
+    shutil.copyfile(dry_run, README_SHOT)
+
+    # Confirm: the real import runs, and its page ends with the summary and the error file.
+    confirm.click()
+    expect(page.get_by_role("heading", name="Import of customers.csv")).to_be_visible()
+    visit.shot("import-started")
+    download_link = page.get_by_role("link", name="Download the error file")
+    expect(download_link).to_be_visible()
+    expect(page.locator(".counts")).to_contain_text("Created3")
+    visit.shot("import-done")
+    with page.expect_download() as started:
+        download_link.click()
+    download = started.value
+    saved = tmp_path / download.suggested_filename
+    download.save_as(str(saved))
+    lines = saved.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "email,first_name,last_name,labels,error"
+    assert len(lines) == 2
+    assert lines[1].startswith("not-an-email,Bad,Row,,")
+    assert "valid email address" in lines[1]
+
+    # The history and the contacts list show what happened.
+    visit.go("/imports", "history")
+    expect(page.locator("table.history tbody tr")).to_have_count(2)
+    visit.go("/contacts", "contacts")
+    expect(page.locator("table.contacts tbody tr")).to_have_count(3)
+    page.get_by_label("Search").fill("cooper")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("table.contacts tbody tr")).to_have_count(1)
+    visit.shot("contacts-search")
+
+    # On a phone: the same pages, nothing wider than the screen.
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path, name in [("/contacts", "contacts-phone"), ("/imports", "history-phone"),
+                       ("/imports/1", "dry-run-phone")]:  # fmt: skip
+        visit.go(path, name)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    context.close()
