@@ -74,6 +74,19 @@ class ContactState:
     label_ids: set[int] = field(default_factory=set)
     custom: dict[int, str] = field(default_factory=dict)
 
+    def copy(self) -> ContactState:
+        """A copy that shares nothing mutable (much cheaper than ``copy.deepcopy``)."""
+        return ContactState(
+            self.id,
+            self.email,
+            self.email_key,
+            self.first_name,
+            self.last_name,
+            self.company_id,
+            set(self.label_ids),
+            dict(self.custom),
+        )
+
 
 @dataclass
 class UserState:

@@ -21,7 +21,7 @@ def _file(write_csv, rows: int, updated: bool = False):
 def _statements(store, path) -> int:
     seen: list[str] = []
 
-    def count(conn, cursor, statement, parameters, context, executemany):  # noqa: ARG001
+    def count(conn, cursor, statement, parameters, context, executemany):
         seen.append(statement)
 
     event.listen(store.engine, "before_cursor_execute", count)

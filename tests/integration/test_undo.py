@@ -217,7 +217,7 @@ def test_undo_of_a_users_import_removes_new_users_and_restores_hashes_and_active
     assert cli("users", "show", "neo@example.com").exit_code == 1
 
 
-# -- a record changed since the import --------------------------------------------------------------
+# -- a record changed since the import -------------------------------------------------------------
 
 # The import taken back: it changes Ann's company (1 → 2) and creates Dora without names.
 IMPORT_A = "email,company_id\nann@example.com,2\ndora@example.com,1\n"
@@ -356,7 +356,24 @@ def test_force_after_an_undo_that_skipped_records_restores_them(
     assert dump(store) == before
 
 
-# -- undo twice ---------------------------------------------------------------------------------------
+def test_undoing_the_later_import_then_the_earlier_one_restores_both(
+    cli, store, baseline, write_csv, tmp_path
+):
+    before = dump(store)
+    earlier = run_import(cli, "contacts", write_csv(IMPORT_A))
+    later = run_import(
+        cli, "contacts", write_csv("email,last_name,labels\nann@example.com,Later,VIP\n", "b.csv")
+    )
+
+    second = undo(cli, later["id"])
+    first = undo(cli, earlier["id"])
+
+    assert (second["restored"], second["removed"], second["skipped"]) == (1, 0, [])
+    assert (first["restored"], first["removed"], first["skipped"]) == (1, 1, [])
+    assert dump(store) == before
+
+
+# -- undo twice ------------------------------------------------------------------------------------
 
 
 def test_a_second_undo_changes_nothing_and_says_so(cli, store, baseline, write_csv):
@@ -383,7 +400,7 @@ def test_a_second_undo_changes_nothing_and_says_so(cli, store, baseline, write_c
     assert history(cli) == runs
 
 
-# -- an undo is a recorded run ------------------------------------------------------------------------
+# -- an undo is a recorded run ---------------------------------------------------------------------
 
 
 def test_an_undo_is_recorded_as_a_run_and_marks_the_import_undone(cli, baseline, write_csv):
@@ -409,9 +426,7 @@ def test_an_undo_is_recorded_as_a_run_and_marks_the_import_undone(cli, baseline,
     assert (shown["kind"], shown["undo_of"]) == ("undo", imported["id"])
 
 
-def test_a_dry_run_undo_changes_nothing_and_is_recorded_as_a_dry_run(
-    cli, store, baseline, write_csv
-):
+def test_a_dry_run_undo_changes_nothing_and_a_real_undo_can_follow(cli, store, baseline, write_csv):
     before = dump(store)
     imported = run_import(cli, "contacts", write_csv(IMPORT_A))
     after_import = dump(store)
@@ -428,18 +443,25 @@ def test_a_dry_run_undo_changes_nothing_and_is_recorded_as_a_dry_run(
         "already_undone_by": None,
     }
     assert dump(store) == after_import
-    runs = history(cli)
-    assert {k: runs[dry["id"]][k] for k in ("kind", "status", "dry_run", "undo_of")} == {
+    assert history(cli)[imported["id"]]["undone_by"] is None
+    real = undo(cli, imported["id"])
+    assert (real["restored"], real["removed"], real["dry_run"]) == (1, 1, False)
+    assert dump(store) == before
+
+
+def test_a_dry_run_undo_is_recorded_as_a_dry_run_of_that_import(cli, baseline, write_csv):
+    imported = run_import(cli, "contacts", write_csv(IMPORT_A))
+
+    dry = undo(cli, imported["id"], "--dry-run")
+
+    assert isinstance(dry["id"], int)
+    recorded = history(cli)[dry["id"]]
+    assert {k: recorded[k] for k in ("kind", "status", "dry_run", "undo_of")} == {
         "kind": "undo",
         "status": "done",
         "dry_run": True,
         "undo_of": imported["id"],
     }
-    assert runs[imported["id"]]["undone_by"] is None
-
-    real = undo(cli, imported["id"])
-    assert (real["restored"], real["removed"], real["dry_run"]) == (1, 1, False)
-    assert dump(store) == before
 
 
 def test_a_dry_run_undo_in_text_says_what_would_be_done(cli, baseline, write_csv):
@@ -451,7 +473,7 @@ def test_a_dry_run_undo_in_text_says_what_would_be_done(cli, baseline, write_csv
     assert "Dry run: 1 records would be restored, 1 removed, 0 skipped" in result.stdout
 
 
-# -- what cannot be undone ----------------------------------------------------------------------------
+# -- what cannot be undone -------------------------------------------------------------------------
 
 
 def a_dry_run_import(cli: Any, write_csv: Any) -> int:
@@ -489,7 +511,7 @@ def test_undo_refuses_what_cannot_be_undone(cli, store, baseline, write_csv, mak
     assert history(cli) == runs
 
 
-# -- an import killed part-way ------------------------------------------------------------------------
+# -- an import killed part-way ---------------------------------------------------------------------
 
 BIG_ROWS = 100_000
 

@@ -8,7 +8,6 @@ labels are only ever added, custom values are set or replaced.
 
 from __future__ import annotations
 
-import copy
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from rolodex.importing.engine import BatchOutcome
 from rolodex.importing.options import ImportOptions
 from rolodex.importing.ports import ContactUnit, ContactWrite
 from rolodex.importing.reader import RawRow
-from rolodex.importing.report import RowIssue
+from rolodex.importing.report import RowIssue, ValueProblem
 from rolodex.importing.rows import RowParser, wrong_width
 
 
@@ -52,18 +51,58 @@ class ContactsKind:
         self.known_label_ids: set[int] = set()
         self.known_company_ids: set[int] = set()
         self.case_hints: dict[str, str] = {}
+        self.positions: tuple[int, ...] = ()
 
     def prepare(self, header: Sequence[str], unit: ContactUnit) -> None:
         fields = unit.custom_fields()
         self.columns = bind(header, STANDARD_CONTACT_COLUMNS, fields)
+        self.positions = tuple(
+            self.columns.standard.get(column, -1) for column in STANDARD_CONTACT_COLUMNS
+        )
 
     def redact(self, values_: list[str]) -> list[str]:
         return values_
 
     def parse(self, raw: RawRow) -> ContactDraft | list[RowIssue]:
+        """The fast path for a good row; any doubt, and the careful path finds every issue."""
         problem = wrong_width(raw, self.columns)
         if problem:
             return problem
+        try:
+            return self._parse_good(raw)
+        except ValueProblem:
+            return self._parse_all(raw)
+
+    def _parse_good(self, raw: RawRow) -> ContactDraft:
+        """Parse a row assuming every value is good; raises ``ValueProblem`` at the first
+        doubt. Checks for control characters once per row, not once per cell."""
+        cells = raw.values
+        if values.has_control("".join(cells)) or any(
+            cells[i].strip() for i in self.columns.unnamed
+        ):
+            raise ValueProblem("check", "check every cell")
+        limit = self.options.limits.max_labels_per_cell
+        email, first, last, company, names, ids = (
+            values.trim(cells[i]) if i >= 0 else "" for i in self.positions
+        )
+        custom = {}
+        for index, field in self.columns.custom:
+            text = values.trim(cells[index])
+            if text:
+                custom[field.id] = values.parse_custom(field, text)
+        return ContactDraft(
+            raw.row,
+            values.parse_email(email),
+            values.parse_name(first, "first_name"),
+            values.parse_name(last, "last_name"),
+            values.parse_id(company, "company") if company else None,
+            values.parse_label_names(names, limit),
+            values.parse_label_ids(ids, limit),
+            custom,
+            [],
+        )
+
+    def _parse_all(self, raw: RawRow) -> ContactDraft:
         row = RowParser(raw, self.columns)
         limit = self.options.limits.max_labels_per_cell
         email = row.parse("email", values.parse_email, row.cell("email"))
@@ -96,7 +135,7 @@ class ContactsKind:
         outcome = BatchOutcome()
         self._resolve_references(drafts, unit)
         states = unit.contacts_by_key({d.email.key for d in drafts if d.email})
-        before = {key: copy.deepcopy(state) for key, state in states.items()}
+        before = {key: state.copy() for key, state in states.items()}
         for draft in drafts:
             issues = draft.issues + self._reference_issues(draft)
             if issues or draft.email is None:

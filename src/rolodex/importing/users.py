@@ -9,9 +9,8 @@ importing a file twice writes nothing the second time.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
 
@@ -103,7 +102,7 @@ class UsersKind:
     def apply(self, drafts: list[UserDraft], unit: UserUnit, now: datetime) -> BatchOutcome:
         outcome = BatchOutcome()
         states = unit.users_by_key({d.email.key for d in drafts if d.email})
-        before = {key: copy.deepcopy(state) for key, state in states.items()}
+        before = {key: replace(state) for key, state in states.items()}
         same_password = self._check_known_passwords(drafts, states)
         pending: dict[str, str] = {}
         for draft in drafts:

@@ -35,6 +35,7 @@ __all__ = [
     "check_password",
     "clean",
     "email_key",
+    "has_control",
     "parse_active",
     "parse_boolean",
     "parse_custom",
@@ -45,6 +46,7 @@ __all__ = [
     "parse_name",
     "parse_password_hash",
     "show",
+    "trim",
 ]
 
 #: Leading characters a spreadsheet runs as a formula; export puts a ``'`` before them.
@@ -83,6 +85,20 @@ def show(value: str) -> str:
 # --- every cell --------------------------------------------------------------------------
 
 
+def has_control(text: str) -> bool:
+    """Does ``text`` hold a character :func:`clean` refuses? One check for a whole row lets
+    the import's fast path skip the check per cell."""
+    return _CONTROL.search(text) is not None
+
+
+def trim(raw: str) -> str:
+    """:func:`clean` for a value already known to hold no control character."""
+    value = raw.strip()
+    if value[:1] == "'" and value.lstrip("'").startswith(FORMULA_PREFIXES):
+        value = value[1:].strip()
+    return value
+
+
 def clean(raw: str) -> str:
     """Trim a cell, refuse control characters, and undo export's formula neutralisation.
 
@@ -97,10 +113,7 @@ def clean(raw: str) -> str:
             f"{show(raw)} holds an invisible control character (U+{ord(bad.group()):04X}): "
             "remove it and import the file again",
         )
-    value = raw.strip()
-    if value.startswith("'") and value.lstrip("'").startswith(FORMULA_PREFIXES):
-        value = value[1:].strip()
-    return value
+    return trim(raw)
 
 
 # --- email -------------------------------------------------------------------------------
@@ -244,6 +257,10 @@ def parse_id(value: str, what: str) -> int:
 
 
 def _split_labels(value: str, max_labels: int) -> list[str]:
+    if not value:
+        return []
+    if ":" not in value:
+        return [value]
     parts = list(dict.fromkeys(part.strip() for part in value.split(":")))
     parts = [part for part in parts if part]
     if len(parts) > max_labels:

@@ -9,7 +9,6 @@ mailbox again changes nothing.
 
 from __future__ import annotations
 
-import copy
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -76,7 +75,7 @@ def _store_senders(store: ImportStore, senders: list[Sender], summary: CaptureSu
         return
     with store.unit() as unit:
         states = unit.contacts_by_key({s.key for s in senders})
-        before = {key: copy.deepcopy(state) for key, state in states.items()}
+        before = {key: state.copy() for key, state in states.items()}
         for sender in senders:
             _merge(sender, states, summary)
         writes = [

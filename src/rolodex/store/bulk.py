@@ -1,9 +1,13 @@
-"""Bulk upserts sent straight to the driver's ``executemany``.
+"""Bulk upserts at the speed of the database, not of an ORM.
 
 The hot path of an import writes tens of thousands of rows a second; SQLAlchemy's
 per-row parameter processing would cost more than the database itself. SQLite (3.24+) and
-PostgreSQL share the ``INSERT … ON CONFLICT … DO UPDATE SET col = excluded.col`` syntax, so
-one statement serves both; only the placeholder and the timestamp format differ.
+PostgreSQL share the ``INSERT … ON CONFLICT … DO UPDATE SET col = excluded.col`` syntax:
+
+* SQLite gets it through the driver's ``executemany`` (one prepared statement, run in C);
+* PostgreSQL gets the rows by ``COPY`` into a session-local staging table, then one
+  set-based ``INSERT … SELECT … ORDER BY key ON CONFLICT``: keys in the same order in every
+  transaction, so two imports at once cannot deadlock.
 """
 
 from __future__ import annotations
@@ -42,11 +46,48 @@ class Upsert:
             f"ON CONFLICT ({', '.join(self.keys)}) {action}"
         )
 
+    def staged(self) -> str:
+        """The PostgreSQL form: from the staging table, in key order."""
+        columns = ", ".join(self.columns)
+        return self.sql("%s").replace(
+            f"VALUES ({', '.join(['%s'] * len(self.columns))})",
+            f"SELECT {columns} FROM {self.stage} ORDER BY {', '.join(self.keys)}",
+        )
+
+    @property
+    def stage(self) -> str:
+        return f"stage_{self.table}"
+
+
+COPY_FROM = 200
+"""Fewer rows than this go by executemany: a COPY round trip is not worth it."""
+
 
 def run(conn: Connection, upsert: Upsert, rows: Sequence[tuple[Any, ...]]) -> None:
-    if rows:
-        placeholder = "?" if conn.dialect.name == "sqlite" else "%s"
-        conn.exec_driver_sql(upsert.sql(placeholder), list(rows))
+    if not rows:
+        return
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(upsert.sql("?"), list(rows))
+    elif len(rows) < COPY_FROM:
+        conn.exec_driver_sql(upsert.sql("%s"), list(rows))
+    else:
+        _copy_then_upsert(conn, upsert, rows)
+
+
+def _copy_then_upsert(conn: Connection, upsert: Upsert, rows: Sequence[tuple[Any, ...]]) -> None:
+    columns = ", ".join(upsert.columns)
+    conn.exec_driver_sql(
+        f"CREATE TEMP TABLE IF NOT EXISTS {upsert.stage} ON COMMIT DELETE ROWS AS "
+        f"SELECT {columns} FROM {upsert.table} WITH NO DATA"
+    )
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cursor:
+        with cursor.copy(f"COPY {upsert.stage} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(upsert.staged())
+        cursor.execute(f"TRUNCATE {upsert.stage}")
 
 
 def timestamp(conn: Connection, moment: datetime) -> Any:

@@ -21,8 +21,8 @@ from rolodex.store.dialect import insert
 CHUNK = 5000
 CONTACTS = bulk.Upsert(
     "contacts",
-    ("email", "email_key", "first_name", "last_name", "company_id", "source")
-    + ("created_at", "updated_at"),
+    ("email", "email_key", "first_name", "last_name", "company_id", "source", "created_at")
+    + ("updated_at",),
     ("email_key",),
     (
         ("first_name", "COALESCE(excluded.first_name, contacts.first_name)"),
