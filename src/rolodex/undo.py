@@ -23,6 +23,9 @@ from rolodex.store.store import Store
 from rolodex.store.unit import SqlUnit
 
 
+COLUMN_NAMES = {"label_ids": "labels", "password_hash": "password"}
+
+
 @dataclass(frozen=True)
 class Skipped:
     email: str
@@ -38,6 +41,8 @@ class UndoReport:
     removed: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     already_undone_by: int | None = None
+    labels_removed: int = 0
+    """Labels the import created (``--create-labels``) that no contact carries any more."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -48,6 +53,7 @@ class UndoReport:
             "removed": self.removed,
             "skipped": [{"email": s.email, "changed": s.changed} for s in self.skipped],
             "already_undone_by": self.already_undone_by,
+            "labels_removed": self.labels_removed,
         }
 
 
@@ -63,15 +69,22 @@ def undo_import(
     if record["undone_by"]:
         report.already_undone_by = record["undone_by"]
         return report
+    with store.read() as conn:
+        resumed = sql.undone_partly(conn, import_id)
     report.id = store.start_import(_meta(record, dry_run, actor))
+    with store.write() as conn:
+        store.set_undo_of(conn, report.id, import_id)
     with store.unit() as unit:
+        names = {f.id: f.variable_name for f in unit.custom_fields()}
+        labels: list[dict[str, Any]] = []
         for chunk in sql.entries(unit.conn, import_id):
-            _undo_chunk(unit, chunk, force, report)
-        if not dry_run:
-            sql.mark_undone(unit.conn, import_id, report.id)
-            store.set_undo_of(unit.conn, report.id, import_id)
-        else:
+            labels += [entry for entry in chunk if entry["entity"] == "label"]
+            _undo_chunk(unit, chunk, Mode(force, resumed, names), report)
+        report.labels_removed = sql.delete_unused_labels(unit.conn, [e["key"] for e in labels])
+        if dry_run:
             unit.rollback()
+        elif not report.skipped:
+            sql.mark_undone(unit.conn, import_id, report.id)
     touched = report.restored + report.removed
     store.finish_import(
         report.id,
@@ -113,9 +126,16 @@ def _meta(record: dict[str, Any], dry_run: bool, actor: str | None) -> ImportMet
     )
 
 
-def _undo_chunk(
-    unit: SqlUnit, chunk: list[dict[str, Any]], force: bool, report: UndoReport
-) -> None:
+@dataclass(frozen=True)
+class Mode:
+    force: bool
+    resumed: bool
+    """An earlier undo of this import skipped records: those it put back are left alone."""
+    names: dict[int, str]
+    """custom field id → variable name, to say what changed in the file's words"""
+
+
+def _undo_chunk(unit: SqlUnit, chunk: list[dict[str, Any]], mode: Mode, report: UndoReport) -> None:
     for entity in ("contact", "user"):
         part = [entry for entry in chunk if entry["entity"] == entity]
         if not part:
@@ -132,8 +152,10 @@ def _undo_chunk(
         removals = []
         for entry in part:
             record_id, now = current.get(entry["key"], (None, None))
-            changed = _changes(now, entry["after"])
-            if changed and not force:
+            if mode.resumed and now == entry["before"]:
+                continue
+            changed = _changes(now, entry["after"], mode.names)
+            if changed and not mode.force:
                 report.skipped.append(Skipped(_email(entry, now), changed))
             elif record_id is None:
                 continue
@@ -153,10 +175,24 @@ def _restore(unit: SqlUnit, entity: str, record_id: int, before: snapshot.Snapsh
         sql.restore_user(unit.conn, record_id, before)
 
 
-def _changes(now: snapshot.Snapshot | None, after: snapshot.Snapshot) -> list[str]:
+def _changes(
+    now: snapshot.Snapshot | None, after: snapshot.Snapshot, names: dict[int, str]
+) -> list[str]:
+    """What changed since the import, in the words of the CSV columns."""
     if now is None:
         return ["deleted"]
-    return sorted(name for name in after if now.get(name) != after.get(name))
+    changed = []
+    for name in after:
+        if name == "custom":
+            fields = set(now["custom"]) | set(after["custom"])
+            changed += [
+                names.get(int(f), f)
+                for f in fields
+                if now["custom"].get(f) != after["custom"].get(f)
+            ]
+        elif now.get(name) != after.get(name):
+            changed.append(COLUMN_NAMES.get(name, name))
+    return sorted(changed)
 
 
 def _email(entry: dict[str, Any], now: snapshot.Snapshot | None) -> str:

@@ -392,6 +392,7 @@ def test_a_second_undo_changes_nothing_and_says_so(cli, store, baseline, write_c
         "removed": 0,
         "skipped": [],
         "already_undone_by": first["id"],
+        "labels_removed": 0,
     }
     assert text.exit_code == 0
     assert f"Import {imported['id']} was already undone (run {first['id']})" in text.stdout
@@ -441,6 +442,7 @@ def test_a_dry_run_undo_changes_nothing_and_a_real_undo_can_follow(cli, store, b
         "removed": 1,
         "skipped": [],
         "already_undone_by": None,
+        "labels_removed": 0,
     }
     assert dump(store) == after_import
     assert history(cli)[imported["id"]]["undone_by"] is None

@@ -273,10 +273,10 @@ def undo(
 def prune_journals(
     ctx: typer.Context,
     days: int | None = typer.Option(
-        None, "--older-than", metavar="DAYS", help="Default: ROLODEX_JOURNAL_DAYS (30)."
+        None, "--older-than", metavar="DAYS", min=0, help="Default: ROLODEX_JOURNAL_DAYS (30)."
     ),
 ) -> None:
     """Forget the undo journals of imports older than the retention period."""
     context = state(ctx)
-    removed = prune(context.store, days or context.settings.journal_days)
+    removed = prune(context.store, context.settings.journal_days if days is None else days)
     out.print(f"{removed} journal entries removed", markup=False)

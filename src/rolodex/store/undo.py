@@ -45,6 +45,17 @@ def delete_records(conn: Connection, entity: str, ids: list[int]) -> None:
         conn.execute(delete(table).where(table.c.id.in_(ids)))
 
 
+def delete_unused_labels(conn: Connection, names: list[str]) -> int:
+    """Remove labels an import created, unless a contact carries them now."""
+    if not names:
+        return 0
+    used = select(t.contact_labels.c.label_id)
+    result = conn.execute(
+        delete(t.labels).where(t.labels.c.name.in_(names), t.labels.c.id.not_in(used))
+    )
+    return int(result.rowcount or 0)
+
+
 def restore_contact(conn: Connection, contact_id: int, before: Snapshot) -> None:
     conn.execute(
         update(t.contacts)
@@ -94,6 +105,13 @@ def users_by_key(conn: Connection, keys: list[str]) -> dict[str, UserState]:
         u.id, u.email, u.email_key, u.first_name, u.last_name, u.password_hash, u.active, u.role
     ).where(u.email_key.in_(keys))
     return {row.email_key: UserState(*row[:-1], role=Role(row.role)) for row in conn.execute(query)}
+
+
+def undone_partly(conn: Connection, import_id: int) -> bool:
+    """Has an earlier (real, not dry) undo of this import run, skipping some records?"""
+    c = t.imports.c
+    query = select(c.id).where(c.undo_of == import_id, c.dry_run.is_(False)).limit(1)
+    return conn.execute(query).first() is not None
 
 
 def mark_undone(conn: Connection, import_id: int, undo_id: int) -> None:

@@ -21,8 +21,16 @@ from rolodex.store.dialect import insert
 CHUNK = 5000
 CONTACTS = bulk.Upsert(
     "contacts",
-    ("email", "email_key", "first_name", "last_name", "company_id", "source", "created_at")
-    + ("updated_at",),
+    (
+        "email",
+        "email_key",
+        "first_name",
+        "last_name",
+        "company_id",
+        "source",
+        "created_at",
+        "updated_at",
+    ),
     ("email_key",),
     (
         ("first_name", "COALESCE(excluded.first_name, contacts.first_name)"),
@@ -99,6 +107,9 @@ class SqlUnit:
         now = datetime.now().astimezone()
         stmt = insert(self.conn, t.labels).on_conflict_do_nothing(index_elements=["name"])
         self.conn.execute(stmt, [{"name": n, "created_at": now} for n in sorted(names)])
+        if self.journal is not None:
+            entries = [(name, None, {"name": name}) for name in names]
+            snapshot.record(self.conn, self.journal, "label", entries)
         return self.label_ids_by_name(names)
 
     def contacts_by_key(self, keys: Collection[str]) -> dict[str, ContactState]:

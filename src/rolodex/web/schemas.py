@@ -75,6 +75,7 @@ class UndoResult(BaseModel):
     removed: int
     skipped: list[SkippedRecord]
     already_undone_by: int | None
+    labels_removed: int = Field(description="Labels the import created, removed again")
 
 
 class Contact(BaseModel):

@@ -17,7 +17,16 @@ from ..test_undo import dump
 BASE = "email,first_name,last_name\nann@example.com,Ann,Old\n"
 # The import taken back: Ann renamed, Dora created.
 IMPORT_A = "email,first_name\nann@example.com,Anna\ndora@example.com,Dora\n"
-REPORT_KEYS = {"id", "undo_of", "dry_run", "restored", "removed", "skipped", "already_undone_by"}
+REPORT_KEYS = {
+    "id",
+    "undo_of",
+    "dry_run",
+    "restored",
+    "removed",
+    "skipped",
+    "already_undone_by",
+    "labels_removed",
+}
 
 
 @pytest.fixture
@@ -50,6 +59,7 @@ def test_admin_undo_answers_the_report_and_puts_the_database_back(
         "removed": 1,
         "skipped": [],
         "already_undone_by": None,
+        "labels_removed": 0,
     }
     assert isinstance(report["id"], int)
     assert dump(store) == before
@@ -71,6 +81,7 @@ def test_dry_run_query_parameter_reports_and_changes_nothing(client, store, admi
         "removed": 1,
         "skipped": [],
         "already_undone_by": None,
+        "labels_removed": 0,
     }
     assert dump(store) == after_import
     real = client.post(f"/api/imports/{import_id}/undo", headers=admin)
@@ -125,6 +136,7 @@ def test_a_second_undo_changes_nothing_and_says_which_run_undid_it(
         "removed": 0,
         "skipped": [],
         "already_undone_by": first["id"],
+        "labels_removed": 0,
     }
     assert dump(store) == after_first
 
