@@ -22,7 +22,6 @@ from rolodex.store import undo as sql
 from rolodex.store.store import Store
 from rolodex.store.unit import SqlUnit
 
-
 COLUMN_NAMES = {"label_ids": "labels", "password_hash": "password"}
 
 
