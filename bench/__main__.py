@@ -1,35 +1,104 @@
-"""``make bench``: generated files imported on SQLite; prints one table."""
+"""``make bench``: one table of import speeds against the database's own bulk-load floor.
+
+For each size and database: create, unchanged re-import and update in rows/s; the floor
+measured in the same run (SQLite: csv + executemany into plain tables; PostgreSQL: COPY);
+the ratio import ÷ floor (time); the import process's peak RSS. Then the users row.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
+import psycopg
 from rich.console import Console
 from rich.table import Table
 
-from bench import contacts
+from bench import floor, users
+from bench.generate import contacts_file
+
+POSTGRES = os.environ.get("ROLODEX_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+TARGET = {"sqlite": 1.5, "postgresql": 2.0}
+
+
+def fresh_postgres(name: str) -> str:
+    with psycopg.connect(POSTGRES, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    return POSTGRES.rsplit("/", 1)[0] + "/" + name
+
+
+def measure(url: str, rows: int, workdir: Path) -> dict[str, object]:
+    """The three phases in a fresh process, so peak RSS is this size's own."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.contacts", url, str(rows), str(workdir)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def floor_seconds(database: str, rows: int, workdir: Path) -> float:
+    path = contacts_file(workdir / f"floor-{rows}.csv", rows)
+    if database == "sqlite":
+        return floor.sqlite_floor(path, workdir / f"floor-{rows}.db")
+    return floor.postgres_floor(path, fresh_postgres("rolodex_bench_floor"))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("--rows", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
     args = parser.parse_args()
-    table = Table("database", "rows", "phase", "seconds", "rows/s", title="rolodex import speed")
+    table = Table(
+        "database",
+        "rows",
+        "phase",
+        "rows/s",
+        "floor rows/s",
+        "import ÷ floor",
+        "target",
+        "peak RSS",
+        title="rolodex import speed",
+    )
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        for rows in args.rows:
-            url = f"sqlite:///{workdir / f'bench-{rows}.db'}"
-            for phase in contacts.run(url, workdir, rows):
-                table.add_row(
-                    "sqlite",
-                    f"{rows:,}",
-                    phase.name,
-                    f"{phase.seconds:.2f}",
-                    f"{phase.rows_per_second:,.0f}",
+        for database in args.databases:
+            for rows in args.rows:
+                url = (
+                    f"sqlite:///{workdir / f'bench-{rows}.db'}"
+                    if database == "sqlite"
+                    else fresh_postgres("rolodex_bench")
                 )
-    Console().print(table)
+                result = measure(url, rows, workdir)
+                floor_rate = rows / floor_seconds(database, rows, workdir)
+                for phase in result["phases"]:  # type: ignore[attr-defined]
+                    rate = phase["rows"] / phase["seconds"]
+                    table.add_row(
+                        database,
+                        f"{rows:,}",
+                        phase["name"],
+                        f"{rate:,.0f}",
+                        f"{floor_rate:,.0f}",
+                        f"{floor_rate / rate:.2f}",
+                        f"≤ {TARGET[database]}",
+                        f"{result['peak_rss_kib'] / 1024:,.0f} MB",
+                    )
+        user = users.run(f"sqlite:///{workdir / 'users.db'}", workdir)
+    console = Console(width=140)
+    console.print(table)
+    console.print(
+        f"users: {user['rows']:,.0f} new users imported in {user['seconds']:.2f} s; "
+        f"ideal (n × one hash ÷ cores) {user['ideal']:.2f} s; ratio {user['ratio']:.2f} "
+        "(target ≤ 1.2)"
+    )
 
 
 if __name__ == "__main__":

@@ -1,9 +1,16 @@
-"""Contacts import speed: create, unchanged re-import and update, in rows per second."""
+"""Contacts import speed: create, unchanged re-import and update, in rows per second.
+
+Run as ``python -m bench.contacts URL ROWS WORKDIR``, it prints one JSON document with the
+three phases and the process's peak RSS, so each size is measured in a fresh process.
+"""
 
 from __future__ import annotations
 
+import json
+import resource
+import sys
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from bench.generate import COMPANIES, LABELS, contacts_file
@@ -36,16 +43,13 @@ def timed(store: Store, name: str, path: Path, rows: int, expect: str) -> Phase:
     start = time.perf_counter()
     report = import_file("contacts", path, store, ImportOptions())
     seconds = time.perf_counter() - start
-    counted = getattr(report, expect)
-    if counted != rows or report.failed:
+    if getattr(report, expect) != rows or report.failed:
         raise SystemExit(f"{name}: expected {rows} {expect}, got {report.as_dict()}")
     return Phase(name, rows, seconds)
 
 
-def run(url: str, workdir: Path, rows: int) -> list[Phase]:
+def run(url: str, first: Path, second: Path, rows: int) -> list[Phase]:
     """The three phases against a fresh database at ``url``."""
-    first = contacts_file(workdir / f"contacts-{rows}.csv", rows)
-    second = contacts_file(workdir / f"contacts-{rows}-updated.csv", rows, updated=True)
     store = Store.open(url)
     try:
         prepare(store)
@@ -56,3 +60,24 @@ def run(url: str, workdir: Path, rows: int) -> list[Phase]:
         ]
     finally:
         store.close()
+
+
+def main(url: str, rows: int, workdir: Path) -> None:
+    first = contacts_file(workdir / f"contacts-{rows}.csv", rows)
+    second = contacts_file(workdir / f"contacts-{rows}-updated.csv", rows, updated=True)
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    phases = run(url, first, second, rows)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "phases": [asdict(p) for p in phases],
+                "peak_rss_kib": peak,
+                "baseline_rss_kib": baseline,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]))
