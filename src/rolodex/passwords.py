@@ -98,9 +98,11 @@ class ForeignHashLimits:
 FOREIGN_HASH_LIMITS = ForeignHashLimits()
 
 _BCRYPT_MAX_PASSWORD_BYTES = 72
-_BCRYPT_RE = re.compile(r"\$2[aby]\$(?P<cost>[0-9]{2})\$[./A-Za-z0-9]{53}")
+# The 22nd salt character is one of .Oeu in a canonical salt; the bcrypt library refuses
+# the others at login, so they are refused here, when the hash is imported.
+_BCRYPT_RE = re.compile(r"\$2[aby]\$(?P<cost>[0-9]{2})\$[./A-Za-z0-9]{21}[.Oeu][./A-Za-z0-9]{31}")
 _ARGON2_RE = re.compile(
-    r"\$argon2(?:id|i|d)\$(?:v=[0-9]+\$)?m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+"
+    r"\$argon2(?:id|i|d)\$v=(?:16|19)\$m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+"
 )
 
 
