@@ -25,7 +25,8 @@ from rolodex.web.deps import AdminDep, SessionDep, SettingsDep, StoreDep
 from rolodex.web.schemas import Job, UndoResult, errors
 
 router = APIRouter(tags=["imports"])
-SUMMARY_ERRORS = 100
+SUMMARY_ERRORS = ImportOptions().max_listed_errors
+"""As many errors as the CLI's ``--json`` lists, so both give the same document."""
 
 
 def job_document(store: Store, record: dict[str, Any]) -> dict[str, Any]:

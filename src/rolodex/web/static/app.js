@@ -40,7 +40,9 @@ if (box) {
         const text = job.status === "queued" ? box.dataset.queued : box.dataset.running;
         if (status.textContent !== text) status.textContent = text;
         bar.max = Math.max(job.rows_total, 1);
-        bar.value = job.rows_done;
+        // Running with no count yet (a dry run reports at the end): the bar is indeterminate.
+        if (job.status === "running" && job.rows_done === 0) bar.removeAttribute("value");
+        else bar.value = job.rows_done;
         bar.textContent = Math.floor((100 * job.rows_done) / bar.max) + "%";
         rows.textContent = `${count.format(job.rows_done)} of ${count.format(job.rows_total)} rows`;
       }
