@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+CATALOG_LABELS = ("Marketing", "Trial", "Demo")
 CATALOG: tuple[tuple[str, ...], ...] = (
-    ("labels", "add", "Marketing", "Trial", "Demo"),
+    ("labels", "add", *CATALOG_LABELS),
     ("companies", "add", "Acme"),
     ("fields", "add", "notes", "--type", "text"),
     ("fields", "add", "seats", "--type", "number"),
@@ -57,6 +58,8 @@ class Imported:
     records: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     says: tuple[str, ...] = ()
     passwords: Mapping[str, str] = field(default_factory=dict)
+    labels: tuple[str, ...] = ()
+    """Every label afterwards (contacts files); empty means the catalog's labels only."""
 
     @property
     def exit_code(self) -> int:
@@ -224,6 +227,11 @@ def _expected() -> dict[str, Case]:
             Refused(("'is_admin'", "not a known column")), kind="users"
         ),
         "users-header-id.csv": Case(Refused(("'id'", "not a known column")), kind="users"),
+        "header-name-with-line-break.csv": Case(Refused(("not a known column", "<U+000A>"))),
+        "header-name-with-terminal-escape.csv": Case(Refused(("column B", "<U+001B>"))),
+        "header-name-with-right-to-left-override.csv": Case(
+            Refused(("not a known column", "<U+202E>"))
+        ),
         "header-only.csv": Case(Imported()),
         "error-column-last.csv": Case(
             Imported(created=1, records={"err@example.com": names("Ann")})
@@ -374,6 +382,24 @@ def _expected() -> dict[str, Case]:
                 },
                 says=("did you mean 'Trial'", "'Nope'"),
             )
+        ),
+        "labels-name-too-long.csv": Case(
+            Imported(
+                created=1,
+                rejected=((3, "labels"),),
+                records={"ok@example.com": {"labels": ["Marketing"]}},
+                says=("too long for a label name (256 characters)", "at most 255"),
+            ),
+            flags=("--create-labels",),
+        ),
+        "labels-created-only-for-accepted-rows.csv": Case(
+            Imported(
+                created=1,
+                rejected=((3, "seats"), (4, "email"), (5, None)),
+                records={"ok@example.com": {"labels": ["Created"]}},
+                labels=(*CATALOG_LABELS, "Created"),
+            ),
+            flags=("--create-labels",),
         ),
         "custom-values-hostile.csv": Case(
             Imported(

@@ -162,6 +162,13 @@ SMALL: dict[str, Callable[[], bytes]] = {
         _utf8(USERS.rstrip("\n") + ",is_admin\n") + b"boss@example.com,Bo,Ss,secret123,true\n"
     ),
     "users-header-id.csv": lambda: _utf8("id," + USERS) + b"1,boss@example.com,Bo,Ss,secret123\n",
+    "header-name-with-line-break.csv": lambda: _utf8('email,"first\nname"\nlb@example.com,Ann\n'),
+    "header-name-with-terminal-escape.csv": lambda: _utf8(
+        "email,first_name\x1b[2J\x1b[31m\nesc@example.com,Ann\n"
+    ),
+    "header-name-with-right-to-left-override.csv": lambda: _utf8(
+        "email,\u202eeman_tsal\nrtl@example.com,Lee\n"
+    ),
     "header-only.csv": lambda: _utf8(CONTACTS),
     "error-column-last.csv": lambda: _utf8(
         "email,first_name,error\nerr@example.com,Ann,row 2: email: was wrong\n"
@@ -261,6 +268,16 @@ SMALL: dict[str, Callable[[], bytes]] = {
         + "l3@example.com,Nope:Marketing\n"
         + "l4@example.com,:::\n"
         + "l5@example.com,Marketing:Marketing\n"
+    ),
+    "labels-name-too-long.csv": lambda: _utf8(
+        "email,labels\nok@example.com,Marketing\nlong@example.com,Marketing:" + "L" * 256 + "\n"
+    ),
+    "labels-created-only-for-accepted-rows.csv": lambda: _utf8(
+        "email,labels,seats\n"
+        + "ok@example.com,Created,1\n"
+        + "bad-seats@example.com,FromBadSeats,many\n"
+        + "not-an-email,FromBadEmail,2\n"
+        + "short@example.com,FromShortRow\n"
     ),
     "custom-values-hostile.csv": lambda: _utf8(
         "email,seats,notes\n"

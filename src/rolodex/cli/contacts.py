@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from rich.table import Table
 
 from rolodex import views
 from rolodex.cli.context import out, print_json, state
@@ -57,6 +58,9 @@ def list_(
     if as_json:
         print_json(documents)
         return
+    table = Table("id", "email", "name", "company", "labels", "source")
     for d in documents:
         name = " ".join(x for x in (d["first_name"], d["last_name"]) if x)
-        out.print(f"{d['id']:>6}  {d['email']}  {name}  {':'.join(d['labels'])}", markup=False)
+        company = "" if d["company_id"] is None else str(d["company_id"])
+        table.add_row(str(d["id"]), d["email"], name, company, ":".join(d["labels"]), d["source"])
+    out.print(table)

@@ -29,6 +29,7 @@ from rolodex.passwords import is_supported_hash
 __all__ = [
     "FORMULA_PREFIXES",
     "MAX_CUSTOM_TEXT",
+    "MAX_LABEL_NAME",
     "MAX_NAME",
     "MAX_PASSWORD",
     "MIN_PASSWORD",
@@ -54,6 +55,7 @@ __all__ = [
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 MAX_NAME = 255
+MAX_LABEL_NAME = 255
 MAX_CUSTOM_TEXT = 65_535
 MIN_PASSWORD = 6
 MAX_PASSWORD = 1_024
@@ -273,8 +275,15 @@ def _split_labels(value: str, max_labels: int) -> list[str]:
 
 
 def parse_label_names(value: str, max_labels: int) -> list[str]:
-    """Label names, ``:``-separated, in first-seen order; case is kept (``Trial`` ≠ ``trial``)."""
-    return _split_labels(value, max_labels)
+    """Label names, ``:``-separated, in first-seen order; case is kept (``Trial`` ≠ ``trial``).
+
+    A name longer than a label can be is refused here, so ``--create-labels`` never tries to
+    store it (PostgreSQL would fail the whole run; SQLite would keep a name ``labels add``
+    refuses)."""
+    names = _split_labels(value, max_labels)
+    for name in names:
+        _check_length(name, MAX_LABEL_NAME, "a label name")
+    return names
 
 
 def parse_label_ids(value: str, max_labels: int) -> list[int]:

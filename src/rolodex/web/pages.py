@@ -27,9 +27,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import islice
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 from urllib.parse import quote, urlencode
 
+import fastapi
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
@@ -150,8 +151,14 @@ def render(
 
 
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    """A refusal as a page, with the menu when the person is signed in."""
+    session = None
+    if status != 503:  # with the database away, do not ask it who this is
+        with contextlib.suppress(SignInFirst, StoreError):
+            session = page_session(request)
     title = TITLES.get(status, "Something went wrong")
-    return render(request, "error.html", {"title": title, "message": message}, status=status)
+    context = {"title": title, "message": message}
+    return render(request, "error.html", context, session, status)
 
 
 # -- who is signed in -------------------------------------------------------------------------
@@ -370,7 +377,9 @@ def check_upload(
 ) -> tuple[int, Preview]:
     """Queue the dry run of the uploaded file; its first rows come back for the preview."""
     assert choice.upload is not None
-    path = _spool_upload(choice.upload, settings.max_upload_bytes)
+    # A parsed form holds Starlette's UploadFile; the spooler reads only ``.file``.
+    upload = cast(fastapi.UploadFile, choice.upload)
+    path = _spool_upload(upload, settings.max_upload_bytes)
     try:
         options = ImportOptions(
             dry_run=True,

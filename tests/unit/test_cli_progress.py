@@ -1,0 +1,33 @@
+"""A progress bar on a terminal, none when output goes to a file or a pipe (CONTRACT §5)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from rich.console import Console
+
+from rolodex.cli import imports
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+def test_no_bar_when_stderr_is_not_a_terminal(monkeypatch, as_json):
+    monkeypatch.setattr(imports, "err", Console(file=io.StringIO(), force_terminal=False))
+    with imports._progress_bar(as_json) as progress:
+        assert progress is None
+
+
+def test_a_bar_on_a_terminal_follows_the_rows(monkeypatch):
+    screen = io.StringIO()
+    monkeypatch.setattr(imports, "err", Console(file=screen, force_terminal=True, width=80))
+    with imports._progress_bar(False) as progress:
+        assert callable(progress)
+        progress(500, 1000)
+        progress(1000, 1000)
+    assert "1000/1000" in screen.getvalue()
+
+
+def test_json_output_never_gets_a_bar_even_on_a_terminal(monkeypatch):
+    monkeypatch.setattr(imports, "err", Console(file=io.StringIO(), force_terminal=True))
+    with imports._progress_bar(True) as progress:
+        assert progress is None
