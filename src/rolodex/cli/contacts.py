@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
 from rolodex import views
 from rolodex.cli.context import out, print_json, state
@@ -58,7 +58,9 @@ def list_(
     if as_json:
         print_json(documents)
         return
-    table = Table("id", "email", "name", "company", "labels", "source")
+    table = Table("id", Column("email", overflow="fold", min_width=20), "name", "company")
+    table.add_column("labels", overflow="fold")
+    table.add_column("source")
     for d in documents:
         name = " ".join(x for x in (d["first_name"], d["last_name"]) if x)
         company = "" if d["company_id"] is None else str(d["company_id"])
