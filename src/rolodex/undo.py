@@ -145,9 +145,7 @@ def _undo_chunk(unit: SqlUnit, chunk: list[dict[str, Any]], mode: Mode, report: 
                 k: (s.id, snapshot.contact(s)) for k, s in unit.contacts_by_key(keys).items()
             }
         else:
-            current = {
-                k: (s.id, snapshot.user(s)) for k, s in sql.users_by_key(unit.conn, keys).items()
-            }
+            current = {k: (s.id, snapshot.user(s)) for k, s in unit.users_by_key(keys).items()}
         removals = []
         for entry in part:
             record_id, now = current.get(entry["key"], (None, None))

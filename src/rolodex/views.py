@@ -63,3 +63,28 @@ def field(item: CustomField) -> dict[str, Any]:
         "type": item.type.value,
         "options": list(item.options),
     }
+
+
+def import_record(row: dict[str, Any]) -> dict[str, Any]:
+    """An import run as ``imports list --json`` and the API show it."""
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "file": row["file_name"],
+        "sha256": row["sha256"],
+        "dry_run": row["dry_run"],
+        "status": row["status"],
+        "rows": row["rows_done"],
+        "rows_done": row["rows_done"],
+        "rows_total": row["rows_total"],
+        "created": row["created"],
+        "updated": row["updated"],
+        "unchanged": row["unchanged"],
+        "failed": row["failed"],
+        "warnings": row["warnings"],
+        "who": row["actor"],
+        "undo_of": row["undo_of"],
+        "undone_by": row["undone_by"],
+        "started_at": iso(row["started_at"]),
+        "finished_at": iso(row["finished_at"]),
+    }

@@ -15,6 +15,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
+from rolodex import views
 from rolodex.cli.context import err, out, print_json, state
 from rolodex.cli.export import writable
 from rolodex.cli.render import show_report
@@ -167,7 +168,7 @@ def list_imports(ctx: typer.Context, as_json: bool = JSON) -> None:
     with store.read() as conn:
         rows = records.history(conn)
     if as_json:
-        print_json([_summary(row) for row in rows])
+        print_json([views.import_record(row) for row in rows])
         return
     table = Table(
         "id", "kind", "file", "status", "created", "updated", "unchanged", "failed", "when"
@@ -194,7 +195,7 @@ def show_import(ctx: typer.Context, import_id: int, as_json: bool = JSON) -> Non
         if row is None:
             raise NotFound(f"there is no import with ID {import_id}")
         found = records.errors(conn, import_id, limit=1000)
-    document = _summary(row) | {
+    document = views.import_record(row) | {
         "errors": [{k: e[k] for k in ("row", "column", "message")} for e in found]
     }
     if as_json:
@@ -205,32 +206,6 @@ def show_import(ctx: typer.Context, import_id: int, as_json: bool = JSON) -> Non
             out.print(f"{key}: {value}", markup=False)
     for e in found[:20]:
         out.print(f"  row {e['row']} {e['column'] or ''}: {e['message']}", markup=False)
-
-
-def _summary(row: dict[str, object]) -> dict[str, object]:
-    return {
-        "id": row["id"],
-        "kind": row["kind"],
-        "file": row["file_name"],
-        "sha256": row["sha256"],
-        "dry_run": row["dry_run"],
-        "status": row["status"],
-        "rows": row["rows_done"],
-        "created": row["created"],
-        "updated": row["updated"],
-        "unchanged": row["unchanged"],
-        "failed": row["failed"],
-        "warnings": row["warnings"],
-        "who": row["actor"],
-        "undo_of": row["undo_of"],
-        "undone_by": row["undone_by"],
-        "started_at": _iso(row["started_at"]),
-        "finished_at": _iso(row["finished_at"]),
-    }
-
-
-def _iso(value: object) -> str | None:
-    return value.isoformat() if hasattr(value, "isoformat") else None
 
 
 @imports_app.command("undo")

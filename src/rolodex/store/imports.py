@@ -3,15 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from rolodex.importing.ports import Counts, Reject
+from rolodex.importing.ports import Counts, ImportMeta, Reject
 from rolodex.store import schema as t
 
 CHUNK = 2000
 COUNT_COLUMNS = ("rows_done", "created", "updated", "unchanged", "failed")
+
+
+def new_record(conn: Connection, meta: ImportMeta, status: str, **extra: Any) -> int:
+    """Record a run (``running`` for the CLI, ``queued`` for a job) and give its id."""
+    values = {
+        "kind": meta.kind,
+        "file_name": meta.file_name,
+        "sha256": meta.sha256,
+        "dry_run": meta.dry_run,
+        "strict": meta.strict,
+        "status": status,
+        "rows_total": meta.rows_total,
+        "rows_done": 0,
+        "warnings": list(meta.warnings),
+        "header": list(meta.header),
+        "options": dict(meta.options),
+        "actor": meta.actor,
+        "started_at": datetime.now(UTC),
+        **extra,
+    }
+    return int(conn.execute(insert(t.imports).returning(t.imports.c.id), values).scalar_one())
 
 
 def count_values(counts: Counts) -> dict[str, int]:

@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 from sqlalchemy import Connection, insert, select, update
 
 from rolodex.importing.ports import ImportMeta
+from rolodex.store import imports as records
 from rolodex.store import schema as t
 
 UPLOAD_CHUNK = 1 << 20
@@ -24,24 +25,7 @@ UPLOAD_CHUNK = 1 << 20
 
 def enqueue(conn: Connection, meta: ImportMeta, upload: BinaryIO) -> int:
     """Record a queued run and keep its file in the database, a chunk per row."""
-    import_id = conn.execute(
-        insert(t.imports).returning(t.imports.c.id),
-        {
-            "kind": meta.kind,
-            "file_name": meta.file_name,
-            "sha256": meta.sha256,
-            "dry_run": meta.dry_run,
-            "strict": meta.strict,
-            "status": "queued",
-            "rows_total": meta.rows_total,
-            "rows_done": 0,
-            "warnings": list(meta.warnings),
-            "header": list(meta.header),
-            "options": dict(meta.options),
-            "actor": meta.actor,
-            "started_at": datetime.now(UTC),
-        },
-    ).scalar_one()
+    import_id = records.new_record(conn, meta, "queued")
     seq = 0
     while chunk := upload.read(UPLOAD_CHUNK):
         conn.execute(insert(t.import_uploads), {"import_id": import_id, "seq": seq, "data": chunk})

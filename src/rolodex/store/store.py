@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from rolodex.errors import StoreError
@@ -93,27 +93,8 @@ class Store:
 
     def start_import(self, meta: ImportMeta) -> int:
         with self.write() as conn:
-            return int(
-                conn.execute(
-                    insert(t.imports).returning(t.imports.c.id),
-                    {
-                        "kind": meta.kind,
-                        "file_name": meta.file_name,
-                        "sha256": meta.sha256,
-                        "dry_run": meta.dry_run,
-                        "strict": meta.strict,
-                        "status": "running",
-                        "rows_total": meta.rows_total,
-                        "rows_done": 0,
-                        "warnings": list(meta.warnings),
-                        "header": list(meta.header),
-                        "options": dict(meta.options),
-                        "actor": meta.actor,
-                        "host": socket.gethostname(),
-                        "pid": os.getpid(),
-                        "started_at": now(),
-                    },
-                ).scalar_one()
+            return records.new_record(
+                conn, meta, "running", host=socket.gethostname(), pid=os.getpid()
             )
 
     def reap_interrupted(self) -> int:

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from rolodex.domain import Role, UserState
+from rolodex.domain import Role
 from rolodex.store import schema as t
 from rolodex.store.snapshot import Snapshot
 
@@ -97,14 +97,6 @@ def restore_user(conn: Connection, user_id: int, before: Snapshot) -> None:
             updated_at=datetime.now(UTC),
         )
     )
-
-
-def users_by_key(conn: Connection, keys: list[str]) -> dict[str, UserState]:
-    u = t.users.c
-    query = select(
-        u.id, u.email, u.email_key, u.first_name, u.last_name, u.password_hash, u.active, u.role
-    ).where(u.email_key.in_(keys))
-    return {row.email_key: UserState(*row[:-1], role=Role(row.role)) for row in conn.execute(query)}
 
 
 def undone_partly(conn: Connection, import_id: int) -> bool:

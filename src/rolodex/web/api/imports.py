@@ -12,7 +12,7 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from rolodex import jobs
+from rolodex import jobs, views
 from rolodex.errorfile import write_error_file
 from rolodex.errors import FileError
 from rolodex.importing.kinds import KINDS
@@ -20,7 +20,6 @@ from rolodex.importing.options import ImportOptions
 from rolodex.store import imports as records
 from rolodex.store.store import Store
 from rolodex.undo import undo_import
-from rolodex.views import iso
 from rolodex.web.deps import AdminDep, SessionDep, SettingsDep, StoreDep
 from rolodex.web.schemas import Job, UndoResult, errors
 
@@ -31,21 +30,7 @@ SUMMARY_ERRORS = ImportOptions().max_listed_errors
 
 def job_document(store: Store, record: dict[str, Any]) -> dict[str, Any]:
     """The API's view of an import record; ``summary`` is the CLI's import JSON once done."""
-    document = {
-        "id": record["id"],
-        "kind": record["kind"],
-        "file": record["file_name"],
-        "sha256": record["sha256"],
-        "dry_run": record["dry_run"],
-        "status": record["status"],
-        "rows_done": record["rows_done"],
-        "rows_total": record["rows_total"],
-        **{k: record[k] for k in ("created", "updated", "unchanged", "failed")},
-        "who": record["actor"],
-        "started_at": iso(record["started_at"]),
-        "finished_at": iso(record["finished_at"]),
-        "summary": None,
-    }
+    document = views.import_record(record) | {"summary": None}
     if record["status"] == "done":
         with store.read() as conn:
             found = records.errors(conn, record["id"], SUMMARY_ERRORS)
