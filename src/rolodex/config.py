@@ -44,6 +44,8 @@ class Settings:
     mailbox_addresses: tuple[str, ...] = ()
     max_upload_bytes: int = 100 * 1024 * 1024
     journal_days: int = 30
+    secret_key: str | None = field(default=None, repr=False)
+    key_file: str = "~/.config/rolodex/secret.key"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -57,6 +59,8 @@ class Settings:
             mailbox_addresses=mailbox,
             max_upload_bytes=_int(env, "ROLODEX_MAX_UPLOAD_BYTES", cls.max_upload_bytes),
             journal_days=_int(env, "ROLODEX_JOURNAL_DAYS", cls.journal_days),
+            secret_key=env.get("ROLODEX_SECRET_KEY") or None,
+            key_file=env.get("ROLODEX_KEY_FILE") or cls.key_file,
         )
 
 

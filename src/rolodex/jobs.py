@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from rolodex.config import Settings
 from rolodex.errors import StoreError
 from rolodex.importing.engine import file_sha256
 from rolodex.importing.kinds import import_file, prepare_check
@@ -24,6 +25,7 @@ from rolodex.importing.options import ImportOptions
 from rolodex.importing.ports import ImportMeta
 from rolodex.importing.reader import open_csv
 from rolodex.passwords import HashingPool
+from rolodex.sealing import Sealer
 from rolodex.store import jobs as queue
 from rolodex.store.store import Store
 
@@ -40,7 +42,12 @@ class Submission:
     options: ImportOptions
 
 
-def submit(store: Store, job: Submission) -> int:
+def default_sealer() -> Sealer:
+    """The sealer of this machine's settings, for callers that were not handed one."""
+    return Sealer.from_settings(Settings.from_env())
+
+
+def submit(store: Store, job: Submission, sealer: Sealer | None = None) -> int:
     """Queue an import; raises ``FileError`` (nothing queued) when the file is unusable."""
     source = open_csv(job.path, job.options.limits)
     prepare_check(job.kind, source.header, store, job.options)
@@ -57,7 +64,7 @@ def submit(store: Store, job: Submission) -> int:
         options={"create_labels": job.options.create_labels},
     )
     with store.write() as conn, job.path.open("rb") as upload:
-        return queue.enqueue(conn, meta, upload)
+        return queue.enqueue(conn, meta, upload, sealer or default_sealer())
 
 
 def options_of(record: dict[str, Any], base: ImportOptions) -> ImportOptions:
@@ -74,8 +81,16 @@ def options_of(record: dict[str, Any], base: ImportOptions) -> ImportOptions:
 class Worker:
     """Runs queued imports until stopped; any number of them may share one PostgreSQL."""
 
-    def __init__(self, store: Store, pool: HashingPool, base: ImportOptions, poll: float = 1.0):
+    def __init__(
+        self,
+        store: Store,
+        pool: HashingPool,
+        base: ImportOptions,
+        poll: float = 1.0,
+        sealer: Sealer | None = None,
+    ):
         self.store, self.pool, self.base, self.poll = store, pool, base, poll
+        self.sealer = sealer or default_sealer()
         self.name = f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
         self.stopping = threading.Event()
 
@@ -111,12 +126,15 @@ class Worker:
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / "upload.csv"
                 with self.store.read() as conn, path.open("wb") as out:
-                    for chunk in queue.upload_chunks(conn, job_id):
+                    for chunk in queue.upload_chunks(conn, job_id, self.sealer):
                         out.write(chunk)
                 options = options_of(record, self.base)
                 import_file(
                     record["kind"], path, self.store, options, pool=self.pool, job_id=job_id
                 )
+            if not record["dry_run"]:
+                with self.store.write() as conn:
+                    queue.forget_upload(conn, job_id)
         except Exception:  # a job must end in a final state, whatever went wrong
             log.exception("import %s failed", job_id)
             self.store.mark_failed(job_id)

@@ -371,6 +371,14 @@ def _expected() -> dict[str, Case]:
                 says=("'x' is not a valid label ID", "'-1'", "'1e3'", "'1.0'", "'+1'"),
             )
         ),
+        "ids-beyond-integer-range.csv": Case(
+            Imported(
+                created=1,
+                rejected=((3, "company_id"), (4, "labels_id"), (5, "company_id"), (5, "labels_id")),
+                records={"ok@example.com": {"company_id": 1, "labels": ["Marketing"]}},
+                says=("2147483648", "999999999999999999"),
+            )
+        ),
         "labels-hostile.csv": Case(
             Imported(
                 created=3,
@@ -400,6 +408,12 @@ def _expected() -> dict[str, Case]:
                 labels=(*CATALOG_LABELS, "Created"),
             ),
             flags=("--create-labels",),
+        ),
+        "labels-invisible-characters.csv": Case(
+            Imported(
+                rejected=((2, "labels"), (3, "labels")),
+                says=("<U+200B>", "<U+202E>"),
+            )
         ),
         "custom-values-hostile.csv": Case(
             Imported(

@@ -261,6 +261,13 @@ SMALL: dict[str, Callable[[], bytes]] = {
         + "ids7@example.com,+1,١\n"
         + "ids8@example.com,01, 1 :: 3 :\n"
     ),
+    "ids-beyond-integer-range.csv": lambda: _utf8(
+        "email,company_id,labels_id\n"
+        + "ok@example.com,1,1\n"
+        + "big1@example.com,2147483648,\n"
+        + "big2@example.com,,2147483648\n"
+        + "big3@example.com,999999999999999999,1:999999999999999999\n"
+    ),
     "labels-hostile.csv": lambda: _utf8(
         "email,labels\n"
         + "l1@example.com,Marketing::: Trial :\n"
@@ -278,6 +285,9 @@ SMALL: dict[str, Callable[[], bytes]] = {
         + "bad-seats@example.com,FromBadSeats,many\n"
         + "not-an-email,FromBadEmail,2\n"
         + "short@example.com,FromShortRow\n"
+    ),
+    "labels-invisible-characters.csv": lambda: _utf8(
+        "email,labels\nzw@example.com,Trial\u200b\nrtl@example.com,\u202eVIP\n"
     ),
     "custom-values-hostile.csv": lambda: _utf8(
         "email,seats,notes\n"

@@ -95,6 +95,7 @@ def test_formula_looking_values_are_neutralised_on_export_and_import_back_unchan
 def check(cli, path: Path, case: Case) -> None:
     result = cli("import", case.kind, path, *case.flags, "--json")
     assert "Traceback" not in result.stderr, result.stderr
+    assert result.stdout, f"exit {result.exit_code}, no report: {result.stderr}"
     document = json.loads(result.stdout)
     if isinstance(case.outcome, Refused):
         check_refused(cli, path, case, result.exit_code, document)

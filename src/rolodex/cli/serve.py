@@ -12,6 +12,7 @@ from rolodex.importing.options import ImportOptions
 from rolodex.jobs import Worker
 from rolodex.mail.smtp import make_controller
 from rolodex.passwords import HashingPool
+from rolodex.sealing import Sealer
 
 
 def serve(
@@ -46,7 +47,12 @@ def worker(ctx: typer.Context) -> None:
     """Run queued imports (for PostgreSQL deployments; start as many as you like)."""
     context = state(ctx)
     with HashingPool() as pool:
-        runner = Worker(context.store, pool, ImportOptions(limits=context.settings.limits))
+        runner = Worker(
+            context.store,
+            pool,
+            ImportOptions(limits=context.settings.limits),
+            sealer=Sealer.from_settings(context.settings),
+        )
         signal.signal(signal.SIGTERM, lambda *_: runner.stop())
         err.print(f"worker {runner.name} waiting for imports (Ctrl-C stops)", markup=False)
         try:

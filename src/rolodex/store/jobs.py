@@ -14,21 +14,25 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, BinaryIO
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from rolodex.importing.ports import ImportMeta
+from rolodex.sealing import Sealer
 from rolodex.store import imports as records
 from rolodex.store import schema as t
 
 UPLOAD_CHUNK = 1 << 20
 
 
-def enqueue(conn: Connection, meta: ImportMeta, upload: BinaryIO) -> int:
-    """Record a queued run and keep its file in the database, a chunk per row."""
+def enqueue(conn: Connection, meta: ImportMeta, upload: BinaryIO, sealer: Sealer) -> int:
+    """Record a queued run and keep its file in the database, sealed, a chunk per row."""
     import_id = records.new_record(conn, meta, "queued")
     seq = 0
     while chunk := upload.read(UPLOAD_CHUNK):
-        conn.execute(insert(t.import_uploads), {"import_id": import_id, "seq": seq, "data": chunk})
+        conn.execute(
+            insert(t.import_uploads),
+            {"import_id": import_id, "seq": seq, "data": sealer.seal(chunk)},
+        )
         seq += 1
     return int(import_id)
 
@@ -59,7 +63,7 @@ def claim(conn: Connection, worker: str) -> dict[str, Any] | None:
     return dict(row._mapping)
 
 
-def upload_chunks(conn: Connection, import_id: int) -> Iterator[bytes]:
+def upload_chunks(conn: Connection, import_id: int, sealer: Sealer) -> Iterator[bytes]:
     u = t.import_uploads.c
     seq = 0
     while True:
@@ -68,8 +72,13 @@ def upload_chunks(conn: Connection, import_id: int) -> Iterator[bytes]:
         ).scalar_one_or_none()
         if data is None:
             return
-        yield bytes(data)
+        yield sealer.open(bytes(data))
         seq += 1
+
+
+def forget_upload(conn: Connection, import_id: int) -> None:
+    """A finished real run no longer needs its file (a dry run keeps it, to be confirmed)."""
+    conn.execute(delete(t.import_uploads).where(t.import_uploads.c.import_id == import_id))
 
 
 def heartbeat(conn: Connection, import_id: int) -> None:

@@ -23,6 +23,7 @@ from rolodex.errors import FileError, NotFound, StoreError, UsageError
 from rolodex.importing.options import ImportOptions
 from rolodex.jobs import Worker
 from rolodex.passwords import HashingPool
+from rolodex.sealing import Sealer
 from rolodex.store.store import Store
 from rolodex.web import api, pages
 
@@ -35,7 +36,9 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
         store = Store.open(settings.database_url)
         pool = HashingPool()
         app.state.settings, app.state.store, app.state.pool = settings, store, pool
-        worker = Worker(store, pool, ImportOptions(limits=settings.limits))
+        sealer = Sealer.from_settings(settings)
+        app.state.sealer = sealer
+        worker = Worker(store, pool, ImportOptions(limits=settings.limits), sealer=sealer)
         thread = threading.Thread(target=worker.run_forever, name="import-worker", daemon=True)
         if run_worker:
             thread.start()

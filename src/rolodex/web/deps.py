@@ -70,7 +70,11 @@ async def _check_csrf(request: Request, session: tokens.Session) -> None:
         form = await request.form()
         value = form.get("csrf")
         sent = value if isinstance(value, str) else None
-    if not sent or not session.csrf or not hmac.compare_digest(sent, session.csrf):
+    if (
+        not sent
+        or not session.csrf
+        or not hmac.compare_digest(sent.encode(), session.csrf.encode())
+    ):
         raise HTTPException(403, "The form is out of date (CSRF check failed): reload the page")
 
 

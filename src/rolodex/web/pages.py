@@ -46,6 +46,7 @@ from rolodex.errors import FileError, NotFound, StoreError, UsageError
 from rolodex.importing.kinds import KINDS
 from rolodex.importing.options import ImportOptions
 from rolodex.importing.reader import open_csv
+from rolodex.sealing import Sealer
 from rolodex.store import catalog as catalog_sql
 from rolodex.store import imports as records
 from rolodex.store import tokens
@@ -390,7 +391,7 @@ def check_upload(
             file_name=choice.file_name,
         )
         job = jobs.Submission(choice.kind, path, choice.file_name, options)
-        import_id = jobs.submit(store, job)
+        import_id = jobs.submit(store, job, Sealer.from_settings(settings))
         return import_id, read_preview(path, settings.limits, choice.kind)
     finally:
         path.unlink(missing_ok=True)
@@ -456,12 +457,12 @@ def previews(app: FastAPI) -> Previews:
 
 
 @contextlib.contextmanager
-def stored_upload(store: Store, import_id: int) -> Iterator[Path]:
+def stored_upload(store: Store, settings: Settings, import_id: int) -> Iterator[Path]:
     """The file an import kept in the database, as a temporary file."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "upload.csv"
         with store.read() as conn, path.open("wb") as out:
-            for chunk in upload_chunks(conn, import_id):
+            for chunk in upload_chunks(conn, import_id, Sealer.from_settings(settings)):
                 out.write(chunk)
         yield path
 
@@ -471,7 +472,7 @@ def preview_of(request: Request, record: dict[str, Any]) -> Preview | None:
     preview = cache.get(record["id"])
     if preview is None:
         settings: Settings = get_settings(request)
-        with stored_upload(get_store(request), record["id"]) as path:
+        with stored_upload(get_store(request), settings, record["id"]) as path:
             try:
                 preview = read_preview(path, settings.limits, record["kind"])
             except FileError:
@@ -559,9 +560,9 @@ async def confirm_import(import_id: ImportId, request: Request, session: PageSes
 def queue_real_run(store: Store, settings: Settings, record: dict[str, Any], actor: str) -> int:
     base = ImportOptions(limits=settings.limits)
     options = replace(jobs.options_of(record, base), dry_run=False, actor=actor)
-    with stored_upload(store, record["id"]) as path:
+    with stored_upload(store, settings, record["id"]) as path:
         job = jobs.Submission(record["kind"], path, record["file_name"], options)
-        return jobs.submit(store, job)
+        return jobs.submit(store, job, Sealer.from_settings(settings))
 
 
 # -- the history ------------------------------------------------------------------------------

@@ -6,15 +6,20 @@ back as 500 answers, never as exceptions, so a test can say "no 5xx".
 
 Accounts: ``admin`` is made as ``rolodex users create-admin`` makes it; ``agent`` and an
 inactive user come from a users import, as agents do in production. ``admin`` and ``agent``
-are the ``Authorization`` headers of tokens obtained through ``POST /api/tokens``.
+are ``Authorization`` headers of bearer tokens issued as ``POST /api/tokens`` issues them
+(``test_api_auth.py`` signs in through the endpoint itself). Uploads are sealed with a key
+of the test's own, so nothing is written to the home directory.
 """
 
 from __future__ import annotations
 
+import base64
 import functools
+import os
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +47,20 @@ FINAL = {"done", "failed", "interrupted"}
 WAIT_LIMIT_SECONDS = 60  # a safety net against a hang, not a measure of speed
 
 
-# -- the app ----------------------------------------------------------------------------------
+# -- the app ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def secret_key(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """One key seals queued uploads for the test, its app, its CLI runs and the worker
+    processes it starts; no key file is made in the home directory."""
+    monkeypatch.setenv("ROLODEX_SECRET_KEY", base64.urlsafe_b64encode(bytes(range(32))).decode())
+    monkeypatch.setenv("ROLODEX_KEY_FILE", str(tmp_path / "secret.key"))
+
+
+def settings_for(db_url: str, **overrides: Any) -> Settings:
+    """The settings ``rolodex serve`` would read from this environment, for ``db_url``."""
+    return replace(Settings.from_env({**os.environ, "ROLODEX_DATABASE_URL": db_url}), **overrides)
 
 
 @pytest.fixture
@@ -57,7 +75,7 @@ def make_client(
     started: list[TestClient] = []
 
     def make(run_worker: bool = True, **settings: Any) -> TestClient:
-        app = web_app.create_app(Settings(database_url=db_url, **settings), run_worker)
+        app = web_app.create_app(settings_for(db_url, **settings), run_worker)
         client = TestClient(app, raise_server_exceptions=False)
         client.__enter__()
         started.append(client)
@@ -73,7 +91,7 @@ def client(make_client: Callable[..., TestClient]) -> TestClient:
     return make_client()
 
 
-# -- accounts -----------------------------------------------------------------------------------
+# -- accounts --------------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -118,7 +136,7 @@ def agent(client: TestClient, store: Store, accounts: None) -> dict[str, str]:
     return bearer(store, AGENT[0])
 
 
-# -- imports through the API --------------------------------------------------------------------
+# -- imports through the API -----------------------------------------------------------------------
 
 
 class Imports:
@@ -167,7 +185,7 @@ def imports(client: TestClient) -> Imports:
     return Imports(client)
 
 
-# -- a second database of the same kind, for comparing the API with the CLI ---------------------
+# -- a second database of the same kind, for comparing the API with the CLI ------------------------
 
 
 @pytest.fixture(scope="session")

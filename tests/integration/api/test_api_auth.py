@@ -115,7 +115,7 @@ def case_id(key: tuple[str, str]) -> str:
     return " ".join(key)
 
 
-# -- POST /api/tokens --------------------------------------------------------------------------
+# -- POST /api/tokens ------------------------------------------------------------------------------
 
 
 def test_sign_in_with_email_and_password_gives_a_bearer_token(client, accounts):
@@ -168,7 +168,7 @@ def test_a_user_made_inactive_loses_the_tokens_already_given(client, accounts, a
     assert refused.status_code == 401
 
 
-# -- DELETE /api/tokens/current ------------------------------------------------------------------
+# -- DELETE /api/tokens/current --------------------------------------------------------------------
 
 
 def test_revoking_the_current_token_signs_it_out(client, agent):

@@ -96,7 +96,7 @@ def contacts(client, headers) -> list[dict]:
     return client.get("/api/contacts", headers=headers, params={"per_page": 500}).json()["items"]
 
 
-# -- upload → 202 → done -------------------------------------------------------------------------
+# -- upload → 202 → done ---------------------------------------------------------------------------
 
 
 def test_upload_answers_202_with_the_queued_job(make_client, db_url, store, accounts):
@@ -288,7 +288,7 @@ def imports_upload(client, headers, content: bytes, kind: str = "contacts"):
     )
 
 
-# -- the size limit ----------------------------------------------------------------------------------
+# -- the size limit --------------------------------------------------------------------------------
 
 LIMIT = 200
 AT_THE_LIMIT = (

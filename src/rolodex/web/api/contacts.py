@@ -10,7 +10,9 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import StreamingResponse
 
 from rolodex import views
+from rolodex.errors import UsageError
 from rolodex.export import contact_header, contact_row, write_rows
+from rolodex.importing import values
 from rolodex.importing.report import ValueProblem
 from rolodex.importing.values import clean, parse_email
 from rolodex.store import catalog as sql
@@ -46,6 +48,8 @@ def list_contacts(
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, object]:
+    if any(values.has_control(text) for text in (label or "", q or "")):
+        raise UsageError("label and q cannot hold control characters")
     return contact_page(store, label, q, page, per_page)
 
 

@@ -17,6 +17,7 @@ from rolodex.errorfile import write_error_file
 from rolodex.errors import FileError
 from rolodex.importing.kinds import KINDS
 from rolodex.importing.options import ImportOptions
+from rolodex.sealing import Sealer
 from rolodex.store import imports as records
 from rolodex.store.store import Store
 from rolodex.undo import undo_import
@@ -100,14 +101,19 @@ async def upload_import(
         actor=session.email,
         file_name=file.filename or "upload.csv",
     )
-    return await run_in_threadpool(_queue, store, kind, file, options, settings.max_upload_bytes)
+    sealer = request.app.state.sealer
+    return await run_in_threadpool(
+        _queue, store, kind, file, options, settings.max_upload_bytes, sealer
+    )
 
 
-def _queue(store: Store, kind: str, file: UploadFile, options: ImportOptions, limit: int) -> Any:
+def _queue(
+    store: Store, kind: str, file: UploadFile, options: ImportOptions, limit: int, sealer: Sealer
+) -> Any:
     path = _spool_upload(file, limit)
     try:
         import_id = jobs.submit(
-            store, jobs.Submission(kind, path, options.file_name or "upload.csv", options)
+            store, jobs.Submission(kind, path, options.file_name or "upload.csv", options), sealer
         )
     except FileError as error:
         return JSONResponse({"error": error.message}, status_code=422)
