@@ -525,3 +525,37 @@ def test_a_malformed_form_post_never_gets_a_server_error(admin: TestClient) -> N
     assert odd.status_code == 422
     garbled = admin.post("/login", content=b"\xff\xfe", headers={"content-type": "x"})
     assert garbled.status_code < 500
+
+
+# -- undo from the history ---------------------------------------------------------------------
+
+
+def test_an_admin_undoes_an_import_from_the_history_after_confirming(admin: TestClient) -> None:
+    real = id_of(confirm(admin, checked(admin, CONTACTS_ONE_BAD_ROW)))
+    wait(admin, real)
+    history = admin.get("/imports").text
+    assert f'href="/imports/{real}/undo"' in history
+    confirmation = admin.get(f"/imports/{real}/undo")
+    assert confirmation.status_code == 200
+    assert "Yes, undo import" in text_of(confirmation.text)
+    assert sorted(contact_emails(admin)) == ["ann@example.com", "bob@example.com"]
+
+    done = admin.post(f"/imports/{real}/undo", data={"csrf": csrf_of(confirmation.text)})
+    assert done.status_code == 200
+    assert "2 removed" in text_of(done.text)
+    assert contact_emails(admin) == []
+    assert f'href="/imports/{real}/undo"' not in admin.get("/imports").text
+
+
+def test_an_undo_without_the_csrf_token_is_refused(admin: TestClient) -> None:
+    real = id_of(confirm(admin, checked(admin, CONTACTS_ONE_BAD_ROW)))
+    wait(admin, real)
+    assert admin.post(f"/imports/{real}/undo", data={}).status_code == 403
+    assert sorted(contact_emails(admin)) == ["ann@example.com", "bob@example.com"]
+
+
+def test_agents_are_not_offered_undo(agent: TestClient) -> None:
+    real = id_of(confirm(agent, checked(agent, CONTACTS_ONE_BAD_ROW)))
+    wait(agent, real)
+    assert "/undo" not in agent.get("/imports").text
+    assert agent.get(f"/imports/{real}/undo").status_code == 403

@@ -52,6 +52,7 @@ from rolodex.store import imports as records
 from rolodex.store import tokens
 from rolodex.store.jobs import upload_chunks
 from rolodex.store.store import Store
+from rolodex.undo import undo_import
 from rolodex.views import iso
 from rolodex.web.api.contacts import contact_page
 from rolodex.web.api.imports import SUMMARY_ERRORS, _spool_upload, job_document
@@ -574,8 +575,54 @@ def history_page(request: Request, session: PageSession) -> Response:
     store.reap_interrupted()
     with store.read() as conn:
         history = records.history(conn, limit=HISTORY_LIMIT)
-    context = {"nav": "history", "imports": history, "limit": HISTORY_LIMIT}
+    context = {
+        "nav": "history",
+        "imports": history,
+        "limit": HISTORY_LIMIT,
+        "undoable": {item["id"] for item in history if undoable(session, item)},
+    }
     return render(request, "history.html", context, session)
+
+
+# -- undo ---------------------------------------------------------------------------------------
+
+
+def undoable(session: tokens.Session, record: dict[str, Any]) -> bool:
+    """Whether the history offers this run an Undo button (admins, real runs, once)."""
+    return (
+        session.is_admin
+        and record["kind"] in ("contacts", "users")
+        and not record["dry_run"]
+        and not record["undone_by"]
+        and record["status"] in ("done", "failed", "interrupted")
+    )
+
+
+def _check_undoable(session: tokens.Session, record: dict[str, Any]) -> None:
+    if not session.is_admin:
+        raise HTTPException(403, "Only an admin may undo an import.")
+    if not undoable(session, record):
+        raise HTTPException(409, "This run cannot be undone: only real imports, once.")
+
+
+@router.get("/imports/{import_id}/undo")
+def undo_confirmation(import_id: ImportId, request: Request, session: PageSession) -> Response:
+    """Ask before taking an import back: an undo cannot itself be undone."""
+    record = import_record(get_store(request), import_id)
+    _check_undoable(session, record)
+    return render(request, "undo.html", {"nav": "history", "job": record, "result": None}, session)
+
+
+@router.post("/imports/{import_id}/undo")
+async def undo_run(import_id: ImportId, request: Request, session: PageSession) -> Response:
+    form = await checked_form(request, session)
+    store = get_store(request)
+    record = import_record(store, import_id)
+    _check_undoable(session, record)
+    force = _checked(form, "force")
+    result = await run_in_threadpool(undo_import, store, import_id, False, force, session.email)
+    context = {"nav": "history", "job": record, "result": result}
+    return render(request, "undo.html", context, session)
 
 
 # -- contacts ---------------------------------------------------------------------------------
