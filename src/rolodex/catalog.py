@@ -17,6 +17,7 @@ from rolodex.domain import (
     Label,
 )
 from rolodex.errors import UsageError
+from rolodex.importing.values import has_control
 from rolodex.store import catalog as sql
 from rolodex.store.store import Store
 
@@ -37,8 +38,16 @@ def add_labels(store: Store, names: Sequence[str]) -> list[Label]:
         return sql.add_labels(conn, cleaned)
 
 
+def _printable(text: str, what: str) -> str:
+    """Names are typed by people and matched against CSV cells, which refuse control
+    characters: so do names."""
+    if has_control(text) or "\x00" in text:
+        raise UsageError(f"{what} cannot hold control characters (such as NUL or a line break)")
+    return text.strip()
+
+
 def _label_name(name: str) -> str:
-    name = name.strip()
+    name = _printable(name, "a label name")
     if not name:
         raise UsageError("a label name cannot be empty")
     if ":" in name:
@@ -49,10 +58,10 @@ def _label_name(name: str) -> str:
 
 
 def add_company(store: Store, name: str, domain: str | None = None) -> Company:
-    name = name.strip()
+    name = _printable(name, "a company name")
     if not name or len(name) > MAX_NAME:
         raise UsageError(f"a company needs a name of 1 to {MAX_NAME} characters")
-    domain = (domain or "").strip().lower() or None
+    domain = _printable(domain or "", "a domain").lower() or None
     if domain and (" " in domain or "." not in domain or "@" in domain):
         raise UsageError(f"'{domain}' is not a domain name (like example.com)")
     with store.write() as conn:
@@ -66,7 +75,12 @@ def add_field(
     options: Sequence[str] = (),
     title: str | None = None,
 ) -> CustomField:
-    field = _check_field(variable_name.strip(), type_, options, title)
+    field = _check_field(
+        _printable(variable_name, "a variable name"),
+        type_,
+        [_printable(option, "an option") for option in options],
+        _printable(title or "", "a title") or None,
+    )
     with store.write() as conn:
         if any(f.variable_name == field.variable_name for f in sql.fields(conn)):
             raise UsageError(f"a custom field named '{field.variable_name}' already exists")

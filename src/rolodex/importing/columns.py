@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from rolodex.domain import CustomField
 from rolodex.errors import FileError
+from rolodex.importing.values import show
 
 ERROR_COLUMN = "error"
 
@@ -87,14 +88,15 @@ def _name_problems(
         if not name or (name == ERROR_COLUMN and i == len(names) - 1):
             continue
         if name != name.lower():
-            problems.append(f"{where} '{name}' must be written in lower case: '{name.lower()}'")
+            lower = show(name.lower())
+            problems.append(f"{where} {show(name)} must be written in lower case: {lower}")
         elif name in seen:
             problems.append(
-                f"{where} '{name}' appears twice "
+                f"{where} {show(name)} appears twice "
                 f"(also column {spreadsheet_letter(seen[name])}): remove one of them"
             )
         elif name not in known:
-            problems.append(f"{where} '{name}' is not a known column{_close(name, known)}")
+            problems.append(f"{where} {show(name)} is not a known column{_close(name, known)}")
         seen.setdefault(name, i)
     return problems
 

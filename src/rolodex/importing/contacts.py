@@ -152,35 +152,54 @@ class ContactsKind:
         return outcome
 
     def _resolve_references(self, drafts: list[ContactDraft], unit: ContactUnit) -> None:
-        names = {n for d in drafts for n in d.label_names} - self.label_cache.keys()
-        if names:
-            self.label_cache.update(unit.label_ids_by_name(names))
-            missing = sorted(names - self.label_cache.keys())
-            if missing and self.options.create_labels:
-                self.label_cache.update(unit.create_labels(missing))
-            elif missing:
-                self.case_hints.update(unit.labels_differing_in_case(missing))
+        """Look up every label, label ID and company the batch names, a query each; with
+        ``--create-labels``, create the missing labels of rows that are otherwise good (a
+        rejected row applies nothing, not even a new label)."""
         ids = {i for d in drafts for i in d.label_ids} - self.known_label_ids
         if ids:
             self.known_label_ids |= unit.existing_label_ids(ids)
         companies = {d.company_id for d in drafts if d.company_id} - self.known_company_ids
         if companies:
             self.known_company_ids |= unit.existing_company_ids(companies)
+        names = {n for d in drafts for n in d.label_names} - self.label_cache.keys()
+        if not names:
+            return
+        self.label_cache.update(unit.label_ids_by_name(names))
+        if self.options.create_labels:
+            wanted = {
+                n
+                for d in drafts
+                if d.email and not d.issues and not self._id_issues(d)
+                for n in d.label_names
+            }
+            missing = sorted(wanted - self.label_cache.keys())
+            if missing:
+                self.label_cache.update(unit.create_labels(missing))
+        unknown = sorted(names - self.label_cache.keys())
+        if unknown:
+            self.case_hints.update(unit.labels_differing_in_case(unknown))
 
     def _reference_issues(self, draft: ContactDraft) -> list[RowIssue]:
-        unknown = [n for n in draft.label_names if n not in self.label_cache]
-        issues = _unknown_labels(draft.row, unknown, self.case_hints)
-        for label_id in draft.label_ids:
-            if label_id not in self.known_label_ids:
-                issues.append(
-                    RowIssue(
-                        draft.row,
-                        "labels_id",
-                        "unknown-label-id",
-                        f"there is no label with ID {label_id}: see `rolodex labels list` "
-                        "for the IDs",
-                    )
-                )
+        """With ``--create-labels`` a new name is no problem: it was created, or would have
+        been, had the row no other one."""
+        unknown = [
+            n
+            for n in draft.label_names
+            if n not in self.label_cache and not self.options.create_labels
+        ]
+        return _unknown_labels(draft.row, unknown, self.case_hints) + self._id_issues(draft)
+
+    def _id_issues(self, draft: ContactDraft) -> list[RowIssue]:
+        issues = [
+            RowIssue(
+                draft.row,
+                "labels_id",
+                "unknown-label-id",
+                f"there is no label with ID {label_id}: see `rolodex labels list` for the IDs",
+            )
+            for label_id in draft.label_ids
+            if label_id not in self.known_label_ids
+        ]
         if draft.company_id and draft.company_id not in self.known_company_ids:
             issues.append(
                 RowIssue(
@@ -256,7 +275,7 @@ def _unknown_labels(row: int, unknown: list[str], by_case: dict[str, str]) -> li
     issues = []
     for name in unknown:
         hint = (
-            f" (labels are case-sensitive: did you mean '{by_case[name]}'?)"
+            f" (labels are case-sensitive: did you mean {values.show(by_case[name])}?)"
             if name in by_case
             else ""
         )
@@ -265,7 +284,7 @@ def _unknown_labels(row: int, unknown: list[str], by_case: dict[str, str]) -> li
                 row,
                 "labels",
                 "unknown-label",
-                f"there is no label named '{name}'{hint}: create it first, "
+                f"there is no label named {values.show(name)}{hint}: create it first, "
                 "or import with --create-labels",
             )
         )

@@ -76,13 +76,20 @@ def _filtered(query: Select[Any], label_id: int | None, q: str | None) -> Select
         )
         query = query.where(t.contacts.c.id.in_(linked))
     if q:
-        pattern = f"%{q.strip().lower()}%"
+        text = q.strip().lower()
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         c = t.contacts.c
         query = query.where(
             or_(
-                c.email_key.like(pattern),
-                func.lower(c.first_name).like(pattern),
-                func.lower(c.last_name).like(pattern),
+                *(
+                    column.like(pattern, escape="\\")
+                    for column in (
+                        c.email_key,
+                        func.lower(c.email),
+                        func.lower(c.first_name),
+                        func.lower(c.last_name),
+                    )
+                )
             )
         )
     return query

@@ -19,6 +19,8 @@ from rolodex.store import schema as t
 from rolodex.store.dialect import insert
 
 CHUNK = 5000
+MAX_INTEGER = 2**31 - 1
+"""The largest id PostgreSQL's ``integer`` holds (SQLite's are larger)."""
 CONTACTS = bulk.Upsert(
     "contacts",
     (
@@ -98,8 +100,10 @@ class SqlUnit:
         return self._existing_ids(t.companies.c.id, ids)
 
     def _existing_ids(self, column: object, ids: Collection[int]) -> set[int]:
+        """Which of ``ids`` exist; one past the column's range (PostgreSQL's integer) simply
+        does not, rather than failing the whole run."""
         found: set[int] = set()
-        for part in chunks(ids):
+        for part in chunks([i for i in ids if i <= MAX_INTEGER]):
             found.update(self.conn.scalars(select(column).where(column.in_(part))))  # type: ignore[attr-defined]
         return found
 

@@ -55,7 +55,7 @@ from rolodex.store.store import Store
 from rolodex.undo import undo_import
 from rolodex.views import iso
 from rolodex.web.api.contacts import contact_page
-from rolodex.web.api.imports import SUMMARY_ERRORS, _spool_upload, job_document
+from rolodex.web.api.imports import SUMMARY_ERRORS, _spool_upload, job_document, upload_name
 from rolodex.web.api.tokens import WRONG, sign_in
 from rolodex.web.deps import SESSION_COOKIE, get_settings, get_store
 
@@ -300,7 +300,7 @@ class Choice:
     @property
     def file_name(self) -> str:
         name = (self.upload.filename or "") if self.upload else ""
-        return Path(name.replace("\\", "/")).name[:255] or "upload.csv"
+        return upload_name(Path(name.replace("\\", "/")).name)
 
     def problem(self, session: tokens.Session) -> tuple[int, str] | None:
         if self.kind not in KINDS:

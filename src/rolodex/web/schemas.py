@@ -50,13 +50,17 @@ class Job(BaseModel):
     sha256: str
     dry_run: bool
     status: str = Field(description="queued, running, done, failed or interrupted")
+    rows: int = Field(description="Rows read so far (the same as rows_done)")
     rows_done: int
     rows_total: int
     created: int
     updated: int
     unchanged: int
     failed: int
+    warnings: list[str]
     who: str | None
+    undo_of: int | None = Field(description="For an undo: the import it took back")
+    undone_by: int | None = Field(description="The undo run that took this import back")
     started_at: str | None
     finished_at: str | None
     summary: ImportSummary | None = Field(description="The CLI's import JSON, once done")

@@ -53,7 +53,7 @@ def list_contacts(
     return contact_page(store, label, q, page, per_page)
 
 
-@router.get("/contacts/{email}", response_model=Contact, responses=errors(401, 404))
+@router.get("/contacts/{email}", response_model=Contact, responses=errors(401, 404, 422))
 def show_contact(email: str, _: SessionDep, store: StoreDep) -> dict[str, object]:
     try:
         key = parse_email(clean(email)).key

@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 import tempfile
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Path, Request, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -25,6 +25,9 @@ from rolodex.web.deps import AdminDep, SessionDep, SettingsDep, StoreDep
 from rolodex.web.schemas import Job, UndoResult, errors
 
 router = APIRouter(tags=["imports"])
+MAX_ID = 2**31 - 1
+ImportId = Annotated[int, Path(description="An import's id")]
+MAX_FILE_NAME = 255
 SUMMARY_ERRORS = ImportOptions().max_listed_errors
 """As many errors as the CLI's ``--json`` lists, so both give the same document."""
 
@@ -48,6 +51,10 @@ def job_document(store: Store, record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _visible(store: Store, import_id: int) -> dict[str, Any]:
+    """The import record, or 404 — also for an id no import can have (0, or past the
+    database's integer range, which would otherwise fail inside the database)."""
+    if not 1 <= import_id <= MAX_ID:
+        raise HTTPException(404, f"There is no import with ID {import_id}")
     with store.read() as conn:
         record = records.record(conn, import_id)
     if record is None:
@@ -55,10 +62,20 @@ def _visible(store: Store, import_id: int) -> dict[str, Any]:
     return record
 
 
-def _spool_upload(upload: UploadFile, limit: int) -> Path:
+def upload_name(name: str | None) -> str:
+    """The name recorded for an upload: printable, at most 255 characters, never empty."""
+    printable = "".join(c for c in name or "" if c.isprintable()).strip()
+    if len(printable) > MAX_FILE_NAME:
+        _, dot, ext = printable.rpartition(".")
+        keep = f".{ext}" if dot and len(ext) <= 10 else ""
+        printable = printable[: MAX_FILE_NAME - len(keep)] + keep
+    return printable or "upload.csv"
+
+
+def _spool_upload(upload: UploadFile, limit: int) -> FilePath:
     """Copy the upload to a file of our own, refusing (413) past ``limit`` bytes."""
     handle, name = tempfile.mkstemp(suffix=".csv")
-    path, size = Path(name), 0
+    path, size = FilePath(name), 0
     with open(handle, "wb") as out:
         while chunk := upload.file.read(1 << 20):
             size += len(chunk)
@@ -99,7 +116,7 @@ async def upload_import(
         create_labels=create_labels,
         limits=settings.limits,
         actor=session.email,
-        file_name=file.filename or "upload.csv",
+        file_name=upload_name(file.filename),
     )
     sealer = request.app.state.sealer
     return await run_in_threadpool(
@@ -130,8 +147,8 @@ def list_imports(_: SessionDep, store: StoreDep) -> list[dict[str, Any]]:
     return [job_document(store, record) for record in history]
 
 
-@router.get("/imports/{import_id}", response_model=Job, responses=errors(401, 404))
-def show_import(import_id: int, _: SessionDep, store: StoreDep) -> dict[str, Any]:
+@router.get("/imports/{import_id}", response_model=Job, responses=errors(401, 404, 422))
+def show_import(import_id: ImportId, _: SessionDep, store: StoreDep) -> dict[str, Any]:
     return job_document(store, _visible(store, import_id))
 
 
@@ -146,9 +163,9 @@ def error_file_lines(store: Store, import_id: int, header: list[str]) -> Iterato
 @router.get(
     "/imports/{import_id}/errors.csv",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/csv": {}}}, **errors(401, 404)},
+    responses={200: {"content": {"text/csv": {}}}, **errors(401, 404, 422)},
 )
-def error_file(import_id: int, _: SessionDep, store: StoreDep) -> StreamingResponse:
+def error_file(import_id: ImportId, _: SessionDep, store: StoreDep) -> StreamingResponse:
     record = _visible(store, import_id)
     return StreamingResponse(
         error_file_lines(store, import_id, record["header"]),
@@ -158,14 +175,17 @@ def error_file(import_id: int, _: SessionDep, store: StoreDep) -> StreamingRespo
 
 
 @router.post(
-    "/imports/{import_id}/undo", response_model=UndoResult, responses=errors(401, 403, 404, 422)
+    "/imports/{import_id}/undo",
+    response_model=UndoResult,
+    responses=errors(400, 401, 403, 404, 422),
 )
 def undo(
-    import_id: int,
+    import_id: ImportId,
     session: AdminDep,
     store: StoreDep,
     dry_run: bool = False,
     force: bool = False,
 ) -> dict[str, Any]:
     """Take an import back (admins). Records changed since are skipped unless ``force``."""
+    _visible(store, import_id)
     return undo_import(store, import_id, dry_run, force, session.email).as_dict()
