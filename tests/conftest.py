@@ -28,6 +28,16 @@ POSTGRES_URL = os.environ.get(
 )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Key files and other per-user state go to a temporary home, not the tester's own."""
+    old = os.environ.get("HOME")
+    os.environ["HOME"] = str(tmp_path_factory.mktemp("home"))
+    yield
+    if old is not None:
+        os.environ["HOME"] = old
+
+
 def _postgres_reachable() -> str | None:
     try:
         psycopg.connect(POSTGRES_URL, connect_timeout=3).close()

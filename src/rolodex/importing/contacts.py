@@ -148,7 +148,9 @@ class ContactsKind:
             if state != before.get(key)
         ]
         if writes:
-            unit.write_contacts(writes, Source.IMPORT, now)
+            raced = unit.write_contacts(writes, Source.IMPORT, now)
+            outcome.created -= len(raced)
+            outcome.updated += len(raced)
         return outcome
 
     def _resolve_references(self, drafts: list[ContactDraft], unit: ContactUnit) -> None:

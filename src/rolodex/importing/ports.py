@@ -91,7 +91,10 @@ class ContactUnit(Protocol):
     def contacts_by_key(self, keys: Collection[str]) -> dict[str, ContactState]: ...
     def write_contacts(
         self, writes: Sequence[ContactWrite], source: str, now: datetime
-    ) -> None: ...
+    ) -> set[str]:
+        """Write the batch; answers the keys the import took for new but that another run
+        created meanwhile (they were updated, not created)."""
+
     def rollback(self) -> None: ...
     def save_progress(self, import_id: int, counts: Counts, rejects: Sequence[Reject]) -> None:
         """Record a batch's counts and rejected rows in the batch's own transaction."""

@@ -74,7 +74,22 @@ def run(conn: Connection, upsert: Upsert, rows: Sequence[tuple[Any, ...]]) -> No
         _copy_then_upsert(conn, upsert, rows)
 
 
-def _copy_then_upsert(conn: Connection, upsert: Upsert, rows: Sequence[tuple[Any, ...]]) -> None:
+def upsert_inserted(
+    conn: Connection, upsert: Upsert, rows: Sequence[tuple[Any, ...]], key: str
+) -> set[Any] | None:
+    """Like :func:`run`, and on PostgreSQL also say which ``key`` values were inserted (not
+    updated). ``None`` on SQLite, where a write transaction holds the whole database, so
+    what an import read is still true when it writes."""
+    if not rows or conn.dialect.name == "sqlite":
+        run(conn, upsert, rows)
+        return None
+    returned = _copy_then_upsert(conn, upsert, rows, f" RETURNING {key}, (xmax = 0)")
+    return {value for value, inserted in returned if inserted}
+
+
+def _copy_then_upsert(
+    conn: Connection, upsert: Upsert, rows: Sequence[tuple[Any, ...]], returning: str = ""
+) -> list[tuple[Any, ...]]:
     columns = ", ".join(upsert.columns)
     conn.exec_driver_sql(
         f"CREATE TEMP TABLE IF NOT EXISTS {upsert.stage} ON COMMIT DELETE ROWS AS "
@@ -86,8 +101,10 @@ def _copy_then_upsert(conn: Connection, upsert: Upsert, rows: Sequence[tuple[Any
         with cursor.copy(f"COPY {upsert.stage} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
-        cursor.execute(upsert.staged())
+        cursor.execute(upsert.staged() + returning)
+        returned = cursor.fetchall() if returning else []
         cursor.execute(f"TRUNCATE {upsert.stage}")
+    return returned
 
 
 def timestamp(conn: Connection, moment: datetime) -> Any:

@@ -142,8 +142,10 @@ class SqlUnit:
             for contact_id, field_id, value in self.conn.execute(custom):
                 by_id[contact_id].custom[field_id] = value
 
-    def write_contacts(self, writes: Sequence[ContactWrite], source: str, now: datetime) -> None:
-        ids = self._upsert_contacts(writes, source, now)
+    def write_contacts(
+        self, writes: Sequence[ContactWrite], source: str, now: datetime
+    ) -> set[str]:
+        ids, raced = self._upsert_contacts(writes, source, now)
         for w in writes:
             w.state.id = ids[w.state.email_key]
         links = [(w.state.id, label_id) for w in writes for label_id in sorted(w.new_label_ids)]
@@ -160,10 +162,11 @@ class SqlUnit:
                 for w in writes
             ]
             snapshot.record(self.conn, self.journal, "contact", entries)
+        return raced
 
     def _upsert_contacts(
         self, writes: Sequence[ContactWrite], source: str, now: datetime
-    ) -> dict[str, int]:
+    ) -> tuple[dict[str, int], set[str]]:
         """Insert or update in one executemany; COALESCE keeps a value another import wrote
         meanwhile when this one leaves the field empty. New rows' ids are then read in one
         query (RETURNING would make SQLite run the statement once per row)."""
@@ -181,14 +184,15 @@ class SqlUnit:
             )
             for w in writes
         ]
-        bulk.run(self.conn, CONTACTS, rows)
+        inserted = bulk.upsert_inserted(self.conn, CONTACTS, rows, "email_key")
         ids = {w.state.email_key: w.state.id for w in writes if w.state.id is not None}
         new_keys = [w.state.email_key for w in writes if w.state.id is None]
+        raced = set() if inserted is None else set(new_keys) - inserted
         c = t.contacts.c
         for part in chunks(new_keys):
             query = select(c.email_key, c.id).where(c.email_key.in_(part))
             ids.update({key: id_ for key, id_ in self.conn.execute(query)})
-        return ids  # type: ignore[return-value]
+        return ids, raced  # type: ignore[return-value]
 
     def users_by_key(self, keys: Collection[str]) -> dict[str, UserState]:
         u = t.users.c
