@@ -33,10 +33,10 @@ def fresh_postgres(name: str) -> str:
     return POSTGRES.rsplit("/", 1)[0] + "/" + name
 
 
-def measure(url: str, rows: int, workdir: Path) -> dict[str, object]:
+def measure(url: str, rows: int, workdir: Path, *flags: str) -> dict[str, object]:
     """The three phases in a fresh process, so peak RSS is this size's own."""
     done = subprocess.run(
-        [sys.executable, "-m", "bench.contacts", url, str(rows), str(workdir)],
+        [sys.executable, "-m", "bench.contacts", url, str(rows), str(workdir), *flags],
         check=True,
         capture_output=True,
         text=True,
@@ -50,6 +50,16 @@ def floor_seconds(database: str, rows: int, workdir: Path) -> float:
     if database == "sqlite":
         return floor.sqlite_floor(path, workdir / f"floor-{rows}.db")
     return floor.postgres_floor(path, fresh_postgres("rolodex_bench_floor"))
+
+
+def journal_cost(workdir: Path, rows: int) -> float:
+    """The share of a create's time that the undo journal takes (SQLite)."""
+    times = []
+    for flags in ((), ("--no-journal",)):
+        url = f"sqlite:///{workdir / f'journal-{len(flags)}.db'}"
+        phases = measure(url, rows, workdir, *flags)["phases"]
+        times.append(phases[0]["seconds"])  # type: ignore[index]
+    return (times[0] - times[1]) / times[0]
 
 
 def main() -> None:
@@ -92,8 +102,13 @@ def main() -> None:
                         f"{result['peak_rss_kib'] / 1024:,.0f} MB",
                     )
         user = users.run(f"sqlite:///{workdir / 'users.db'}", workdir)
+        journal = journal_cost(workdir, min(args.rows))
     console = Console(width=140)
     console.print(table)
+    console.print(
+        f"undo journal: {journal:.0%} of the SQLite create time "
+        f"({min(args.rows):,} rows, with against without the journal)"
+    )
     console.print(
         f"users: {user['rows']:,.0f} new users imported in {user['seconds']:.2f} s; "
         f"ideal (n × one hash ÷ cores) {user['ideal']:.2f} s; ratio {user['ratio']:.2f} "

@@ -62,6 +62,13 @@ def run(url: str, first: Path, second: Path, rows: int) -> list[Phase]:
         store.close()
 
 
+def without_journal() -> None:
+    """For the journal's cost: the same import with the journal writes left out."""
+    from rolodex.store import snapshot
+
+    snapshot.record = lambda *args, **kwargs: None  # type: ignore[assignment]
+
+
 def main(url: str, rows: int, workdir: Path) -> None:
     first = contacts_file(workdir / f"contacts-{rows}.csv", rows)
     second = contacts_file(workdir / f"contacts-{rows}-updated.csv", rows, updated=True)
@@ -86,4 +93,6 @@ def peak_rss_kib() -> int:
 
 
 if __name__ == "__main__":
+    if "--no-journal" in sys.argv:
+        without_journal()
     main(sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]))
