@@ -213,15 +213,22 @@ def wait_until_listening(process: subprocess.Popen[str], port: int) -> None:
     pytest.fail("rolodex smtp never listened")
 
 
-@pytest.fixture
-def smtp_process(tmp_path) -> Iterator[tuple[int, str, dict[str, str]]]:
-    """``rolodex --db sqlite:///… smtp --port P --mailbox support@acme.example`` running."""
+@pytest.fixture(params=["smtp", "serve"])
+def smtp_process(request, tmp_path) -> Iterator[tuple[int, str, dict[str, str]]]:
+    """``rolodex --db sqlite:///… smtp --port P --mailbox support@acme.example`` running —
+    or ``rolodex serve``, which runs the same listener beside the web app."""
     assert ROLODEX.is_file(), f"the console script is not installed at {ROLODEX}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("ROLODEX_")}
+    env["HOME"] = str(tmp_path)
     url = f"sqlite:///{tmp_path / 'rolodex.db'}"
     chosen = free_port()
+    command = (
+        ["smtp", "--port", str(chosen)]
+        if request.param == "smtp"
+        else ["serve", "--port", str(free_port()), "--smtp-port", str(chosen)]
+    )
     process = subprocess.Popen(
-        [str(ROLODEX), "--db", url, "smtp", "--port", str(chosen), "--mailbox", MAILBOX],
+        [str(ROLODEX), "--db", url, *command, "--mailbox", MAILBOX],
         cwd=tmp_path,
         env=env,
         stdin=subprocess.DEVNULL,
