@@ -19,7 +19,7 @@ import psycopg
 from rich.console import Console
 from rich.table import Table
 
-from bench import floor, users
+from bench import floor, mail, users
 from bench.generate import contacts_file
 
 POSTGRES = os.environ.get("ROLODEX_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -103,11 +103,16 @@ def main() -> None:
                     )
         user = users.run(f"sqlite:///{workdir / 'users.db'}", workdir)
         journal = journal_cost(workdir, min(args.rows))
+        mail_rates = [mail.rate(workdir, n) for n in (10_000, 100_000)]
     console = Console(width=140)
     console.print(table)
     console.print(
         f"undo journal: {journal:.0%} of the SQLite create time "
         f"({min(args.rows):,} rows, with against without the journal)"
+    )
+    console.print(
+        f"inbound mail: {mail_rates[0]:,.0f} messages/s for 10,000 and {mail_rates[1]:,.0f} "
+        "for 100,000 (linear when the two are close)"
     )
     console.print(
         f"users: {user['rows']:,.0f} new users imported in {user['seconds']:.2f} s; "
