@@ -7,27 +7,34 @@ neutralised (the importer takes the ``'`` off again).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TextIO
 
 from rolodex.export import write_rows
 from rolodex.importing.columns import ERROR_COLUMN
 
 
-def write_error_file(
-    out: TextIO, header: Sequence[str], rejects: Iterable[tuple[int, list[str], str]]
-) -> int:
-    """Write the rejected rows; an ``error`` column the file already had is replaced."""
+def error_table(
+    header: Sequence[str], rejects: Iterable[tuple[int, list[str], str]]
+) -> tuple[list[str], Iterator[list[str]]]:
+    """The error file's header and rows; an ``error`` column the file already had is
+    replaced, and a short row is padded so its error stands under ``error``."""
     names = list(header)
     had_error_column = bool(names) and names[-1].strip() == ERROR_COLUMN
     width = len(names)
     if had_error_column:
         names = names[:-1]
 
-    def rows() -> Iterable[list[str]]:
+    def rows() -> Iterator[list[str]]:
         for _, values, error in rejects:
             old_error = had_error_column and len(values) == width
             kept = values[:-1] if old_error else values
             yield [*kept, *[""] * (len(names) - len(kept)), error]
 
-    return write_rows(out, [*names, ERROR_COLUMN], rows())
+    return [*names, ERROR_COLUMN], rows()
+
+
+def write_error_file(
+    out: TextIO, header: Sequence[str], rejects: Iterable[tuple[int, list[str], str]]
+) -> int:
+    return write_rows(out, *error_table(header, rejects))

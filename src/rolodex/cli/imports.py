@@ -8,6 +8,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -19,6 +20,7 @@ from rolodex import views
 from rolodex.cli.context import err, out, print_json, state
 from rolodex.cli.export import writable
 from rolodex.cli.render import show_report
+from rolodex.config import Limits
 from rolodex.errorfile import write_error_file
 from rolodex.errors import FileError, NotFound
 from rolodex.importing.kinds import import_file
@@ -102,9 +104,7 @@ def run(
     raise typer.Exit(report.exit_code)
 
 
-def _with_run_details(options: ImportOptions, limits: object, file: str) -> ImportOptions:
-    from dataclasses import replace
-
+def _with_run_details(options: ImportOptions, limits: Limits, file: str) -> ImportOptions:
     return replace(
         options,
         limits=limits,

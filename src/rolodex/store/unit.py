@@ -11,11 +11,12 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Transaction, func, select
 
-from rolodex.domain import ContactState, CustomField, FieldType, Role, UserState
+from rolodex.domain import ContactState, CustomField, FieldType, UserState
 from rolodex.importing.ports import ContactWrite, Counts, Reject
 from rolodex.store import bulk, snapshot
 from rolodex.store import imports as records
 from rolodex.store import schema as t
+from rolodex.store import users as user_rows
 from rolodex.store.dialect import insert
 
 CHUNK = 5000
@@ -195,21 +196,11 @@ class SqlUnit:
         return ids, raced  # type: ignore[return-value]
 
     def users_by_key(self, keys: Collection[str]) -> dict[str, UserState]:
-        u = t.users.c
         found: dict[str, UserState] = {}
         for part in chunks(keys):
-            query = select(
-                u.id,
-                u.email,
-                u.email_key,
-                u.first_name,
-                u.last_name,
-                u.password_hash,
-                u.active,
-                u.role,
-            ).where(u.email_key.in_(part))
-            for row in self.conn.execute(query):
-                found[row.email_key] = UserState(*row[:-1], role=Role(row.role))
+            for row in self.conn.execute(user_rows.columns().where(t.users.c.email_key.in_(part))):
+                state = user_rows.record(row).state
+                found[state.email_key] = state
         return found
 
     def write_users(

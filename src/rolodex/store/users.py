@@ -21,7 +21,7 @@ class UserRecord:
     updated_at: datetime
 
 
-def _query():  # type: ignore[no-untyped-def]
+def columns():  # type: ignore[no-untyped-def]
     u = t.users.c
     return select(
         u.id,
@@ -37,21 +37,23 @@ def _query():  # type: ignore[no-untyped-def]
     )
 
 
-def _record(row) -> UserRecord:  # type: ignore[no-untyped-def]
+def record(row) -> UserRecord:  # type: ignore[no-untyped-def]
     state = UserState(*row[:7], role=Role(row.role))
     return UserRecord(state, row.created_at, row.updated_at)
 
 
 def by_key(conn: Connection, key: str) -> UserRecord | None:
-    row = conn.execute(_query().where(t.users.c.email_key == key)).first()
-    return _record(row) if row else None
+    row = conn.execute(columns().where(t.users.c.email_key == key)).first()
+    return record(row) if row else None
 
 
 def every(conn: Connection) -> Iterator[UserRecord]:
     last = 0
     while True:
-        rows = conn.execute(_query().where(t.users.c.id > last).order_by(t.users.c.id).limit(CHUNK))
-        chunk = [_record(row) for row in rows]
+        rows = conn.execute(
+            columns().where(t.users.c.id > last).order_by(t.users.c.id).limit(CHUNK)
+        )
+        chunk = [record(row) for row in rows]
         if not chunk:
             return
         yield from chunk

@@ -55,7 +55,7 @@ from rolodex.store.store import Store
 from rolodex.undo import undo_import
 from rolodex.views import iso
 from rolodex.web.api.contacts import contact_page
-from rolodex.web.api.imports import SUMMARY_ERRORS, _spool_upload, job_document, upload_name
+from rolodex.web.api.imports import SUMMARY_ERRORS, job_document, spool_upload, upload_name
 from rolodex.web.api.tokens import WRONG, sign_in
 from rolodex.web.deps import SESSION_COOKIE, get_settings, get_store
 
@@ -381,7 +381,7 @@ def check_upload(
     assert choice.upload is not None
     # A parsed form holds Starlette's UploadFile; the spooler reads only ``.file``.
     upload = cast(fastapi.UploadFile, choice.upload)
-    path = _spool_upload(upload, settings.max_upload_bytes)
+    path = spool_upload(upload, settings.max_upload_bytes)
     try:
         options = ImportOptions(
             dry_run=True,

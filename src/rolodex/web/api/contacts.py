@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -11,7 +10,7 @@ from fastapi.responses import StreamingResponse
 
 from rolodex import views
 from rolodex.errors import UsageError
-from rolodex.export import contact_header, contact_row, write_rows
+from rolodex.export import contact_header, contact_row, csv_chunks
 from rolodex.importing import values
 from rolodex.importing.report import ValueProblem
 from rolodex.importing.values import clean, parse_email
@@ -71,15 +70,8 @@ def export_lines(store: Store) -> Iterator[str]:
     """The export, a few hundred rows at a time, so memory stays flat."""
     with store.read() as conn:
         fields = sql.fields(conn)
-        buffer = io.StringIO()
-        write_rows(buffer, contact_header(fields), [])
-        for view in read.every(conn):
-            write_rows(buffer, None, [contact_row(view, fields)])
-            if buffer.tell() > 64 * 1024:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
+        rows = (contact_row(view, fields) for view in read.every(conn))
+        yield from csv_chunks(contact_header(fields), rows)
 
 
 @router.get(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path as FilePath
@@ -13,8 +12,9 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from rolodex import jobs, views
-from rolodex.errorfile import write_error_file
+from rolodex.errorfile import error_table
 from rolodex.errors import FileError
+from rolodex.export import csv_chunks
 from rolodex.importing.kinds import KINDS
 from rolodex.importing.options import ImportOptions
 from rolodex.sealing import Sealer
@@ -72,7 +72,7 @@ def upload_name(name: str | None) -> str:
     return printable or "upload.csv"
 
 
-def _spool_upload(upload: UploadFile, limit: int) -> FilePath:
+def spool_upload(upload: UploadFile, limit: int) -> FilePath:
     """Copy the upload to a file of our own, refusing (413) past ``limit`` bytes."""
     handle, name = tempfile.mkstemp(suffix=".csv")
     path, size = FilePath(name), 0
@@ -127,7 +127,7 @@ async def upload_import(
 def _queue(
     store: Store, kind: str, file: UploadFile, options: ImportOptions, limit: int, sealer: Sealer
 ) -> Any:
-    path = _spool_upload(file, limit)
+    path = spool_upload(file, limit)
     try:
         import_id = jobs.submit(
             store, jobs.Submission(kind, path, options.file_name or "upload.csv", options), sealer
@@ -153,11 +153,12 @@ def show_import(import_id: ImportId, _: SessionDep, store: StoreDep) -> dict[str
 
 
 def error_file_lines(store: Store, import_id: int, header: list[str]) -> Iterator[bytes]:
+    """The error file, streamed; UTF-8 with a BOM, as the CLI writes it, for Excel."""
+    yield "\ufeff".encode()
     with store.read() as conn:
-        buffer = io.StringIO()
-        buffer.write("\ufeff")
-        write_error_file(buffer, header, records.rejects(conn, import_id))
-        yield buffer.getvalue().encode("utf-8")
+        names, rows = error_table(header, records.rejects(conn, import_id))
+        for chunk in csv_chunks(names, rows):
+            yield chunk.encode("utf-8")
 
 
 @router.get(
