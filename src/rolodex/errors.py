@@ -32,6 +32,10 @@ class FileError(RolodexError):
         self.row = row
         self.column = column
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle with row and column (a file may be read in a child process)."""
+        return (type(self), (str(self),), self.__dict__)
+
 
 class UsageError(RolodexError):
     """A command or request asked for something invalid."""

@@ -27,8 +27,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import math
-import multiprocessing
-import os
 import re
 import secrets
 import threading
@@ -42,6 +40,8 @@ from typing import Self, TypeVar
 import argon2
 import bcrypt
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from rolodex.processes import available_cpus, start_context
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -281,13 +281,6 @@ def _matches_in_worker(pair: tuple[str, str]) -> bool:
     return _check(stored_hash, _encode(password))
 
 
-def _available_cpus() -> int:
-    """Cores this process may run on (CPU affinity honoured where the platform has it)."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
-
-
 def _chunksize(count: int, workers: int) -> int:
     """Passwords per task: about eight tasks per worker, at most 16 passwords each.
 
@@ -297,20 +290,6 @@ def _chunksize(count: int, workers: int) -> int:
     return max(1, min(16, math.ceil(count / (workers * 8))))
 
 
-def _start_context() -> multiprocessing.context.BaseContext:
-    """How worker processes are started: ``forkserver`` where available, else ``spawn``.
-
-    Not ``fork``: the pool is made inside uvicorn or a CLI that may already run threads, and
-    forking a process with threads can copy a lock held by another thread into the child,
-    which then deadlocks (Python 3.12 warns about it; 3.14 stops defaulting to it). A
-    forkserver child starts from a small clean process, costs a few tens of milliseconds once
-    per worker, and ``spawn`` (macOS, Windows) is the same idea at a fresh interpreter's cost.
-    Either is paid once per pool, next to seconds of hashing.
-    """
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    return multiprocessing.get_context(method)
-
-
 class HashingPool:
     """Hash many passwords on every core, for bulk imports.
 
@@ -318,15 +297,14 @@ class HashingPool:
     or construction, and stay up until :meth:`close` (or the end of a ``with`` block) so a
     long import pays the start-up once. Safe to share between threads.
 
-    Workers are started by ``forkserver``/``spawn`` (see :func:`_start_context`), which
-    import the parent's main module: a script that uses the pool needs the usual
-    ``if __name__ == "__main__":`` guard (console scripts and uvicorn already have it).
+    Workers are started as :func:`rolodex.processes.start_context` says: a script that uses
+    the pool needs the usual ``if __name__ == "__main__":`` guard.
     """
 
     def __init__(self, processes: int | None = None) -> None:
         if processes is not None and processes < 1:
             raise ValueError("processes must be at least 1")
-        self._processes = processes or _available_cpus()
+        self._processes = processes or available_cpus()
         self._executor: ProcessPoolExecutor | None = None
         self._closed = False
         self._lock = threading.Lock()
@@ -389,7 +367,7 @@ class HashingPool:
                 raise RuntimeError("the HashingPool is closed")
             if self._executor is None:
                 self._executor = ProcessPoolExecutor(
-                    max_workers=self._processes, mp_context=_start_context()
+                    max_workers=self._processes, mp_context=start_context()
                 )
             return self._executor
 

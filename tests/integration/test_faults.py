@@ -207,10 +207,10 @@ def test_an_import_killed_part_way_then_run_again_ends_as_an_uninterrupted_run(
 def test_connection_lost_mid_import_is_a_clear_error_then_the_rerun_completes(
     postgres_url, tmp_path
 ):
-    """As when PostgreSQL restarts: every connection of the import is cut (the server itself
-    is shared, so it is not restarted here). The run stops with one line naming the
-    database, no traceback; what it committed is whole batches; its record does not read
-    ``running``; running the file again completes it."""
+    """Every connection of the import is cut by the server (pg_terminate_backend) while the
+    server stays up: the run stops with one line naming the database, no traceback; what it
+    committed is whole batches; its record does not read ``running``; running the file again
+    completes it. A real restart, of a private cluster, is in test_postgres_restart.py."""
     url = postgres_url
     with psycopg.connect(url, autocommit=True) as conn:  # the shared per-worker database
         tables = ", ".join(
@@ -236,15 +236,22 @@ def test_connection_lost_mid_import_is_a_clear_error_then_the_rerun_completes(
     finally:
         process.kill()
         process.wait()
+    check_cut_off_then_rerun(url, cli, path, process.returncode, stdout, stderr)
 
+
+def check_cut_off_then_rerun(
+    url: str, cli: Cli, path: Path, returncode: int, stdout: str, stderr: str
+) -> None:
+    """After an import's connections were lost mid-run (its output and exit code given):
+    a clear error and no half batch, or nothing lost; then a re-run completes it."""
     assert "Traceback" not in stdout + stderr
-    if process.returncode == 1:
+    if returncode == 1:
         # The cut fell between two batches: the pool noticed the dead connection on its next
         # checkout, opened a new one, and the run went on to the end — also nothing lost.
         assert rows_done(url) == ROWS
         assert dump(url) == expected_dump()
         return
-    assert process.returncode == 2, (process.returncode, stdout, stderr)
+    assert returncode == 2, (returncode, stdout, stderr)
     message = stderr.strip().splitlines()
     assert len(message) == 1 and "database" in message[0].lower(), stderr
 

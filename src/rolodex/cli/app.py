@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from dataclasses import replace
 
@@ -58,6 +59,9 @@ EXIT_CODES: dict[type[RolodexError], int] = {FileError: 2, UsageError: 2, NotFou
 def main() -> None:
     """Run the CLI. Typer answers usage errors itself (exit 2); a deliberate error of ours
     is one line on stderr with its exit code, never a traceback."""
+    # When the server goes away mid-COPY, psycopg warns about the cleanup it could not do;
+    # the lost connection is already said once, as the error.
+    logging.getLogger("psycopg").setLevel(logging.ERROR)
     try:
         app()
     except RolodexError as error:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from rolodex.domain import STANDARD_CONTACT_COLUMNS, ContactState, Source
 from rolodex.importing import values
@@ -24,9 +24,10 @@ from rolodex.importing.report import RowIssue, ValueProblem
 from rolodex.importing.rows import RowParser, wrong_width
 
 
-@dataclass(slots=True)
-class ContactDraft:
-    """A row with every value parsed; ``None`` and empty lists mean 'leave as it is'."""
+class ContactDraft(NamedTuple):
+    """A row with every value parsed; ``None`` and empty lists mean 'leave as it is'.
+
+    A named tuple: drafts are parsed in a second process and pickled across."""
 
     row: int
     email: values.Email | None
@@ -43,6 +44,7 @@ class ContactsKind:
     """The contacts import: what the engine calls for each batch."""
 
     name = "contacts"
+    parses_anywhere = True
 
     def __init__(self, options: ImportOptions):
         self.options = options
@@ -72,6 +74,18 @@ class ContactsKind:
             return self._parse_good(raw)
         except ValueProblem:
             return self._parse_all(raw)
+
+    def pack(self, parsed: ContactDraft | list[RowIssue]) -> object:
+        if isinstance(parsed, list):
+            return parsed
+        email = parsed.email
+        return (parsed[0], None if email is None else tuple(email), *parsed[2:])
+
+    def unpack(self, packed: object) -> ContactDraft | list[RowIssue]:
+        if isinstance(packed, list):
+            return packed
+        row, email, *rest = packed  # type: ignore[misc]
+        return ContactDraft(row, None if email is None else values.Email(*email), *rest)
 
     def _parse_good(self, raw: RawRow) -> ContactDraft:
         """Parse a row assuming every value is good; raises ``ValueProblem`` at the first
@@ -135,18 +149,15 @@ class ContactsKind:
         outcome = BatchOutcome()
         self._resolve_references(drafts, unit)
         states = unit.contacts_by_key({d.email.key for d in drafts if d.email})
-        before = {key: state.copy() for key, state in states.items()}
+        # The stored state of each contact this batch changes (None: the batch creates it).
+        before: dict[str, ContactState | None] = {}
         for draft in drafts:
             issues = draft.issues + self._reference_issues(draft)
             if issues or draft.email is None:
                 outcome.issues[draft.row] = issues
                 continue
-            self._merge(draft, draft.email, states, outcome)
-        writes = [
-            _write(state, before.get(key))
-            for key, state in sorted(states.items())
-            if state != before.get(key)
-        ]
+            self._merge(draft, draft.email, states, before, outcome)
+        writes = [_write(states[key], before[key]) for key in sorted(before)]
         if writes:
             raced = unit.write_contacts(writes, Source.IMPORT, now)
             outcome.created -= len(raced)
@@ -184,12 +195,13 @@ class ContactsKind:
     def _reference_issues(self, draft: ContactDraft) -> list[RowIssue]:
         """With ``--create-labels`` a new name is no problem: it was created, or would have
         been, had the row no other one."""
-        unknown = [
-            n
-            for n in draft.label_names
-            if n not in self.label_cache and not self.options.create_labels
-        ]
-        return _unknown_labels(draft.row, unknown, self.case_hints) + self._id_issues(draft)
+        issues = []
+        if draft.label_names and not self.options.create_labels:
+            unknown = [n for n in draft.label_names if n not in self.label_cache]
+            issues = _unknown_labels(draft.row, unknown, self.case_hints)
+        if draft.label_ids or draft.company_id:
+            issues += self._id_issues(draft)
+        return issues
 
     def _id_issues(self, draft: ContactDraft) -> list[RowIssue]:
         issues = [
@@ -219,11 +231,12 @@ class ContactsKind:
         draft: ContactDraft,
         email: values.Email,
         states: dict[str, ContactState],
+        before: dict[str, ContactState | None],
         outcome: BatchOutcome,
     ) -> None:
         key = email.key
         state = states.get(key)
-        label_ids = {self.label_cache[n] for n in draft.label_names} | set(draft.label_ids)
+        label_ids = {self.label_cache[n] for n in draft.label_names}.union(draft.label_ids)
         if state is None:
             states[key] = ContactState(
                 None,
@@ -235,31 +248,38 @@ class ContactsKind:
                 label_ids,
                 dict(draft.custom),
             )
+            before[key] = None
             outcome.created += 1
-            return
-        changed = _apply(state, draft, label_ids)
-        if changed:
+        elif _differs(state, draft, label_ids):
+            if key not in before:
+                before[key] = state.copy()
+            _apply(state, draft, label_ids)
             outcome.updated += 1
         else:
             outcome.unchanged += 1
 
 
-def _apply(state: ContactState, draft: ContactDraft, label_ids: set[int]) -> bool:
-    """Merge a draft into a stored state in place; True when anything changed."""
-    changed = False
-    for name in ("first_name", "last_name", "company_id"):
-        new = getattr(draft, name)
-        if new is not None and new != getattr(state, name):
-            setattr(state, name, new)
-            changed = True
-    if not label_ids <= state.label_ids:
-        state.label_ids |= label_ids
-        changed = True
-    for field_id, value in draft.custom.items():
-        if state.custom.get(field_id) != value:
-            state.custom[field_id] = value
-            changed = True
-    return changed
+def _differs(state: ContactState, draft: ContactDraft, label_ids: set[int]) -> bool:
+    """Would merging the draft change the stored state? Empty values leave it alone."""
+    return (
+        (draft.first_name is not None and draft.first_name != state.first_name)
+        or (draft.last_name is not None and draft.last_name != state.last_name)
+        or (draft.company_id is not None and draft.company_id != state.company_id)
+        or not label_ids <= state.label_ids
+        or any(state.custom.get(field) != value for field, value in draft.custom.items())
+    )
+
+
+def _apply(state: ContactState, draft: ContactDraft, label_ids: set[int]) -> None:
+    """Merge a draft into a stored state, in place."""
+    if draft.first_name is not None:
+        state.first_name = draft.first_name
+    if draft.last_name is not None:
+        state.last_name = draft.last_name
+    if draft.company_id is not None:
+        state.company_id = draft.company_id
+    state.label_ids |= label_ids
+    state.custom.update(draft.custom)
 
 
 def _write(state: ContactState, before: ContactState | None) -> ContactWrite:

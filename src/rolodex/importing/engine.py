@@ -1,7 +1,8 @@
 """The import pipeline, the same for every kind of record and every front end.
 
 read (:mod:`.reader`) → bind the header (the kind, with :mod:`.columns`) → parse each row into
-a draft or issues → batch → resolve and write (the kind, through the store) → report.
+a draft or issues, in batches (:mod:`.pipeline`, on a second core for a large file) →
+resolve and write (the kind, through the store) → report.
 
 Transactions are decided here and only here:
 
@@ -18,18 +19,19 @@ import hashlib
 import json
 import tempfile
 from collections.abc import Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import islice
 from pathlib import Path
 from typing import IO, Any, Generic, Protocol, TypeVar
 
 from rolodex.errors import StoreError
+from rolodex.gc_tuning import bulk_work
 from rolodex.importing.options import ImportOptions, Progress
+from rolodex.importing.pipeline import Parsed, parsed_batches
 from rolodex.importing.ports import Counts, ImportMeta, ImportStore, Reject
 from rolodex.importing.reader import CsvSource, RawRow, open_csv
 from rolodex.importing.report import ImportReport, RowIssue
-from rolodex.iterutil import batched
 
 D = TypeVar("D")
 U = TypeVar("U", contravariant=True)
@@ -49,6 +51,9 @@ class ImportKind(Protocol, Generic[D, U]):
     """One kind of record (contacts, users): its columns, its row parser, its writer."""
 
     name: str
+    parses_anywhere: bool
+    """True when the kind pickles and its ``parse`` needs nothing of this process, so a
+    large file can be parsed on a second core (see :mod:`.pipeline`)."""
 
     def prepare(self, header: Sequence[str], unit: U) -> None:
         """Bind the header (raising ``FileError``) and load what parsing needs."""
@@ -149,14 +154,22 @@ class _Run:
 
     def execute(self, source: CsvSource, skip: int = 0) -> ImportReport:
         self.rows_total = source.rows_total
-        rows = islice(source.rows(), skip, None)
+        in_child = (
+            self.kind.parses_anywhere
+            and source.rows_total - skip >= self.options.parse_in_child_from
+        )
+        batches = parsed_batches(source, self.kind, self.options.batch_size, skip, in_child)
         status = "failed"
-        with tempfile.TemporaryFile("w+", encoding="utf-8") as self.rejects:
+        with (
+            closing(batches),
+            bulk_work(),
+            tempfile.TemporaryFile("w+", encoding="utf-8") as self.rejects,
+        ):
             try:
                 if _batch_by_batch(self.options):
-                    self._batch_by_batch(rows)
+                    self._batch_by_batch(batches)
                 else:
-                    self._in_one_transaction(rows)
+                    self._in_one_transaction(batches)
                 status = "done"
             except KeyboardInterrupt:
                 status = "interrupted"
@@ -165,16 +178,16 @@ class _Run:
                 self._finish(status)
         return self.report
 
-    def _batch_by_batch(self, rows: Iterator[RawRow]) -> None:
-        for batch in batched(rows, self.options.batch_size):
+    def _batch_by_batch(self, batches: Iterator[list[Parsed]]) -> None:
+        for batch in batches:
             with self.store.unit(journal=self.import_id) as unit:
                 rejects = self._batch(batch, unit)
                 unit.save_progress(self.import_id, Counts.of(self.report), rejects)
             self._progress()
 
-    def _in_one_transaction(self, rows: Iterator[RawRow]) -> None:
+    def _in_one_transaction(self, batches: Iterator[list[Parsed]]) -> None:
         with self.store.unit(journal=self.import_id) as unit:
-            for batch in batched(rows, self.options.batch_size):
+            for batch in batches:
                 for reject in self._batch(batch, unit):
                     self._spool(reject)
                 self.store.record_progress(self.import_id, self.report.rows)
@@ -184,10 +197,9 @@ class _Run:
         if self.options.strict and self.report.failed:
             self._nothing_written()
 
-    def _batch(self, batch: list[RawRow], unit: Any) -> list[Reject]:
+    def _batch(self, batch: list[Parsed], unit: Any) -> list[Reject]:
         drafts, issues = [], {}
-        for raw in batch:
-            parsed = self.kind.parse(raw)
+        for raw, parsed in batch:
             if isinstance(parsed, list):
                 issues[raw.row] = parsed
             else:
@@ -197,7 +209,7 @@ class _Run:
         return self._count(batch, outcome, issues)
 
     def _count(
-        self, batch: list[RawRow], outcome: BatchOutcome, issues: dict[int, list[RowIssue]]
+        self, batch: list[Parsed], outcome: BatchOutcome, issues: dict[int, list[RowIssue]]
     ) -> list[Reject]:
         report = self.report
         report.rows += len(batch)
@@ -206,7 +218,7 @@ class _Run:
         report.unchanged += outcome.unchanged
         report.failed += len(issues)
         rejects = []
-        for raw in batch:
+        for raw, _ in batch:
             row_issues = issues.get(raw.row)
             if row_issues:
                 report.add_issues(row_issues)

@@ -20,6 +20,9 @@ class ImportOptions:
     max_listed_errors: int = 1000
     limits: Limits = field(default_factory=Limits)
     actor: str | None = None
+    parse_in_child_from: int = 20_000
+    """Files with at least this many rows are parsed in a second process (where the kind
+    allows it and there is a second core); below it, starting one costs more than it saves."""
     file_name: str | None = None
     """The name recorded for the run; defaults to the path's name (the API passes the
     uploaded file's own name)."""

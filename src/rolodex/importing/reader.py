@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import NamedTuple
 
 from rolodex.config import Limits
 from rolodex.errors import FileError
@@ -75,12 +76,12 @@ _FALLBACK_WARNING = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class RawRow:
+class RawRow(NamedTuple):
     """One record as read, with the spreadsheet row number the person will look for.
 
     ``row`` counts records, not physical lines (a quoted line break stays in one row), and
-    blank records count too, as they do in a spreadsheet.
+    blank records count too, as they do in a spreadsheet. A named tuple because rows cross
+    a process boundary (see :mod:`rolodex.importing.pipeline`).
     """
 
     row: int

@@ -48,6 +48,7 @@ class UserUnit(Protocol):
 
 class UsersKind:
     name = "users"
+    parses_anywhere = False  # holds a hashing pool
 
     def __init__(self, options: ImportOptions, pool: HashingPool):
         self.options, self.pool = options, pool

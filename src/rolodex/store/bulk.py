@@ -13,7 +13,7 @@ PostgreSQL share the ``INSERT … ON CONFLICT … DO UPDATE SET col = excluded.c
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -105,6 +105,54 @@ def _copy_then_upsert(
         returned = cursor.fetchall() if returning else []
         cursor.execute(f"TRUNCATE {upsert.stage}")
     return returned
+
+
+IN_CHUNK = 5000
+"""Keys per ``IN (…)`` list on SQLite; well below its limit of bound parameters."""
+
+
+def fetch_in(
+    conn: Connection, query: str, column: str, keys: Collection[Any]
+) -> Iterator[tuple[Any, ...]]:
+    """Rows of ``query`` whose ``column`` is one of ``keys``; ``{where}`` in the query
+    marks the condition. Straight through the driver's cursor: SQLAlchemy's result
+    machinery costs more per row than SQLite takes to find it."""
+    cursor = conn.connection.cursor()
+    try:
+        for statement, params in _in_parts(conn, query, column, keys, ()):
+            cursor.execute(statement, params)
+            yield from cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def execute_in(
+    conn: Connection, statement: str, column: str, keys: Collection[Any], params: tuple[Any, ...]
+) -> None:
+    """Run ``statement`` for the rows whose ``column`` is one of ``keys`` (``{where}``, the
+    last placeholder in it); ``params`` fill the placeholders before it."""
+    for sql, values in _in_parts(conn, statement, column, keys, params):
+        conn.exec_driver_sql(sql, values)
+
+
+def _in_parts(
+    conn: Connection, query: str, column: str, keys: Collection[Any], params: tuple[Any, ...]
+) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """PostgreSQL gets every key in one array parameter; SQLite, ``IN`` lists of at most
+    :data:`IN_CHUNK` keys."""
+    if not keys:
+        return
+    if conn.dialect.name == "postgresql":
+        yield query.format(where=f"{column} = ANY(%s)"), (*params, list(keys))
+        return
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), IN_CHUNK):
+        part = ordered[start : start + IN_CHUNK]
+        yield query.format(where=f"{column} IN ({', '.join('?' * len(part))})"), (*params, *part)
+
+
+def placeholder(conn: Connection) -> str:
+    return "?" if conn.dialect.name == "sqlite" else "%s"
 
 
 def timestamp(conn: Connection, moment: datetime) -> Any:

@@ -62,6 +62,11 @@ class Store:
         try:
             with self.engine.connect().execution_options(**WRITE) as conn:
                 unit = SqlUnit(conn, conn.begin(), journal)
+                if journal is not None and conn.dialect.name == "postgresql":
+                    # An import looks its rows up by key, a few thousand at a time; with
+                    # statistics from before the import filled the tables, the planner
+                    # would scan the whole table for each batch instead (quadratic).
+                    conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
                 self._long_units += 1
                 try:
                     yield unit

@@ -119,33 +119,27 @@ class SqlUnit:
 
     def contacts_by_key(self, keys: Collection[str]) -> dict[str, ContactState]:
         states: dict[str, ContactState] = {}
-        for part in chunks(keys):
-            query = select(
-                t.contacts.c.id,
-                t.contacts.c.email,
-                t.contacts.c.email_key,
-                t.contacts.c.first_name,
-                t.contacts.c.last_name,
-                t.contacts.c.company_id,
-            ).where(t.contacts.c.email_key.in_(part))
-            for row in self.conn.execute(query):
-                states[row.email_key] = ContactState(*row)
-        self._attach_labels_and_values(states)
-        return states
-
-    def _attach_labels_and_values(self, states: dict[str, ContactState]) -> None:
+        query = (
+            "SELECT id, email, email_key, first_name, last_name, company_id FROM contacts "
+            "WHERE {where}"
+        )
+        for row in bulk.fetch_in(self.conn, query, "email_key", keys):
+            states[row[2]] = ContactState(*row)
         by_id = {state.id: state for state in states.values()}
-        for part in chunks(by_id):
-            links = select(t.contact_labels).where(t.contact_labels.c.contact_id.in_(part))
-            for contact_id, label_id in self.conn.execute(links):
-                by_id[contact_id].label_ids.add(label_id)
-            custom = select(t.custom_values).where(t.custom_values.c.contact_id.in_(part))
-            for contact_id, field_id, value in self.conn.execute(custom):
-                by_id[contact_id].custom[field_id] = value
+        links = "SELECT contact_id, label_id FROM contact_labels WHERE {where}"
+        for contact_id, label_id in bulk.fetch_in(self.conn, links, "contact_id", by_id):
+            by_id[contact_id].label_ids.add(label_id)
+        custom = "SELECT contact_id, field_id, value FROM custom_values WHERE {where}"
+        for contact_id, field_id, value in bulk.fetch_in(self.conn, custom, "contact_id", by_id):
+            by_id[contact_id].custom[field_id] = value
+        return states
 
     def write_contacts(
         self, writes: Sequence[ContactWrite], source: str, now: datetime
     ) -> set[str]:
+        if self.journal is not None:
+            changing = [w.state.email_key for w in writes if w.before is not None]
+            snapshot.journal_contacts_before(self.conn, self.journal, changing)
         ids, raced = self._upsert_contacts(writes, source, now)
         for w in writes:
             w.state.id = ids[w.state.email_key]
@@ -158,11 +152,8 @@ class SqlUnit:
         ]
         bulk.run(self.conn, CUSTOM_VALUES, custom)
         if self.journal is not None:
-            entries = [
-                (w.state.email_key, snapshot.contact(w.before), snapshot.contact(w.state))
-                for w in writes
-            ]
-            snapshot.record(self.conn, self.journal, "contact", entries)
+            written = [w.state.email_key for w in writes]
+            snapshot.journal_contacts_after(self.conn, self.journal, written)
         return raced
 
     def _upsert_contacts(
@@ -189,11 +180,9 @@ class SqlUnit:
         ids = {w.state.email_key: w.state.id for w in writes if w.state.id is not None}
         new_keys = [w.state.email_key for w in writes if w.state.id is None]
         raced = set() if inserted is None else set(new_keys) - inserted
-        c = t.contacts.c
-        for part in chunks(new_keys):
-            query = select(c.email_key, c.id).where(c.email_key.in_(part))
-            ids.update({key: id_ for key, id_ in self.conn.execute(query)})
-        return ids, raced  # type: ignore[return-value]
+        query = "SELECT email_key, id FROM contacts WHERE {where}"
+        ids.update(bulk.fetch_in(self.conn, query, "email_key", new_keys))
+        return ids, raced
 
     def users_by_key(self, keys: Collection[str]) -> dict[str, UserState]:
         found: dict[str, UserState] = {}

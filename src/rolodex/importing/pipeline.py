@@ -1,0 +1,120 @@
+"""Rows read and parsed on a second core while the first one writes.
+
+Turning a contacts row into checked values (decoding, the address, names, custom values)
+costs about as much as the database takes to store it. On a machine with two cores the
+two overlap: a child process reads and parses the file batch by batch and sends each batch
+through a pipe, while this process applies the previous one. The pipe holds about one
+batch, so memory stays flat however long the file is, and the child never runs far ahead.
+
+Small files are parsed in this process: starting a child costs more than it saves. Either
+way the engine sees the same batches, in the same order, with the same results.
+"""
+
+from __future__ import annotations
+
+import gc
+import signal
+from collections.abc import Iterator
+from itertools import islice
+from multiprocessing.connection import Connection
+from typing import Any, Protocol
+
+from rolodex.errors import FileError
+from rolodex.gc_tuning import BULK_THRESHOLDS
+from rolodex.importing.reader import CsvSource, RawRow
+from rolodex.importing.report import RowIssue
+from rolodex.iterutil import batched
+from rolodex.processes import available_cpus, start_context
+
+Parsed = tuple[RawRow, Any]
+"""A row and what its kind's parser made of it: a draft, or the row's issues."""
+
+
+class Parser(Protocol):
+    def parse(self, raw: RawRow) -> Any | list[RowIssue]: ...
+
+    def pack(self, parsed: Any) -> Any:
+        """What ``parse`` made, as plain tuples and lists: those pickle several times
+        faster than named tuples or dataclasses, which are rebuilt one call each."""
+
+    def unpack(self, packed: Any) -> Any:
+        """The inverse of :meth:`pack`, in the parent."""
+
+
+def parsed_batches(
+    source: CsvSource, parser: Parser, batch_size: int, skip: int, in_child: bool
+) -> Iterator[list[Parsed]]:
+    """The file's rows after the first ``skip``, parsed, in batches of ``batch_size``.
+
+    ``in_child`` asks for the second process; it is used only where there is a second core
+    to run it on. ``parser`` must then pickle (its parse must need nothing of this process).
+    """
+    if in_child and available_cpus() > 1:
+        yield from _from_child(source, parser, batch_size, skip)
+    else:
+        yield from _parse(source, parser, batch_size, skip)
+
+
+def _parse(source: CsvSource, parser: Parser, batch_size: int, skip: int) -> Iterator[list[Parsed]]:
+    for batch in batched(islice(source.rows(), skip, None), batch_size):
+        yield [(raw, parser.parse(raw)) for raw in batch]
+
+
+def _from_child(
+    source: CsvSource, parser: Parser, batch_size: int, skip: int
+) -> Iterator[list[Parsed]]:
+    context = start_context()
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_produce,
+        args=(source, parser, batch_size, skip, sender),
+        name="rolodex-parser",
+        daemon=True,
+    )
+    child.start()
+    sender.close()  # the child holds the only sending end: its exit means end of file
+    unpack = parser.unpack
+    try:
+        while True:
+            try:
+                message = receiver.recv()
+            except EOFError:
+                raise FileError(
+                    "Reading the file stopped unexpectedly (its reading process ended). "
+                    "Run the import again; rows already imported count as unchanged."
+                ) from None
+            if message is None:
+                return
+            if isinstance(message, BaseException):
+                raise message
+            yield [(RawRow(row, cells), unpack(packed)) for row, cells, packed in message]
+    finally:
+        receiver.close()
+        child.join(timeout=5)
+        if child.is_alive():
+            child.kill()
+            child.join()
+
+
+def _produce(
+    source: CsvSource, parser: Parser, batch_size: int, skip: int, sender: Connection
+) -> None:
+    """The child: parse and send until the end (``None``) or the first error, which the
+    parent raises as its own (no traceback is printed here).
+
+    Ctrl-C is the parent's to handle: it stops the run and closes the pipe, which ends
+    this loop with a broken pipe, quietly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.set_threshold(*BULK_THRESHOLDS)
+    pack = parser.pack
+    try:
+        try:
+            for batch in _parse(source, parser, batch_size, skip):
+                sender.send([(raw.row, raw.values, pack(parsed)) for raw, parsed in batch])
+            sender.send(None)
+        except Exception as error:
+            sender.send(error)
+    except (BrokenPipeError, ConnectionResetError):
+        return
+    finally:
+        sender.close()
