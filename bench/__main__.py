@@ -2,7 +2,8 @@
 
 For each size and database: create, unchanged re-import and update in rows/s; the floor
 measured in the same run (SQLite: csv + executemany into plain tables; PostgreSQL: COPY);
-the ratio import ÷ floor (time); the import process's peak RSS. Then the users row.
+the ratio import ÷ floor (time); peak RSS of the import process + of its parsing process.
+Then the users row.
 """
 
 from __future__ import annotations
@@ -99,7 +100,8 @@ def main() -> None:
                         f"{floor_rate:,.0f}",
                         f"{floor_rate / rate:.2f}",
                         f"≤ {TARGET[database]}",
-                        f"{result['peak_rss_kib'] / 1024:,.0f} MB",
+                        f"{result['peak_rss_kib'] / 1024:,.0f} MB"
+                        f" + {result['parser_peak_rss_kib'] / 1024:,.0f} MB",
                     )
         user = users.run(f"sqlite:///{workdir / 'users.db'}", workdir)
         journal = journal_cost(workdir, min(args.rows))

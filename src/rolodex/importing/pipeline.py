@@ -78,7 +78,7 @@ def _from_child(
         while True:
             try:
                 message = receiver.recv()
-            except EOFError:
+            except (EOFError, OSError):  # OSError: the child died part-way through a batch
                 raise FileError(
                     "Reading the file stopped unexpectedly (its reading process ended). "
                     "Run the import again; rows already imported count as unchanged."

@@ -79,6 +79,7 @@ def _tune_sqlite(engine: Engine) -> None:
             "journal_mode=WAL",
             "synchronous=NORMAL",
             "foreign_keys=ON",
+            "cache_size=-32768",  # 32 MB of pages: index updates of a bulk import stay in memory
             f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
         ):
             cursor.execute(f"PRAGMA {pragma}")
