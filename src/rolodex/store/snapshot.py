@@ -70,12 +70,13 @@ writing the contacts themselves."""
 
 def journal_contacts_before(conn: Connection, import_id: int, keys: Collection[str]) -> None:
     """Journal the stored state of contacts about to change; a contact the import wrote
-    before (an earlier batch, a duplicate row) keeps its first entry. Run before writing."""
+    before (an earlier batch, a duplicate row) keeps its first entry. Run before writing;
+    ``after`` waits as ``{}`` for :func:`journal_contacts_after`."""
     state = _CONTACT_JSON[conn.dialect.name]
     bulk.execute_in(
         conn,
         f"INSERT INTO import_journal (import_id, entity, key, created, before, after) "
-        f"SELECT {bulk.placeholder(conn)}, 'contact', c.email_key, FALSE, {state}, {state} "
+        f"SELECT {bulk.placeholder(conn)}, 'contact', c.email_key, FALSE, {state}, '{{{{}}}}' "
         "FROM contacts c WHERE c.{where} "
         "ON CONFLICT (import_id, entity, key) DO NOTHING",
         "email_key",

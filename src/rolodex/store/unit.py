@@ -61,6 +61,9 @@ class SqlUnit:
     def __init__(self, conn: Connection, transaction: Transaction, journal: int | None = None):
         self.conn, self.transaction, self.journal = conn, transaction, journal
         self.rolled_back = False
+        self.contacts_added = 0
+        """New contacts this unit wrote: the store keeps PostgreSQL's statistics up with
+        them (see :meth:`rolodex.store.store.Store.unit`)."""
 
     def save_progress(self, import_id: int, counts: Counts, rejects: Sequence[Reject]) -> None:
         records.save_progress(self.conn, import_id, counts, list(rejects))
@@ -180,6 +183,7 @@ class SqlUnit:
         ids = {w.state.email_key: w.state.id for w in writes if w.state.id is not None}
         new_keys = [w.state.email_key for w in writes if w.state.id is None]
         raced = set() if inserted is None else set(new_keys) - inserted
+        self.contacts_added += len(new_keys) - len(raced)
         query = "SELECT email_key, id FROM contacts WHERE {where}"
         ids.update(bulk.fetch_in(self.conn, query, "email_key", new_keys))
         return ids, raced
