@@ -11,7 +11,7 @@ import io
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import redirect_stderr, redirect_stdout
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,17 +54,25 @@ def postgres_url() -> Iterator[str]:
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL must run under CI but is not reachable: {problem}")
         pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL} ({problem})")
+    with _fresh_database("rolodex_test") as url:
+        make_engine(url).dispose()
+        yield url
+
+
+@contextmanager
+def _fresh_database(prefix: str) -> Iterator[str]:
+    """An empty PostgreSQL database of this test process's own, dropped afterwards."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    database = f"rolodex_test_{worker}_{os.getpid()}"
+    database = f"{prefix}_{worker}_{os.getpid()}"
     name = sql.Identifier(database)
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
         conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    url = POSTGRES_URL.rsplit("/", 1)[0] + "/" + database
-    make_engine(url).dispose()
-    yield url
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+    try:
+        yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + database
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
 
 
 def _truncate(url: str) -> None:
@@ -82,6 +90,16 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url: str = request.getfixturevalue("postgres_url")
     _truncate(url)
     return url
+
+
+@pytest.fixture
+def reference_url(db_url: str, tmp_path: Path) -> Iterator[str]:
+    """A second, empty database of the same kind as ``db_url``, to compare two runs."""
+    if db_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'reference.db'}"
+        return
+    with _fresh_database("rolodex_reference") as url:
+        yield url
 
 
 @pytest.fixture

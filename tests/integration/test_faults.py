@@ -9,22 +9,19 @@ never interrupted (compared as full dumps: contacts, labels, custom values).
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
-from psycopg import sql as pgsql
 from sqlalchemy import text
 
 from rolodex.store.database import make_engine
-from tests.conftest import POSTGRES_URL, Cli
+from tests.conftest import Cli
 
 ROLODEX = Path(sys.executable).parent / "rolodex"
 ROWS = 200_000
@@ -49,22 +46,6 @@ def write_file(path: Path) -> Path:
 
 def valid_rows_among_first(count: int) -> int:
     return count - sum(1 for n in range(count) if is_bad(n))
-
-
-@pytest.fixture
-def reference_url(db_url: str, tmp_path: Path) -> Iterator[str]:
-    """A second, empty database of the same kind, for the uninterrupted run."""
-    if db_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'reference.db'}"
-        return
-    database = f"rolodex_fault_reference_{os.getpid()}"
-    name = pgsql.Identifier(database)
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(pgsql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        conn.execute(pgsql.SQL("CREATE DATABASE {}").format(name))
-    yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + database
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(pgsql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
 
 
 def prepare(url: str) -> Cli:

@@ -24,6 +24,7 @@ from rolodex.importing.options import ImportOptions
 from rolodex.importing.values import email_key
 from rolodex.store import snapshot, undo
 from rolodex.store.store import Store
+from tests.integration.test_import_pipeline import add_catalog
 
 HEADER = ["email", "first_name", "last_name", "company_id", "labels"]
 FIELDS = ["plan", "seats", "renewal", "active", "note"]
@@ -76,18 +77,7 @@ def write(path: Path, rows: list[list[str]]) -> Path:
 
 @pytest.fixture
 def catalog(cli: Any) -> None:
-    for args in (
-        ("labels", "add", "Trial", "VIP", "Früh"),
-        ("companies", "add", "Acme"),
-        ("companies", "add", "Globex"),
-        ("fields", "add", "plan", "--type", "select", "--options", "basic,pro"),
-        ("fields", "add", "seats", "--type", "number"),
-        ("fields", "add", "renewal", "--type", "date"),
-        ("fields", "add", "active", "--type", "boolean"),
-        ("fields", "add", "note", "--type", "text"),
-    ):
-        done = cli(*args)
-        assert done.exit_code == 0, done.stderr
+    add_catalog(cli)
 
 
 def states(store: Store, keys: set[str]) -> dict[str, ContactState]:

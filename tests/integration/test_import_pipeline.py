@@ -25,9 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
-from psycopg import sql as pgsql
 from sqlalchemy import select
 
 from rolodex.config import Limits
@@ -45,7 +43,7 @@ from rolodex.importing.values import Email
 from rolodex.store import imports as records
 from rolodex.store.schema import metadata
 from rolodex.store.store import Store
-from tests.conftest import POSTGRES_URL, Cli
+from tests.conftest import Cli
 
 ROLODEX = Path(sys.executable).parent / "rolodex"
 PARSER_NAME = "rolodex-parser"
@@ -162,27 +160,8 @@ def contacts_file(path: Path, rows: int = ROWS) -> Path:
 # -- databases ---------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def reference_url(db_url: str, tmp_path: Path) -> Iterator[str]:
-    """A second, empty database of the same kind as ``db_url``."""
-    if db_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'reference.db'}"
-        return
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    database = f"rolodex_pipeline_reference_{worker}_{os.getpid()}"
-    name = pgsql.Identifier(database)
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(pgsql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        conn.execute(pgsql.SQL("CREATE DATABASE {}").format(name))
-    yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + database
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(pgsql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-
-
-def prepare(url: str, tmp_path: Path) -> None:
-    """Labels (1 Trial, 2 VIP, 3 Früh), companies 1 and 2, five custom fields, and the
-    contacts the import will meet again — the same in every database."""
-    cli = Cli(url)
+def add_catalog(cli: Cli) -> None:
+    """Labels (1 Trial, 2 VIP, 3 Früh), companies 1 and 2, a custom field of each type."""
     for args in (
         ("labels", "add", "Trial", "VIP", "Früh"),
         ("companies", "add", "Acme"),
@@ -195,6 +174,13 @@ def prepare(url: str, tmp_path: Path) -> None:
     ):
         done = cli(*args)
         assert done.exit_code == 0, done.stderr
+
+
+def prepare(url: str, tmp_path: Path) -> None:
+    """Labels (1 Trial, 2 VIP, 3 Früh), companies 1 and 2, five custom fields, and the
+    contacts the import will meet again — the same in every database."""
+    cli = Cli(url)
+    add_catalog(cli)
     baseline = write_rows(
         tmp_path / "baseline.csv",
         HEADER,
