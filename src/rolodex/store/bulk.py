@@ -145,10 +145,14 @@ def _in_parts(
     if conn.dialect.name == "postgresql":
         yield query.format(where=f"{column} = ANY(%s)"), (*params, list(keys))
         return
-    ordered = sorted(keys)
-    for start in range(0, len(ordered), IN_CHUNK):
-        part = ordered[start : start + IN_CHUNK]
+    for part in chunks(keys):
         yield query.format(where=f"{column} IN ({', '.join('?' * len(part))})"), (*params, *part)
+
+
+def chunks(items: Collection[Any], size: int = IN_CHUNK) -> list[list[Any]]:
+    """``items`` sorted, in lists of at most ``size`` (one ``IN (…)`` list each)."""
+    ordered = sorted(items)
+    return [ordered[i : i + size] for i in range(0, len(ordered), size)]
 
 
 def placeholder(conn: Connection) -> str:

@@ -19,7 +19,6 @@ from rolodex.store import schema as t
 from rolodex.store import users as user_rows
 from rolodex.store.dialect import insert
 
-CHUNK = 5000
 MAX_INTEGER = 2**31 - 1
 """The largest id PostgreSQL's ``integer`` holds (SQLite's are larger)."""
 CONTACTS = bulk.Upsert(
@@ -49,12 +48,6 @@ CUSTOM_VALUES = bulk.Upsert(
     ("contact_id", "field_id"),
     (("value", "excluded.value"),),
 )
-"""Keys per IN (...) list; well below SQLite's limit of bound parameters."""
-
-
-def chunks(items: Collection[object], size: int = CHUNK) -> list[list[object]]:
-    ordered = sorted(items)  # type: ignore[type-var]
-    return [ordered[i : i + size] for i in range(0, len(ordered), size)]
 
 
 class SqlUnit:
@@ -81,7 +74,7 @@ class SqlUnit:
 
     def label_ids_by_name(self, names: Collection[str]) -> dict[str, int]:
         found: dict[str, int] = {}
-        for part in chunks(names):
+        for part in bulk.chunks(names):
             query = select(t.labels.c.name, t.labels.c.id).where(t.labels.c.name.in_(part))
             found.update({name: id_ for name, id_ in self.conn.execute(query)})
         return found
@@ -89,7 +82,7 @@ class SqlUnit:
     def labels_differing_in_case(self, names: Collection[str]) -> dict[str, str]:
         wanted = {name.lower(): name for name in names}
         hints: dict[str, str] = {}
-        for part in chunks(wanted):
+        for part in bulk.chunks(wanted):
             query = select(t.labels.c.name).where(func.lower(t.labels.c.name).in_(part))
             for (stored,) in self.conn.execute(query):
                 asked = wanted.get(stored.lower())
@@ -107,7 +100,7 @@ class SqlUnit:
         """Which of ``ids`` exist; one past the column's range (PostgreSQL's integer) simply
         does not, rather than failing the whole run."""
         found: set[int] = set()
-        for part in chunks([i for i in ids if i <= MAX_INTEGER]):
+        for part in bulk.chunks([i for i in ids if i <= MAX_INTEGER]):
             found.update(self.conn.scalars(select(column).where(column.in_(part))))  # type: ignore[attr-defined]
         return found
 
@@ -190,7 +183,7 @@ class SqlUnit:
 
     def users_by_key(self, keys: Collection[str]) -> dict[str, UserState]:
         found: dict[str, UserState] = {}
-        for part in chunks(keys):
+        for part in bulk.chunks(keys):
             for row in self.conn.execute(user_rows.columns().where(t.users.c.email_key.in_(part))):
                 state = user_rows.record(row).state
                 found[state.email_key] = state
