@@ -4,10 +4,15 @@
 mapped to psycopg 3. SQLite runs in WAL mode with a long busy timeout, and write
 transactions start with ``BEGIN IMMEDIATE`` so that two imports at once queue up instead of
 failing with ``database is locked``.
+
+A new SQLite file is created ``0600`` before SQLite opens it: it holds password hashes and
+sealed uploads. SQLite then gives its ``-wal`` and ``-shm`` files the database file's own mode
+(``findCreateFileMode`` in ``os_unix.c``), so they are private too.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +61,7 @@ def make_engine(url: str) -> Engine:
     except ArgumentError as exc:
         raise UsageError(f"'{url}' is not a usable database URL: {exc}") from None
     if backend == "sqlite":
+        _create_private(Path(str(parsed.database)))
         _tune_sqlite(engine)
     migrate(engine)
     return engine
@@ -68,6 +74,21 @@ def _engine_options(backend: str) -> dict[str, Any]:
     # has statistics for the tables it fills look expensive enough to JIT-compile — 170 ms
     # of compiling for a 5 ms query, every batch.
     return {"pool_pre_ping": True, "connect_args": {"options": "-c jit=off"}}
+
+
+def _create_private(path: Path) -> None:
+    """Create the SQLite file readable by its owner only (``0600``), whatever the umask.
+
+    An existing file keeps its mode: someone may have shared it with a group on purpose. A
+    missing folder is left for SQLite to report ("unable to open database file").
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except (FileExistsError, FileNotFoundError):
+        return
+    except OSError as exc:
+        raise StoreError(f"cannot create the database file {path}: {exc.strerror}") from exc
+    os.close(fd)
 
 
 def _tune_sqlite(engine: Engine) -> None:
