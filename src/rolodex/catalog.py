@@ -16,7 +16,7 @@ from rolodex.domain import (
     FieldType,
     Label,
 )
-from rolodex.errors import UsageError
+from rolodex.errors import Conflict, UsageError
 from rolodex.importing.values import has_control
 from rolodex.store import catalog as sql
 from rolodex.store.store import Store
@@ -65,6 +65,9 @@ def add_company(store: Store, name: str, domain: str | None = None) -> Company:
     if domain and (" " in domain or "." not in domain or "@" in domain):
         raise UsageError(f"'{domain}' is not a domain name (like example.com)")
     with store.write() as conn:
+        existing = sql.company_by_name(conn, name)
+        if existing:
+            raise Conflict(f"company '{existing.name}' already exists (ID {existing.id})")
         return sql.add_company(conn, name, domain)
 
 

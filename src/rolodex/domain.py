@@ -43,6 +43,13 @@ class Company:
     domain: str | None = None
 
 
+def company_key(name: str) -> str:
+    """What makes two company names the same: trimmed, any case (``casefold``, so ``ß`` and
+    ``SS`` meet too). Stored in its own uniquely indexed column, as emails are: SQLite's
+    ``lower()`` folds ASCII only."""
+    return name.strip().casefold()
+
+
 @dataclass(frozen=True)
 class Label:
     id: int

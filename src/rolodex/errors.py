@@ -6,11 +6,13 @@ in the report. Exceptions are kept for what makes the whole run impossible::
     RolodexError
      ├── FileError        the file cannot be imported at all: unreadable, not text, bad header
      ├── UsageError       the command asks for something that cannot be done (bad option value)
+     │    └── Conflict     … because a record with that name exists already
      ├── NotFound         the record asked for does not exist
      └── StoreError       the database is unreachable or failed part-way
 
 Front ends map them to exit codes (``FileError``/``UsageError`` → 2, ``NotFound`` → 1) and
-HTTP statuses; the message is always written for the person who ran the command.
+HTTP statuses (``Conflict`` → 409); the message is always written for the person who ran the
+command.
 """
 
 from __future__ import annotations
@@ -39,6 +41,10 @@ class FileError(RolodexError):
 
 class UsageError(RolodexError):
     """A command or request asked for something invalid."""
+
+
+class Conflict(UsageError):
+    """The record would duplicate one that exists (exit 2 like any usage error; HTTP 409)."""
 
 
 class NotFound(RolodexError):

@@ -138,6 +138,20 @@ def test_companies_list_shows_every_company_as_id_name_and_domain(cli):
     assert acme["id"] != globex["id"]
 
 
+@pytest.mark.parametrize(
+    "again",
+    ["Contoso Ltd", "contoso ltd", "  CONTOSO LTD  "],
+    ids=["same_name", "other_case", "other_case_with_spaces"],
+)
+def test_company_name_that_exists_is_refused_naming_its_id(cli, again):
+    contoso = cli.json("companies", "add", "Contoso Ltd")
+
+    result = cli("companies", "add", again)
+
+    assert_refused(result, "Contoso Ltd", "already exists", f"ID {contoso['id']}")
+    assert cli.json("companies", "list") == [contoso]
+
+
 def test_companies_list_of_an_empty_database_is_an_empty_array(cli):
     assert cli.json("companies", "list") == []
 

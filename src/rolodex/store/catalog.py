@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, insert, select
+from sqlalchemy.exc import IntegrityError
 
-from rolodex.domain import Company, CustomField, FieldType, Label
+from rolodex.domain import Company, CustomField, FieldType, Label, company_key
+from rolodex.errors import Conflict
 from rolodex.store import schema as t
 
 
@@ -39,11 +41,26 @@ def companies(conn: Connection) -> list[Company]:
     return [Company(*row) for row in conn.execute(query.order_by(t.companies.c.id))]
 
 
+def company_by_name(conn: Connection, name: str) -> Company | None:
+    """The company whose name is ``name`` in any case, trimmed (:func:`company_key`)."""
+    query = select(t.companies.c.id, t.companies.c.name, t.companies.c.domain)
+    row = conn.execute(query.where(t.companies.c.name_key == company_key(name))).first()
+    return Company(*row) if row else None
+
+
 def add_company(conn: Connection, name: str, domain: str | None) -> Company:
-    row = conn.execute(
-        insert(t.companies).returning(t.companies.c.id),
-        {"name": name, "domain": domain, "created_at": datetime.now(UTC)},
-    ).scalar_one()
+    """Insert a company. The unique ``name_key`` is the last word when two sessions add the
+    same name at once (the caller's check cannot see the other's uncommitted row)."""
+    values = {
+        "name": name,
+        "name_key": company_key(name),
+        "domain": domain,
+        "created_at": datetime.now(UTC),
+    }
+    try:
+        row = conn.execute(insert(t.companies).returning(t.companies.c.id), values).scalar_one()
+    except IntegrityError:
+        raise Conflict(f"company '{name}' already exists") from None
     return Company(row, name, domain)
 
 

@@ -46,6 +46,8 @@ companies = Table(
     Column("name", String(255), nullable=False),
     Column("domain", String(255)),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # domain.company_key(name); NULL only for a duplicate kept from before migration 0003
+    Column("name_key", String(255), unique=True),
 )
 
 labels = Table(

@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 
 from rolodex import __version__
 from rolodex.config import Settings
-from rolodex.errors import FileError, NotFound, StoreError, UsageError
+from rolodex.errors import Conflict, FileError, NotFound, StoreError, UsageError
 from rolodex.importing.options import ImportOptions
 from rolodex.jobs import Worker
 from rolodex.passwords import HashingPool
@@ -79,6 +79,10 @@ def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(FileError)
     async def unusable(_: Request, exc: UsageError | FileError) -> JSONResponse:
         return JSONResponse({"error": exc.message}, status_code=422)
+
+    @app.exception_handler(Conflict)
+    async def duplicate(_: Request, exc: Conflict) -> JSONResponse:
+        return JSONResponse({"error": exc.message}, status_code=409)
 
     @app.exception_handler(NotFound)
     async def missing(_: Request, exc: NotFound) -> JSONResponse:

@@ -143,6 +143,7 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         401: "Not signed in",
         403: "Signed in, but not allowed (admins only, or a failed CSRF check)",
         404: "No such record",
+        409: "A record with that name exists already",
         413: "The upload is larger than the limit",
         422: "The request or the file cannot be used",
     }

@@ -319,3 +319,14 @@ def test_refused_catalog_entry_is_422_and_creates_nothing(client, admin, people,
     assert answer.status_code == 422, answer.text
     assert set(answer.json()) == {"error"}
     assert client.get(f"/api/{resource}", headers=admin).json() == before
+
+
+@pytest.mark.parametrize("name", ["Acme", "  acme ", "ACME"], ids=["same", "trimmed", "capitals"])
+def test_company_name_that_exists_in_any_case_is_409_naming_its_id(client, admin, people, name):
+    acme = next(c for c in client.get("/api/companies", headers=admin).json())
+
+    answer = client.post("/api/companies", headers=admin, json={"name": name})
+
+    assert answer.status_code == 409, answer.text
+    assert answer.json() == {"error": f"company 'Acme' already exists (ID {acme['id']})"}
+    assert client.get("/api/companies", headers=admin).json() == [acme]

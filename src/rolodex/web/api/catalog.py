@@ -38,7 +38,10 @@ def list_companies(_: SessionDep, store: StoreDep) -> list[dict[str, object]]:
 
 
 @router.post(
-    "/companies", status_code=201, response_model=Company, responses=errors(400, 401, 403, 422)
+    "/companies",
+    status_code=201,
+    response_model=Company,
+    responses=errors(400, 401, 403, 409, 422),
 )
 def add_company(body: NewCompany, _: AdminDep, store: StoreDep) -> dict[str, object]:
     return views.company(catalog.add_company(store, body.name, body.domain))
