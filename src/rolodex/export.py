@@ -3,6 +3,7 @@
 Spreadsheets run a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a CR as a
 formula; such values get a leading ``'`` unless ``raw`` is asked for. The importer removes
 exactly one ``'`` before those characters, so an exported file re-imports as ``unchanged``.
+Front ends start the file with :data:`BOM` unless asked not to.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from rolodex.importing.values import FORMULA_PREFIXES
 from rolodex.store.contacts import ContactView
 
 USER_EXPORT_COLUMNS = ("email", "first_name", "last_name", "active")
+BOM = "\ufeff"
+"""Written first by default, as in the error file: without it Excel on Windows reads UTF-8
+as Windows-1252 and shows ``García`` as ``GarcÃ­a``. The importer reads it as ``utf-8-sig``."""
 
 
 def neutralise(value: str, raw: bool = False) -> str:

@@ -79,7 +79,7 @@ def test_formula_looking_values_are_neutralised_on_export_and_import_back_unchan
     assert cli("import", "contacts", make_corpus.FILES / name).exit_code in (0, 1)
     exported = tmp_path / "export.csv"
     assert cli("export", "contacts", "-o", exported).exit_code == 0
-    rows = list(csv.reader(io.StringIO(exported.read_text(encoding="utf-8"))))
+    rows = list(csv.reader(io.StringIO(exported.read_text(encoding="utf-8-sig"))))
     cells = [cell for row in rows[1:] for cell in row]
     assert cells, rows
     for cell in cells:
@@ -163,4 +163,4 @@ def stored(cli, kind: str) -> list[str]:
         return [contact["email"] for contact in cli.json("contacts", "list")]
     result = cli("export", "users")
     assert result.exit_code == 0, result.stderr
-    return [row[0] for row in list(csv.reader(io.StringIO(result.stdout)))[1:]]
+    return [row[0] for row in list(csv.reader(io.StringIO(result.stdout.lstrip("\ufeff"))))[1:]]

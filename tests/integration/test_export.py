@@ -105,7 +105,41 @@ def test_without_o_the_csv_goes_to_stdout_and_nothing_else_does(cli, write_csv, 
     result = cli("export", "contacts")
 
     assert result.exit_code == 0
-    assert parse(result.stdout) == export(cli, tmp_path)
+    assert result.stdout.startswith("\ufeff")
+    assert parse(result.stdout[1:]) == export(cli, tmp_path)
+
+
+# --- the BOM: Excel on Windows reads UTF-8 without one as Windows-1252 (GarcÃ­a) ---------------
+
+BOM = "\ufeff".encode()
+
+
+@pytest.mark.parametrize("kind", ["contacts", "users"])
+@pytest.mark.parametrize("where", ["file", "stdout"])
+def test_export_starts_with_a_bom_as_the_error_file_does(cli, write_csv, tmp_path, kind, where):
+    cli("import", "contacts", write_csv("email,first_name\ngarcia@example.com,García\n"))
+    target = tmp_path / "out.csv"
+
+    result = cli("export", kind, *(["-o", target] if where == "file" else []))
+
+    assert result.exit_code == 0, result
+    written = target.read_bytes() if where == "file" else result.stdout.encode()
+    assert written.startswith(BOM + b"email,first_name,last_name,")
+    assert written.count(BOM) == 1
+
+
+@pytest.mark.parametrize("kind", ["contacts", "users"])
+@pytest.mark.parametrize("where", ["file", "stdout"])
+def test_no_bom_leaves_it_out(cli, write_csv, tmp_path, kind, where):
+    cli("import", "contacts", write_csv("email,first_name\ngarcia@example.com,García\n"))
+    target = tmp_path / "out.csv"
+
+    result = cli("export", kind, "--no-bom", *(["-o", target] if where == "file" else []))
+
+    assert result.exit_code == 0, result
+    written = target.read_bytes() if where == "file" else result.stdout.encode()
+    assert written.startswith(b"email,first_name,last_name,")
+    assert BOM not in written
 
 
 def test_with_o_the_csv_is_not_written_to_stdout(cli, tmp_path):

@@ -12,13 +12,25 @@ import typer
 
 from rolodex.cli.context import err, state
 from rolodex.errors import UsageError
-from rolodex.export import USER_EXPORT_COLUMNS, contact_header, contact_row, user_row, write_rows
+from rolodex.export import (
+    BOM,
+    USER_EXPORT_COLUMNS,
+    contact_header,
+    contact_row,
+    user_row,
+    write_rows,
+)
 from rolodex.store import catalog as sql
 from rolodex.store import contacts as read
 from rolodex.store import users
 
 app = typer.Typer(help="Write CSV files that import back as they are.", no_args_is_help=True)
 OUTPUT = typer.Option(None, "-o", "--output", metavar="FILE", help="Write here, not to stdout.")
+WITH_BOM = typer.Option(
+    True,
+    "--bom/--no-bom",
+    help="Start with a UTF-8 BOM (the default), so Excel on Windows reads accents right.",
+)
 
 
 @contextmanager
@@ -35,14 +47,25 @@ def writable(path: Path | None, encoding: str = "utf-8") -> Iterator[TextIO]:
         yield stream
 
 
+@contextmanager
+def export_stream(path: Path | None, bom: bool) -> Iterator[TextIO]:
+    """Where an export goes, its BOM already written unless ``--no-bom`` (stdout too: a
+    redirected export is a file for Excel like any other)."""
+    with writable(path) as stream:
+        if bom:
+            stream.write(BOM)
+        yield stream
+
+
 @app.command("contacts")
 def export_contacts(
     ctx: typer.Context,
     output: Path | None = OUTPUT,
     raw: bool = typer.Option(False, "--raw", help="Do not neutralise formula-looking values."),
+    bom: bool = WITH_BOM,
 ) -> None:
     """All contacts, with labels and custom fields."""
-    with state(ctx).store.read() as conn, writable(output) as stream:
+    with state(ctx).store.read() as conn, export_stream(output, bom) as stream:
         fields = sql.fields(conn)
         rows = (contact_row(view, fields) for view in read.every(conn))
         count = write_rows(stream, contact_header(fields), rows, raw=raw)
@@ -51,9 +74,9 @@ def export_contacts(
 
 
 @app.command("users")
-def export_users(ctx: typer.Context, output: Path | None = OUTPUT) -> None:
+def export_users(ctx: typer.Context, output: Path | None = OUTPUT, bom: bool = WITH_BOM) -> None:
     """All users (never a password or a hash), re-importable as they are."""
-    with state(ctx).store.read() as conn, writable(output) as stream:
+    with state(ctx).store.read() as conn, export_stream(output, bom) as stream:
         rows = (user_row(record.state) for record in users.every(conn))
         count = write_rows(stream, USER_EXPORT_COLUMNS, rows)
     if output is not None:

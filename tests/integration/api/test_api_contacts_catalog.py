@@ -206,6 +206,17 @@ def test_export_is_the_cli_export(client, agent, cli, tmp_path, request, filled)
     assert answer.content == exported.read_bytes()
 
 
+@pytest.mark.parametrize(
+    "query,starts", [("", "\ufeffemail,"), ("?bom=true", "\ufeffemail,"), ("?bom=false", "email,")]
+)
+def test_export_has_a_bom_unless_bom_false(client, agent, people, query, starts):
+    answer = client.get(f"/api/export/contacts.csv{query}", headers=agent)
+
+    assert answer.status_code == 200
+    assert answer.content.decode("utf-8").startswith(starts)
+    assert answer.content.count("\ufeff".encode()) == (1 if "\ufeff" in starts else 0)
+
+
 def test_export_neutralises_formulas(client, agent, people):
     lines = client.get("/api/export/contacts.csv", headers=agent).text.splitlines()
 

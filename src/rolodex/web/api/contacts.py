@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 
 from rolodex import views
 from rolodex.errors import UsageError
-from rolodex.export import contact_header, contact_row, csv_chunks
+from rolodex.export import BOM, contact_header, contact_row, csv_chunks
 from rolodex.importing import values
 from rolodex.importing.report import ValueProblem
 from rolodex.importing.values import clean, parse_email
@@ -66,8 +66,11 @@ def show_contact(email: str, _: SessionDep, store: StoreDep) -> dict[str, object
     return views.contact(view, fields)
 
 
-def export_lines(store: Store) -> Iterator[str]:
-    """The export, a few hundred rows at a time, so memory stays flat."""
+def export_lines(store: Store, bom: bool = True) -> Iterator[str]:
+    """The export, a few hundred rows at a time, so memory stays flat; the BOM first
+    unless ``bom`` is false, as the CLI writes it."""
+    if bom:
+        yield BOM
     with store.read() as conn:
         fields = sql.fields(conn)
         rows = (contact_row(view, fields) for view in read.every(conn))
@@ -79,9 +82,10 @@ def export_lines(store: Store) -> Iterator[str]:
     response_class=StreamingResponse,
     responses={200: {"content": {"text/csv": {}}}, **errors(401)},
 )
-def export_contacts(_: SessionDep, store: StoreDep) -> StreamingResponse:
+def export_contacts(_: SessionDep, store: StoreDep, bom: bool = True) -> StreamingResponse:
+    """The CLI's ``export contacts``; ``bom=false`` leaves out the UTF-8 BOM."""
     return StreamingResponse(
-        export_lines(store),
+        export_lines(store, bom),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="contacts.csv"'},
     )
