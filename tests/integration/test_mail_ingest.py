@@ -181,6 +181,7 @@ def test_every_message_of_every_path_is_read(cli, tmp_path, make_paths):
         "contacts_created": 5,
         "names_filled": 0,
         "invalid_addresses": 0,
+        "machine_addresses": 0,
         "skipped": 0,
         "skipped_reasons": {},
     }
@@ -476,15 +477,80 @@ def test_a_malformed_message_is_skipped_with_its_reason_and_the_run_goes_on(
     assert emails(cli) == {"good@example.com", "late@example.com"}
 
 
-def test_a_missing_path_is_skipped_with_its_reason_and_the_run_goes_on(cli, tmp_path):
+def test_a_missing_path_is_a_usage_error_and_reads_nothing(cli, tmp_path):
     missing = tmp_path / "no-such.mbox"
     good = write_eml(tmp_path, "good.eml", GOOD)
 
-    summary = ingest(cli, missing, good, "--mailbox", MAILBOX)
+    result = cli("mail", "ingest", good, missing, "--mailbox", MAILBOX)
 
-    assert summary["skipped_reasons"] == {f"{missing}: no such file or directory": 1}
-    assert (summary["messages"], summary["contacts_created"]) == (1, 1)
-    assert emails(cli) == {"good@example.com"}
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: no such file or folder: {missing}"
+    assert result.stdout == ""
+    assert emails(cli) == set()
+
+
+# --- machines: CONTRACT §7 ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [
+        "MAILER-DAEMON@mx.example.com",
+        "postmaster@example.com",
+        "noreply@example.com",
+        "No-Reply <no-reply@example.com>",
+        "donotreply@example.com",
+        "do-not-reply+bounce-42@example.com",
+    ],
+)
+def test_a_machine_sender_is_not_stored_and_counts_as_skipped(cli, tmp_path, sender):
+    path = write_eml(tmp_path, "bot.eml", message(f"From: {sender}", f"To: {MAILBOX}"))
+
+    summary = ingest(cli, path, "--mailbox", MAILBOX)
+
+    assert (summary["contacts_created"], summary["skipped"], summary["machine_addresses"]) == (
+        0,
+        1,
+        1,
+    )
+    assert summary["skipped_reasons"] == {"sent by a machine (noreply, mailer-daemon…)": 1}
+    assert emails(cli) == set()
+
+
+def test_a_machine_in_cc_is_left_out_and_the_people_kept(cli, tmp_path):
+    raw = message("From: Jane Doe <jane@example.com>", "Cc: noreply@example.com, bob@example.com")
+    path = write_eml(tmp_path, "cc.eml", raw)
+
+    summary = ingest(cli, path, "--mailbox", MAILBOX)
+
+    assert (summary["contacts_created"], summary["machine_addresses"], summary["skipped"]) == (
+        2,
+        1,
+        0,
+    )
+    assert emails(cli) == {"jane@example.com", "bob@example.com"}
+
+
+@pytest.mark.parametrize(
+    "value", ["auto-replied", "auto-generated", "Auto-Notified; owner-email=x@example.com"]
+)
+def test_an_auto_submitted_message_stores_nobody(cli, tmp_path, value):
+    raw = message("From: Jane Doe <jane@example.com>", f"Auto-Submitted: {value}")
+    path = write_eml(tmp_path, "vacation.eml", raw)
+
+    summary = ingest(cli, path, "--mailbox", MAILBOX)
+
+    assert summary["skipped_reasons"] == {"automatic message (Auto-Submitted)": 1}
+    assert emails(cli) == set()
+
+
+@pytest.mark.parametrize("value", ["no", "No (written by a person)"])
+def test_auto_submitted_no_is_a_person(cli, tmp_path, value):
+    raw = message("From: Jane Doe <jane@example.com>", f"Auto-Submitted: {value}")
+    path = write_eml(tmp_path, "person.eml", raw)
+
+    assert ingest(cli, path, "--mailbox", MAILBOX)["contacts_created"] == 1
+    assert emails(cli) == {"jane@example.com"}
 
 
 def test_malformed_messages_inside_an_mbox_do_not_stop_the_messages_after_them(cli, tmp_path):
@@ -537,6 +603,7 @@ def test_the_json_summary_counts_everything(cli, tmp_path, mixed_run):
         "contacts_created": 3,
         "names_filled": 1,
         "invalid_addresses": 1,
+        "machine_addresses": 0,
         "skipped": 3,
         "skipped_reasons": {
             "no From header": 1,

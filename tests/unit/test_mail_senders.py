@@ -497,3 +497,21 @@ def test_fast_path_agrees_with_the_stdlib_parser(entry: str) -> None:
     assert [(simple[0], names_from(simple[1]))] == [
         (address, names_from(name)) for address, name in parsed
     ]
+
+
+# --- machines (CONTRACT §7) ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "address,machine",
+    [
+        ("noreply@example.com", True),
+        ("NoReply+1234@example.com", True),
+        ("mailer-daemon@example.com", True),
+        ("noreplyer@example.com", False),
+        ("jane.noreply@example.com", False),
+        ("postmaster.jane@example.com", False),
+    ],
+)
+def test_machine_senders_are_known_by_their_whole_local_part(address: str, machine: bool) -> None:
+    assert senders.is_machine(parse_email(address)) is machine

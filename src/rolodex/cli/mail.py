@@ -50,6 +50,9 @@ def ingest(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Store the senders (From, Reply-To, Cc) of every message as contacts."""
+    missing = [str(path) for path in paths if not path.exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
     keys = mailbox_keys(ctx, mailbox)
     store = state(ctx).store
     if as_json or not err.is_terminal:
@@ -83,6 +86,8 @@ def _show(summary: CaptureSummary) -> None:
         out.print(f"  skipped {count}: {reason}", markup=False)
     if summary.invalid_addresses:
         out.print(f"  {summary.invalid_addresses} invalid addresses left out", markup=False)
+    if summary.machine_addresses:
+        out.print(f"  {summary.machine_addresses} machine addresses left out", markup=False)
 
 
 def smtp_command(

@@ -29,6 +29,7 @@ class CaptureSummary:
     contacts_created: int = 0
     names_filled: int = 0
     invalid_addresses: int = 0
+    machine_addresses: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
 
     def as_dict(self) -> dict[str, object]:
@@ -37,6 +38,7 @@ class CaptureSummary:
             "contacts_created": self.contacts_created,
             "names_filled": self.names_filled,
             "invalid_addresses": self.invalid_addresses,
+            "machine_addresses": self.machine_addresses,
             "skipped": sum(self.skipped.values()),
             "skipped_reasons": dict(self.skipped.most_common()),
         }
@@ -61,6 +63,7 @@ def capture(
             done += len(item.raw)
             found = senders_of(item.raw, mailbox_keys)
             summary.invalid_addresses += found.invalid
+            summary.machine_addresses += found.machines
             if found.skipped_reason:
                 summary.skipped[found.skipped_reason] += 1
             senders.extend(found.senders)

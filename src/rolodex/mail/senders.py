@@ -17,6 +17,10 @@ How one message is read:
 4. Each address goes through :func:`rolodex.importing.values.parse_email`, so a contact
    captured from mail and one imported from a CSV file get the same key.
 5. The mailbox's own addresses are left out; duplicates collapse onto their first occurrence.
+6. Machines are no contacts (CONTRACT §7): an address whose local part, ``+tag`` aside, is one
+   of :data:`MACHINE_LOCAL_PARTS` is left out and counted in ``machines``; a message whose
+   ``Auto-Submitted`` header says anything but ``no`` (RFC 3834: auto-replies, vacation
+   notices, bounces) gives no sender at all.
 """
 
 from __future__ import annotations
@@ -32,9 +36,12 @@ from rolodex.importing.report import ValueProblem
 from rolodex.importing.values import MAX_NAME, Email, parse_email
 
 __all__ = [
+    "MACHINE_LOCAL_PARTS",
     "MAX_ADDRESS_TEXT",
     "MAX_ENTRY",
+    "SKIP_AUTOMATIC",
     "SKIP_EMPTY",
+    "SKIP_MACHINE",
     "SKIP_NO_ADDRESS",
     "SKIP_NO_FROM",
     "SKIP_NO_VALID",
@@ -43,6 +50,7 @@ __all__ = [
     "SKIP_UNPARSEABLE",
     "MessageSenders",
     "Sender",
+    "is_machine",
     "mailbox_keys_of",
     "names_from",
     "senders_of",
@@ -62,8 +70,16 @@ SKIP_TOO_LONG = "address headers too long"
 SKIP_ONLY_MAILBOX = "only the mailbox's own addresses"
 SKIP_NO_VALID = "no valid sender address"
 SKIP_NO_ADDRESS = "no sender address"
+SKIP_MACHINE = "sent by a machine (noreply, mailer-daemon…)"
+SKIP_AUTOMATIC = "automatic message (Auto-Submitted)"
+
+#: Local parts of addresses that programs send from, never people (CONTRACT §7).
+MACHINE_LOCAL_PARTS = frozenset(
+    ("mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply", "do-not-reply")
+)
 
 _FIELDS = ("from", "reply-to", "cc")
+_AUTO_SUBMITTED = "auto-submitted"
 _HEADERS = HeaderRegistry()
 
 
@@ -82,12 +98,14 @@ class MessageSenders:
     """What one message gave: its senders, or why it gave none.
 
     ``skipped_reason`` is set exactly when ``senders`` is empty. ``invalid`` counts the
-    address entries dropped as not valid, whether or not others were kept.
+    address entries dropped as not valid, ``machines`` those dropped as machine senders,
+    whether or not others were kept.
     """
 
     senders: list[Sender]
     skipped_reason: str | None = None
     invalid: int = 0
+    machines: int = 0
 
 
 def mailbox_keys_of(addresses: Iterable[str]) -> frozenset[str]:
@@ -104,24 +122,45 @@ def senders_of(raw: bytes, mailbox_keys: frozenset[str]) -> MessageSenders:
     if not raw or raw.isspace():
         return MessageSenders([], SKIP_EMPTY)
     try:
-        values = _address_headers(raw)
+        values, automatic = _address_headers(raw)
     except Exception:  # the boundary: one message must never stop a run
         return MessageSenders([], SKIP_UNPARSEABLE)
+    if automatic:
+        return MessageSenders([], SKIP_AUTOMATIC)
     tally = _Tally(mailbox_keys)
     for value in values:
         tally.read_header(value)
     return tally.result(headers_seen=bool(values))
 
 
-def _address_headers(raw: bytes) -> list[str]:
-    """The raw text of every From, Reply-To and Cc header, in that order of fields."""
+def _address_headers(raw: bytes) -> tuple[list[str], bool]:
+    """The raw text of every From, Reply-To and Cc header, in that order of fields, and
+    whether an ``Auto-Submitted`` header marks the message as sent by a program."""
     message = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
     by_field: dict[str, list[str]] = {name: [] for name in _FIELDS}
+    automatic = False
     for name, value in message.raw_items():
-        values = by_field.get(name.strip().lower())
+        field_name = name.strip().lower()
+        if field_name == _AUTO_SUBMITTED:
+            automatic = automatic or _is_automatic(str(value))
+        values = by_field.get(field_name)
         if values is not None:
             values.append(str(value))
-    return [value for name in _FIELDS for value in by_field[name]]
+    return [value for name in _FIELDS for value in by_field[name]], automatic
+
+
+def _is_automatic(value: str) -> bool:
+    """``Auto-Submitted: no`` is a person; any other keyword (``auto-replied``,
+    ``auto-generated; …``), parameters and comments aside, is a program (RFC 3834 §5)."""
+    keyword = _COMMENT.sub("", value).split(";", 1)[0].strip().lower()
+    return keyword != "no"
+
+
+def is_machine(email: Email) -> bool:
+    """Whether the address is a program's: its local part, any ``+tag`` dropped, is one of
+    :data:`MACHINE_LOCAL_PARTS` in any case (``No-Reply+123@x.com`` included)."""
+    local = email.key.rsplit("@", 1)[0]
+    return local.split("+", 1)[0] in MACHINE_LOCAL_PARTS
 
 
 def _readable(value: str) -> str:
@@ -142,6 +181,7 @@ class _Tally:
     found: dict[str, Sender] = field(default_factory=dict)
     invalid: int = 0
     own: int = 0
+    machines: int = 0
     too_long: bool = False
     budget: int = MAX_ADDRESS_TEXT
 
@@ -173,6 +213,9 @@ class _Tally:
         if email.key in self.mailbox_keys:
             self.own += 1
             return
+        if is_machine(email):
+            self.machines += 1
+            return
         first, last = names_from(display_name)
         known = self.found.get(email.key)
         if known is None:
@@ -183,13 +226,15 @@ class _Tally:
     def result(self, *, headers_seen: bool) -> MessageSenders:
         senders = list(self.found.values())
         reason = None if senders else self.reason(headers_seen)
-        return MessageSenders(senders, reason, self.invalid)
+        return MessageSenders(senders, reason, self.invalid, self.machines)
 
     def reason(self, headers_seen: bool) -> str:
         if not headers_seen:
             return SKIP_NO_FROM
         if self.too_long:
             return SKIP_TOO_LONG
+        if self.machines:
+            return SKIP_MACHINE
         if self.own:
             return SKIP_ONLY_MAILBOX
         if self.invalid:
