@@ -13,7 +13,6 @@ import tempfile
 import threading
 import uuid
 from dataclasses import dataclass, replace
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +23,13 @@ from rolodex.importing.kinds import import_file, prepare_check
 from rolodex.importing.options import ImportOptions
 from rolodex.importing.ports import ImportMeta
 from rolodex.importing.reader import open_csv
+from rolodex.liveness import Heartbeat
 from rolodex.passwords import HashingPool
 from rolodex.sealing import Sealer
 from rolodex.store import jobs as queue
 from rolodex.store.store import Store
 
 log = logging.getLogger(__name__)
-HEARTBEAT_SECONDS = 10
-STALE_AFTER = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
@@ -110,7 +108,7 @@ class Worker:
     def run_once(self) -> bool:
         """Take one job and run it; False when there was none."""
         with self.store.write() as conn:
-            queue.requeue_orphans(conn, STALE_AFTER)
+            queue.requeue_orphans(conn)
             record = queue.claim(conn, self.name)
         if record is None:
             return False
@@ -119,9 +117,10 @@ class Worker:
 
     def _run(self, record: dict[str, Any]) -> None:
         job_id = int(record["id"])
-        beat = threading.Event()
-        beating = threading.Thread(target=self._beat, args=(job_id, beat), daemon=True)
-        beating.start()
+        with Heartbeat(lambda: self.store.beat(job_id)):
+            self._carry_out(job_id, record)
+
+    def _carry_out(self, job_id: int, record: dict[str, Any]) -> None:
         try:
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / "upload.csv"
@@ -138,14 +137,3 @@ class Worker:
         except Exception:  # a job must end in a final state, whatever went wrong
             log.exception("import %s failed", job_id)
             self.store.mark_failed(job_id)
-        finally:
-            beat.set()
-            beating.join()
-
-    def _beat(self, job_id: int, done: threading.Event) -> None:
-        while not done.wait(HEARTBEAT_SECONDS):
-            try:
-                with self.store.write() as conn:
-                    queue.heartbeat(conn, job_id)
-            except StoreError:
-                continue

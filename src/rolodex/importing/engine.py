@@ -19,7 +19,7 @@ import hashlib
 import json
 import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import closing
+from contextlib import AbstractContextManager, closing, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +32,7 @@ from rolodex.importing.pipeline import Parsed, parsed_batches
 from rolodex.importing.ports import Counts, ImportMeta, ImportStore, Reject
 from rolodex.importing.reader import CsvSource, RawRow, open_csv
 from rolodex.importing.report import ImportReport, RowIssue
+from rolodex.liveness import Heartbeat
 
 D = TypeVar("D")
 U = TypeVar("U", contravariant=True)
@@ -89,11 +90,17 @@ def run_import(
     )
     meta = _meta(path, kind, source, options)
     if job_id is None:
-        report.id, done = store.start_import(meta), Counts()
+        run_id, done = store.start_import(meta), Counts()
     else:
-        report.id, done = job_id, store.resume_import(job_id, meta, keep=_batch_by_batch(options))
+        run_id, done = job_id, store.resume_import(job_id, meta, keep=_batch_by_batch(options))
+    report.id = run_id
     done.apply_to(report)
-    return _Run(kind, store, options, report, progress).execute(source, skip=done.rows)
+    # A job's worker beats for it already, from before its upload is unpacked.
+    alive: AbstractContextManager[object] = (
+        Heartbeat(lambda: store.beat(run_id)) if job_id is None else nullcontext()
+    )
+    with alive:
+        return _Run(kind, store, options, report, progress).execute(source, skip=done.rows)
 
 
 def _batch_by_batch(options: ImportOptions) -> bool:

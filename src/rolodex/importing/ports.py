@@ -108,6 +108,9 @@ class ImportStore(Protocol):
         batches it committed (their counts come back), else start it over."""
 
     def record_progress(self, import_id: int, rows_done: int) -> None: ...
+    def beat(self, import_id: int) -> None:
+        """The run is alive (best effort, never raises)."""
+
     def finish_import(
         self,
         import_id: int,

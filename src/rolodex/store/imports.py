@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from rolodex import liveness
 from rolodex.importing.ports import Counts, ImportMeta, Reject
 from rolodex.store import schema as t
 
@@ -34,6 +35,26 @@ def new_record(conn: Connection, meta: ImportMeta, status: str, **extra: Any) ->
         **extra,
     }
     return int(conn.execute(insert(t.imports).returning(t.imports.c.id), values).scalar_one())
+
+
+def heartbeat(conn: Connection, import_id: int) -> None:
+    """The run is alive: its heartbeat is now (only while it is ``running``)."""
+    conn.execute(
+        update(t.imports)
+        .where(t.imports.c.id == import_id, t.imports.c.status == "running")
+        .values(heartbeat_at=datetime.now(UTC))
+    )
+
+
+def dead_runs(conn: Connection, by_worker: bool) -> list[int]:
+    """The ``running`` runs, of workers or of the CLI, that :func:`liveness.is_dead` says
+    are dead."""
+    c = t.imports.c
+    worker = c.worker.is_not(None) if by_worker else c.worker.is_(None)
+    running = conn.execute(
+        select(c.id, c.host, c.boot_id, c.pid, c.heartbeat_at).where(c.status == "running", worker)
+    ).all()
+    return [row.id for row in running if liveness.is_dead(liveness.Runner(*row[1:]))]
 
 
 def count_values(counts: Counts) -> dict[str, int]:

@@ -3,19 +3,19 @@
 A worker claims the oldest queued job with ``SELECT … FOR UPDATE SKIP LOCKED`` on
 PostgreSQL (SQLite serialises writers anyway, so a plain select inside ``BEGIN IMMEDIATE``
 does the same): no job runs twice. A running job's worker refreshes ``heartbeat_at``; a job
-whose heartbeat stopped goes back to the queue and is taken up where it stopped.
+whose worker is dead (:func:`rolodex.liveness.is_dead`: heartbeat stopped, machine restarted
+or process gone) goes back to the queue and is taken up where it stopped.
 """
 
 from __future__ import annotations
 
-import os
-import socket
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, BinaryIO
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from rolodex import liveness
 from rolodex.importing.ports import ImportMeta
 from rolodex.sealing import Sealer
 from rolodex.store import imports as records
@@ -55,9 +55,8 @@ def claim(conn: Connection, worker: str) -> dict[str, Any] | None:
         .values(
             status="running",
             worker=worker,
-            host=socket.gethostname(),
-            pid=os.getpid(),
             heartbeat_at=datetime.now(UTC),
+            **liveness.here(),
         )
     )
     return dict(row._mapping)
@@ -81,49 +80,14 @@ def forget_upload(conn: Connection, import_id: int) -> None:
     conn.execute(delete(t.import_uploads).where(t.import_uploads.c.import_id == import_id))
 
 
-def heartbeat(conn: Connection, import_id: int) -> None:
-    conn.execute(
-        update(t.imports)
-        .where(t.imports.c.id == import_id, t.imports.c.status == "running")
-        .values(heartbeat_at=datetime.now(UTC))
-    )
-
-
-def requeue_orphans(conn: Connection, stale_after: timedelta) -> list[int]:
-    """Jobs whose worker is gone go back to the queue: on this machine, when its process
-    no longer exists; elsewhere, when its heartbeat stopped ``stale_after`` ago."""
-    limit = datetime.now(UTC) - stale_after
-    here = socket.gethostname()
-    c = t.imports.c
-    running = conn.execute(
-        select(c.id, c.host, c.pid, c.heartbeat_at).where(
-            c.status == "running", c.worker.is_not(None)
-        )
-    ).all()
-    orphans = [
-        job_id
-        for job_id, host, pid, beat in running
-        if (not process_alive(pid) if host == here else beat is None or _aware(beat) < limit)
-    ]
+def requeue_orphans(conn: Connection) -> list[int]:
+    """Jobs whose worker is dead go back to the queue, to be taken up where they stopped."""
+    orphans = records.dead_runs(conn, by_worker=True)
     if orphans:
+        c = t.imports.c
         conn.execute(
-            update(t.imports).where(c.id.in_(orphans)).values(status="queued", worker=None)
+            update(t.imports)
+            .where(c.id.in_(orphans), c.status == "running")
+            .values(status="queued", worker=None)
         )
     return orphans
-
-
-def process_alive(pid: int | None) -> bool:
-    """Is there a process with this id on this machine?"""
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -135,6 +135,7 @@ imports = Table(
     Column("options", JSON, nullable=False, default=dict),
     Column("actor", String(320)),
     Column("host", String(255)),
+    Column("boot_id", String(36)),  # /proc/sys/kernel/random/boot_id of the run's machine
     Column("pid", Integer),
     Column("worker", String(255)),
     Column("heartbeat_at", DateTime(timezone=True)),

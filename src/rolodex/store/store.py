@@ -7,16 +7,15 @@ boundary, so front ends never show a driver's traceback.
 
 from __future__ import annotations
 
-import os
-import socket
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from rolodex import liveness
 from rolodex.errors import StoreError
 from rolodex.importing.ports import Counts, ImportMeta, Reject
 from rolodex.iterutil import batched
@@ -24,7 +23,6 @@ from rolodex.store import imports as records
 from rolodex.store import schema as t
 from rolodex.store.database import WRITE, make_engine
 from rolodex.store.imports import COUNT_COLUMNS
-from rolodex.store.jobs import process_alive
 from rolodex.store.unit import SqlUnit
 
 WRITE_CHUNK = 2000
@@ -118,23 +116,14 @@ class Store:
 
     def start_import(self, meta: ImportMeta) -> int:
         with self.write() as conn:
-            return records.new_record(
-                conn, meta, "running", host=socket.gethostname(), pid=os.getpid()
-            )
+            return records.new_record(conn, meta, "running", heartbeat_at=now(), **liveness.here())
 
     def reap_interrupted(self) -> int:
-        """Mark as ``interrupted`` the runs of this machine whose process is gone (killed,
-        or the machine restarted), so none reads ``running`` forever."""
-        host = socket.gethostname()
+        """Mark as ``interrupted`` the CLI runs that are dead (:func:`liveness.is_dead`:
+        heartbeat stopped, machine restarted, or process gone), so none reads ``running``
+        forever. A worker's job is the queue's business (``jobs.requeue_orphans``)."""
         with self.write() as conn:
-            running = conn.execute(
-                select(t.imports.c.id, t.imports.c.pid).where(
-                    t.imports.c.status == "running",
-                    t.imports.c.host == host,
-                    t.imports.c.worker.is_(None),
-                )
-            ).all()
-            dead = [import_id for import_id, pid in running if not process_alive(pid)]
+            dead = records.dead_runs(conn, by_worker=False)
             if dead:
                 conn.execute(
                     update(t.imports)
@@ -154,6 +143,17 @@ class Store:
                 .where(t.imports.c.id == import_id, t.imports.c.status.in_(["queued", "running"]))
                 .values(status="failed", finished_at=now())
             )
+
+    def beat(self, import_id: int) -> None:
+        """Say the run is alive. Best effort, like :meth:`record_progress`, and never
+        raises: a missed beat is one of six before the run counts as dead."""
+        if self.dialect == "sqlite" and self._long_units:
+            return
+        try:
+            with self.write() as conn:
+                records.heartbeat(conn, import_id)
+        except StoreError:
+            return
 
     def record_progress(self, import_id: int, rows_done: int) -> None:
         """Best effort: skipped on SQLite while this process holds a long transaction,
@@ -184,9 +184,8 @@ class Store:
                     header=list(meta.header),
                     rows_total=meta.rows_total,
                     warnings=list(meta.warnings),
-                    host=socket.gethostname(),
-                    pid=os.getpid(),
                     heartbeat_at=now(),
+                    **liveness.here(),
                     **records.count_values(counts),
                 )
             )

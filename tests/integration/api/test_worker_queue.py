@@ -292,6 +292,38 @@ def test_job_of_a_worker_elsewhere_whose_heartbeat_stopped_is_run_again_to_the_s
     assert outcome(jobs_store, resumable_job) == normal_run
 
 
+@pytest.fixture
+def sleeper():
+    """A live process that is not the worker: what its PID looks like once reused."""
+    child = subprocess.Popen(["sleep", "60"])
+    yield child.pid
+    child.kill()
+    child.wait()
+
+
+def test_job_whose_pid_another_process_holds_and_heartbeat_stopped_is_run_again(
+    jobs_store, resumable_job, normal_run, sleeper
+):
+    claim_as(jobs_store, "reused-pid", pid=sleeper, heartbeat_at=an_hour_ago())
+
+    worker = RecordingWorker(jobs_store, SMALL_BATCHES)
+    worker.drain()
+
+    assert worker.ran == [resumable_job]
+    assert outcome(jobs_store, resumable_job) == normal_run
+
+
+def test_job_of_this_machine_before_it_restarted_is_run_again(
+    jobs_store, resumable_job, normal_run
+):
+    claim_as(jobs_store, "before-reboot", pid=os.getpid(), boot_id="not-this-boot")
+
+    worker = RecordingWorker(jobs_store, SMALL_BATCHES)
+    worker.drain()
+
+    assert worker.ran == [resumable_job]
+
+
 KILLED_AFTER_ITS_FIRST_BATCH = """
 import os, signal, sys
 import rolodex.jobs

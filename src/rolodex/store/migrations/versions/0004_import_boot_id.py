@@ -1,0 +1,27 @@
+"""imports remember the boot of the machine that runs them
+
+Revision ID: 0004
+Revises: 0003
+
+With ``host`` and ``pid``, ``boot_id`` (``/proc/sys/kernel/random/boot_id``) tells a run of
+this machine before a restart — dead, whatever its PID now names — from one of this boot
+(see ``rolodex.liveness``). Older rows keep ``NULL``: their heartbeat decides.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("imports") as batch:
+        batch.add_column(sa.Column("boot_id", sa.String(length=36), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("imports") as batch:
+        batch.drop_column("boot_id")
