@@ -38,9 +38,39 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class MailLimits:
+    """Bounds on inbound mail, so a hostile sender meets a refusal, not a stall.
+
+    Eight 24 MB messages at once took a listener from 199 to 1,060 MiB: each message is
+    held whole while it arrives (up to about three copies). Eight sessions of 10 MiB keep
+    that under ~250 MiB. 100 recipients is RFC 5321's floor (§4.5.3.1.8), and the mailbox has
+    a handful of addresses anyway. 50 contacts a message covers any real Cc line while a
+    message with 1,400 Cc can no longer fill the directory by itself.
+    """
+
+    max_sessions: int = 8
+    max_recipients: int = 100
+    max_message_bytes: int = 10 * 1024 * 1024
+    max_contacts_per_message: int = 50
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> MailLimits:
+        d = cls()
+        return cls(
+            max_sessions=_int(env, "ROLODEX_SMTP_MAX_SESSIONS", d.max_sessions),
+            max_recipients=_int(env, "ROLODEX_SMTP_MAX_RECIPIENTS", d.max_recipients),
+            max_message_bytes=_int(env, "ROLODEX_SMTP_MAX_MESSAGE_BYTES", d.max_message_bytes),
+            max_contacts_per_message=_int(
+                env, "ROLODEX_MAIL_MAX_CONTACTS_PER_MESSAGE", d.max_contacts_per_message
+            ),
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     limits: Limits = field(default_factory=Limits)
+    mail: MailLimits = field(default_factory=MailLimits)
     mailbox_addresses: tuple[str, ...] = ()
     max_upload_bytes: int = 100 * 1024 * 1024
     journal_days: int = 30
@@ -56,6 +86,7 @@ class Settings:
         return cls(
             database_url=env.get("ROLODEX_DATABASE_URL") or DEFAULT_DATABASE_URL,
             limits=Limits.from_env(env),
+            mail=MailLimits.from_env(env),
             mailbox_addresses=mailbox,
             max_upload_bytes=_int(env, "ROLODEX_MAX_UPLOAD_BYTES", cls.max_upload_bytes),
             journal_days=_int(env, "ROLODEX_JOURNAL_DAYS", cls.journal_days),

@@ -55,8 +55,9 @@ def ingest(
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
     keys = mailbox_keys(ctx, mailbox)
     store = state(ctx).store
+    cap = state(ctx).settings.mail.max_contacts_per_message
     if as_json or not err.is_terminal:
-        summary = capture(iter_messages(paths), store, keys)
+        summary = capture(iter_messages(paths), store, keys, max_senders=cap)
     else:
         with Progress(
             "reading mail",
@@ -68,7 +69,11 @@ def ingest(
         ) as bar:
             task = bar.add_task("mail", total=_size(paths))
             summary = capture(
-                iter_messages(paths), store, keys, lambda done: bar.update(task, completed=done)
+                iter_messages(paths),
+                store,
+                keys,
+                lambda done: bar.update(task, completed=done),
+                max_senders=cap,
             )
     if as_json:
         print_json(summary.as_dict())
@@ -86,6 +91,8 @@ def _show(summary: CaptureSummary) -> None:
         out.print(f"  skipped {count}: {reason}", markup=False)
     if summary.invalid_addresses:
         out.print(f"  {summary.invalid_addresses} invalid addresses left out", markup=False)
+    if summary.capped_addresses:
+        out.print(f"  {summary.capped_addresses} addresses past the cap left out", markup=False)
     if summary.machine_addresses:
         out.print(f"  {summary.machine_addresses} machine addresses left out", markup=False)
 
@@ -102,7 +109,7 @@ def smtp_command(
         raise UsageError(
             "say which addresses the mailbox has: --mailbox ADDR or ROLODEX_MAILBOX_ADDRESSES"
         )
-    controller = make_controller(state(ctx).store, keys, host, port)
+    controller = make_controller(state(ctx).store, keys, host, port, state(ctx).settings.mail)
     controller.start()
     err.print(f"listening for mail on {host}:{port} (Ctrl-C stops)", markup=False)
     try:

@@ -31,7 +31,7 @@ def serve(
     keys = mailbox_keys(ctx, mailbox)
     controller = None
     if smtp_port and keys:
-        controller = make_controller(context.store, keys, host, smtp_port)
+        controller = make_controller(context.store, keys, host, smtp_port, context.settings.mail)
         controller.start()
         err.print(f"inbound mail on {host}:{smtp_port}", markup=False)
     elif smtp_port:

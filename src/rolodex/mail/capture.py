@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from rolodex.domain import ContactState, Source
 from rolodex.importing.ports import ContactWrite, ImportStore
 from rolodex.iterutil import batched
-from rolodex.mail.senders import Sender, senders_of
+from rolodex.mail.senders import MAX_SENDERS, Sender, senders_of
 from rolodex.mail.sources import RawMessage, SourceProblem
 
 BATCH = 500
@@ -30,6 +30,7 @@ class CaptureSummary:
     names_filled: int = 0
     invalid_addresses: int = 0
     machine_addresses: int = 0
+    capped_addresses: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
 
     def as_dict(self) -> dict[str, object]:
@@ -39,6 +40,7 @@ class CaptureSummary:
             "names_filled": self.names_filled,
             "invalid_addresses": self.invalid_addresses,
             "machine_addresses": self.machine_addresses,
+            "capped_addresses": self.capped_addresses,
             "skipped": sum(self.skipped.values()),
             "skipped_reasons": dict(self.skipped.most_common()),
         }
@@ -49,8 +51,10 @@ def capture(
     store: ImportStore,
     mailbox_keys: frozenset[str],
     progress: Callable[[int], None] | None = None,
+    max_senders: int = MAX_SENDERS,
 ) -> CaptureSummary:
-    """Store the senders of every message; ``progress`` gets the bytes read so far."""
+    """Store the senders of every message (at most ``max_senders`` each); ``progress``
+    gets the bytes read so far."""
     summary = CaptureSummary()
     done = 0
     for batch in batched(messages, BATCH):
@@ -61,9 +65,10 @@ def capture(
                 continue
             summary.messages += 1
             done += len(item.raw)
-            found = senders_of(item.raw, mailbox_keys)
+            found = senders_of(item.raw, mailbox_keys, max_senders)
             summary.invalid_addresses += found.invalid
             summary.machine_addresses += found.machines
+            summary.capped_addresses += found.capped
             if found.skipped_reason:
                 summary.skipped[found.skipped_reason] += 1
             senders.extend(found.senders)

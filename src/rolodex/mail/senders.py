@@ -17,7 +17,9 @@ How one message is read:
 4. Each address goes through :func:`rolodex.importing.values.parse_email`, so a contact
    captured from mail and one imported from a CSV file get the same key.
 5. The mailbox's own addresses are left out; duplicates collapse onto their first occurrence.
-6. Machines are no contacts (CONTRACT §7): an address whose local part, ``+tag`` aside, is one
+6. At most ``max_senders`` addresses are kept, in the order above (From first); the rest
+   are counted in ``capped``: one message with 1,400 Cc must not make 1,400 contacts.
+7. Machines are no contacts (CONTRACT §7): an address whose local part, ``+tag`` aside, is one
    of :data:`MACHINE_LOCAL_PARTS` is left out and counted in ``machines``; a message whose
    ``Auto-Submitted`` header says anything but ``no`` (RFC 3834: auto-replies, vacation
    notices, bounces) gives no sender at all.
@@ -39,6 +41,7 @@ __all__ = [
     "MACHINE_LOCAL_PARTS",
     "MAX_ADDRESS_TEXT",
     "MAX_ENTRY",
+    "MAX_SENDERS",
     "SKIP_AUTOMATIC",
     "SKIP_EMPTY",
     "SKIP_MACHINE",
@@ -62,6 +65,8 @@ __all__ = [
 MAX_ADDRESS_TEXT = 65_536
 #: One address with its display name; longer is garbage, refused before any parsing.
 MAX_ENTRY = 2_048
+#: Senders kept from one message by default (``MailLimits.max_contacts_per_message``).
+MAX_SENDERS = 50
 
 SKIP_EMPTY = "empty message"
 SKIP_UNPARSEABLE = "unparseable headers"
@@ -99,13 +104,14 @@ class MessageSenders:
 
     ``skipped_reason`` is set exactly when ``senders`` is empty. ``invalid`` counts the
     address entries dropped as not valid, ``machines`` those dropped as machine senders,
-    whether or not others were kept.
+    ``capped`` those past the message's cap, whether or not others were kept.
     """
 
     senders: list[Sender]
     skipped_reason: str | None = None
     invalid: int = 0
     machines: int = 0
+    capped: int = 0
 
 
 def mailbox_keys_of(addresses: Iterable[str]) -> frozenset[str]:
@@ -117,8 +123,10 @@ def mailbox_keys_of(addresses: Iterable[str]) -> frozenset[str]:
     return frozenset(parse_email(address.strip()).key for address in addresses if address.strip())
 
 
-def senders_of(raw: bytes, mailbox_keys: frozenset[str]) -> MessageSenders:
-    """The senders of one raw message; never raises, whatever the bytes."""
+def senders_of(
+    raw: bytes, mailbox_keys: frozenset[str], max_senders: int = MAX_SENDERS
+) -> MessageSenders:
+    """The senders of one raw message, at most ``max_senders``; never raises."""
     if not raw or raw.isspace():
         return MessageSenders([], SKIP_EMPTY)
     try:
@@ -127,7 +135,7 @@ def senders_of(raw: bytes, mailbox_keys: frozenset[str]) -> MessageSenders:
         return MessageSenders([], SKIP_UNPARSEABLE)
     if automatic:
         return MessageSenders([], SKIP_AUTOMATIC)
-    tally = _Tally(mailbox_keys)
+    tally = _Tally(mailbox_keys, max_senders)
     for value in values:
         tally.read_header(value)
     return tally.result(headers_seen=bool(values))
@@ -178,10 +186,12 @@ class _Tally:
     """The running state of one message: senders by key, and what was dropped and why."""
 
     mailbox_keys: frozenset[str]
+    max_senders: int
     found: dict[str, Sender] = field(default_factory=dict)
     invalid: int = 0
     own: int = 0
     machines: int = 0
+    capped: int = 0
     too_long: bool = False
     budget: int = MAX_ADDRESS_TEXT
 
@@ -218,7 +228,9 @@ class _Tally:
             return
         first, last = names_from(display_name)
         known = self.found.get(email.key)
-        if known is None:
+        if known is None and len(self.found) >= self.max_senders:
+            self.capped += 1
+        elif known is None:
             self.found[email.key] = Sender(email.address, email.key, first, last)
         elif known.first_name is None and known.last_name is None and (first or last):
             self.found[email.key] = replace(known, first_name=first, last_name=last)
@@ -226,7 +238,7 @@ class _Tally:
     def result(self, *, headers_seen: bool) -> MessageSenders:
         senders = list(self.found.values())
         reason = None if senders else self.reason(headers_seen)
-        return MessageSenders(senders, reason, self.invalid, self.machines)
+        return MessageSenders(senders, reason, self.invalid, self.machines, self.capped)
 
     def reason(self, headers_seen: bool) -> str:
         if not headers_seen:
