@@ -14,7 +14,12 @@ Why it looks the way it does:
   (:func:`dummy_verify`), so response time does not reveal which emails exist.
 - A stored hash comes from a file someone imported, so it is untrusted input: a malformed one
   never raises (the check simply fails), and costs beyond :data:`FOREIGN_HASH_LIMITS` are
-  refused rather than letting one login allocate gigabytes or spin for minutes.
+  refused — at import, with a row error saying which parameter is too high, and at login,
+  where such a hash is never run — rather than letting one login allocate gigabytes or spin
+  for minutes (m=1 GiB, t=16, p=64: four wrong logins took 174 s of two cores and 4.2 GiB).
+- Every check passes :class:`VerifyGate`: at most one per core at once, and together at
+  most :data:`VERIFY_MEMORY_KIB` of argon2 memory, so a burst of logins queues instead of
+  swapping the server to death.
 - Importing many users is bound by argon2's CPU and memory work, so :class:`HashingPool`
   spreads it over every core.
 
@@ -30,7 +35,7 @@ import math
 import re
 import secrets
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -48,15 +53,20 @@ R = TypeVar("R")
 
 __all__ = [
     "ARGON2_PARAMS",
+    "FAILED_CHECK_FLOOR_SECONDS",
     "FOREIGN_HASH_LIMITS",
+    "VERIFY_MEMORY_KIB",
     "Argon2Params",
     "ForeignHashLimits",
     "HashingPool",
+    "VerifyGate",
     "VerifyResult",
     "dummy_verify",
     "hash_password",
+    "hash_problem",
     "is_supported_hash",
     "needs_rehash",
+    "verify_gate",
     "verify_password",
 ]
 
@@ -86,18 +96,80 @@ class ForeignHashLimits:
     """The most expensive stored hash rolodex agrees to check.
 
     Imported hashes are untrusted: ``m=4194304`` (4 GiB) or a bcrypt cost of 31 would turn
-    every login into a denial of service. Generous enough for any sane configuration.
+    every login into a denial of service. The caps take what real systems write and no more:
+
+    - argon2: Django's default is m=100 MiB, t=2, p=8 (200 MiB·passes of work, ~0.25 s);
+      argon2-cffi's and RFC 9106's second choice m=64 MiB, t=3, p=4 (192). Memory up to
+      256 MiB, at most 10 passes and 16 lanes, and memory × passes at most 256 MiB·passes:
+      the costliest hash allowed is about 1.3 Django hashes, where m=1 GiB, t=16 was 82.
+    - bcrypt: Django, Rails, Laravel and Spring use 10-12; 13 (~0.5 s) is accepted for the
+      careful; 14 would double that again, for every wrong password.
     """
 
-    argon2_max_memory_kib: int = 1024 * 1024  # 1 GiB
-    argon2_max_time_cost: int = 16
-    argon2_max_parallelism: int = 64
-    bcrypt_max_cost: int = 16
+    argon2_max_memory_kib: int = 256 * 1024
+    argon2_max_time_cost: int = 10
+    argon2_max_parallelism: int = 16
+    argon2_max_work_kib: int = 256 * 1024  # memory × passes
+    bcrypt_max_cost: int = 13
 
 
 FOREIGN_HASH_LIMITS = ForeignHashLimits()
 
+VERIFY_MEMORY_KIB = 512 * 1024
+"""argon2 memory the checks of one process may hold together: two of the costliest hashes
+:data:`FOREIGN_HASH_LIMITS` allows (256 MiB each), or 26 of rolodex's own (19 MiB)."""
+
+FAILED_CHECK_FLOOR_SECONDS = 1.0
+"""The least time a failed sign-in takes to answer, whatever the account: unknown, with
+rolodex's own hash (~0.05 s) or with the costliest foreign one allowed (~0.5 s for bcrypt 13
+or argon2 at 256 MiB·passes, on an idle core). Twice the slowest, so the answer's time
+does not tell which accounts exist or what they hash with; sleeping costs no CPU."""
+
+
+class VerifyGate:
+    """A semaphore weighted by memory: a check waits for a slot (one per core: argon2 and
+    bcrypt are CPU-bound, more at once only thrash) and for its hash's memory to fit in
+    ``memory_kib`` together with the checks already running. Safe across threads."""
+
+    def __init__(self, slots: int, memory_kib: int):
+        self.slots, self.memory_kib = slots, memory_kib
+        self._running = 0
+        self._held = 0
+        self._changed = threading.Condition()
+
+    @contextlib.contextmanager
+    def admit(self, memory_kib: int) -> Iterator[None]:
+        """Hold a slot and ``memory_kib`` (at least 1 KiB, at most the whole budget)."""
+        weight = min(max(memory_kib, 1), self.memory_kib)
+        with self._changed:
+            self._changed.wait_for(
+                lambda: self._running < self.slots and self._held + weight <= self.memory_kib
+            )
+            self._running += 1
+            self._held += weight
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._running -= 1
+                self._held -= weight
+                self._changed.notify_all()
+
+    @property
+    def in_use(self) -> tuple[int, int]:
+        """(checks running, KiB they hold), for tests and diagnostics."""
+        with self._changed:
+            return self._running, self._held
+
+
+@functools.cache
+def verify_gate() -> VerifyGate:
+    """The gate every check of this process passes, made on first use."""
+    return VerifyGate(available_cpus(), VERIFY_MEMORY_KIB)
+
+
 _BCRYPT_MAX_PASSWORD_BYTES = 72
+_BCRYPT_MEMORY_KIB = 4  # bcrypt's state is 4 KiB, whatever the cost
 # The 22nd salt character is one of .Oeu in a canonical salt; the bcrypt library refuses
 # the others at login, so they are refused here, when the hash is imported.
 _BCRYPT_RE = re.compile(r"\$2[aby]\$(?P<cost>[0-9]{2})\$[./A-Za-z0-9]{21}[.Oeu][./A-Za-z0-9]{31}")
@@ -154,36 +226,71 @@ def hash_password(password: str) -> str:
     return _hasher().hash(_encode(password))
 
 
-def _argon2_params(stored_hash: str) -> argon2.Parameters | None:
-    """The parameters of a well-formed argon2 hash within the limits, else ``None``."""
+def _argon2_parsed(stored_hash: str) -> argon2.Parameters | None:
+    """The parameters of a well-formed argon2 hash, whatever they cost; else ``None``."""
     if not _ARGON2_RE.fullmatch(stored_hash):
         return None
     try:
         params = argon2.extract_parameters(stored_hash)
     except InvalidHashError:
         return None
+    return params if params.salt_len >= 8 and params.parallelism >= 1 else None
+
+
+def _argon2_over(params: argon2.Parameters) -> str | None:
+    """Which argon2 parameter is past :data:`FOREIGN_HASH_LIMITS`, said for a person."""
     limits = FOREIGN_HASH_LIMITS
-    within = (
-        params.memory_cost <= limits.argon2_max_memory_kib
-        and params.time_cost <= limits.argon2_max_time_cost
-        and 1 <= params.parallelism <= limits.argon2_max_parallelism
-        and params.salt_len >= 8
-    )
-    return params if within else None
+    memory, work = params.memory_cost, params.memory_cost * params.time_cost
+    if memory > limits.argon2_max_memory_kib:
+        return f"its memory cost m={memory} KiB is above {limits.argon2_max_memory_kib} (256 MiB)"
+    if params.time_cost > limits.argon2_max_time_cost:
+        return f"its time cost t={params.time_cost} is above {limits.argon2_max_time_cost}"
+    if params.parallelism > limits.argon2_max_parallelism:
+        return f"its parallelism p={params.parallelism} is above {limits.argon2_max_parallelism}"
+    if work > limits.argon2_max_work_kib:
+        return (
+            f"its memory × time cost ({memory} KiB × {params.time_cost}) is above "
+            f"{limits.argon2_max_work_kib} KiB (256 MiB, e.g. m=128 MiB with t=2)"
+        )
+    return None
+
+
+def _argon2_params(stored_hash: str) -> argon2.Parameters | None:
+    """The parameters of a well-formed argon2 hash within the limits, else ``None``."""
+    params = _argon2_parsed(stored_hash)
+    return params if params is not None and _argon2_over(params) is None else None
+
+
+def _bcrypt_cost(stored_hash: str) -> int | None:
+    """The cost of a well-formed bcrypt hash (4 or more), whatever it is; else ``None``."""
+    match = _BCRYPT_RE.fullmatch(stored_hash)
+    cost = int(match["cost"]) if match else 0
+    return cost if cost >= 4 else None
 
 
 def _is_bcrypt(stored_hash: str) -> bool:
     """Whether ``stored_hash`` is a well-formed bcrypt hash within the cost limit."""
-    match = _BCRYPT_RE.fullmatch(stored_hash)
-    return match is not None and 4 <= int(match["cost"]) <= FOREIGN_HASH_LIMITS.bcrypt_max_cost
+    cost = _bcrypt_cost(stored_hash)
+    return cost is not None and cost <= FOREIGN_HASH_LIMITS.bcrypt_max_cost
+
+
+def hash_problem(stored_hash: str) -> str | None:
+    """Why rolodex will not check ``stored_hash`` (CONTRACT §4), or ``None`` if it will.
+
+    For the importer's ``password_hash`` column: ``"malformed"`` for what is no bcrypt or
+    argon2 hash at all, else the parameter past :data:`FOREIGN_HASH_LIMITS` and its cap.
+    """
+    cost = _bcrypt_cost(stored_hash)
+    if cost is not None:
+        limit = FOREIGN_HASH_LIMITS.bcrypt_max_cost
+        return None if cost <= limit else f"its bcrypt cost {cost} is above {limit}"
+    params = _argon2_parsed(stored_hash)
+    return "malformed" if params is None else _argon2_over(params)
 
 
 def is_supported_hash(stored_hash: str) -> bool:
-    """Whether ``stored_hash`` is a bcrypt or argon2 hash rolodex can check (CONTRACT §4).
-
-    For the importer's ``password_hash`` column: anything else is a row error.
-    """
-    return _is_bcrypt(stored_hash) or _argon2_params(stored_hash) is not None
+    """Whether ``stored_hash`` is a bcrypt or argon2 hash rolodex can check (CONTRACT §4)."""
+    return hash_problem(stored_hash) is None
 
 
 def needs_rehash(stored_hash: str) -> bool:
@@ -211,14 +318,16 @@ def dummy_verify(password: str) -> None:
     attacker whether an email exists. The first call also makes the dummy hash.
     """
     secret = password.encode("utf-8", "replace")
-    with contextlib.suppress(VerificationError):
-        _hasher().verify(_dummy_hash(), secret)
+    dummy = _dummy_hash()
+    with verify_gate().admit(ARGON2_PARAMS.memory_cost), contextlib.suppress(VerificationError):
+        _hasher().verify(dummy, secret)
 
 
-def _verify_argon2(stored_hash: str, secret: bytes) -> bool:
+def _verify_argon2(stored_hash: str, secret: bytes, memory_kib: int) -> bool:
     """Check an argon2 hash of any variant; a broken hash is a failed check, not an error."""
     try:
-        return _hasher().verify(stored_hash, secret)
+        with verify_gate().admit(memory_kib):
+            return _hasher().verify(stored_hash, secret)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -233,7 +342,8 @@ def _verify_bcrypt(stored_hash: str, secret: bytes) -> bool:
     if len(secret) > _BCRYPT_MAX_PASSWORD_BYTES:
         return False
     try:
-        return bcrypt.checkpw(secret, stored_hash.encode("ascii"))
+        with verify_gate().admit(_BCRYPT_MEMORY_KIB):
+            return bcrypt.checkpw(secret, stored_hash.encode("ascii"))
     except ValueError:
         return False
 
@@ -242,8 +352,9 @@ def _check(stored_hash: str, secret: bytes) -> bool:
     """Dispatch on the hash's scheme; an unusable hash still costs one dummy verification."""
     if _is_bcrypt(stored_hash):
         return _verify_bcrypt(stored_hash, secret)
-    if _argon2_params(stored_hash) is not None:
-        return _verify_argon2(stored_hash, secret)
+    params = _argon2_params(stored_hash)
+    if params is not None:
+        return _verify_argon2(stored_hash, secret, params.memory_cost)
     dummy_verify("")
     return False
 

@@ -632,6 +632,34 @@ def test_malformed_hash_is_a_row_error(cli, write_csv, value):
     assert not exists(cli, "ann@example.com")
 
 
+COSTLY = {
+    "argon2-1GiB-t16-p64": (
+        "$argon2id$v=19$m=1048576,t=16,p=64$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaA",
+        "m=1048576 KiB is above 262144 (256 MiB)",
+    ),
+    "bcrypt-16": ("$2b$16$" + "a" * 21 + "." + "b" * 31, "bcrypt cost 16 is above 13"),
+}
+
+
+@pytest.mark.parametrize("value,why", COSTLY.values(), ids=COSTLY.keys())
+def test_a_hash_too_costly_to_check_at_login_is_a_row_error_saying_why(cli, write_csv, value, why):
+    code, report = import_rows(
+        cli, write_csv, ["email", "password_hash"], ["ann@example.com", value]
+    )
+    assert code == 1
+    assert flat(report) == [(2, "password_hash")]
+    assert why in report["errors"][0]["message"]
+    assert not exists(cli, "ann@example.com")
+
+
+def test_a_django_default_argon2_hash_still_imports(cli, write_csv):
+    django = "$argon2id$v=19$m=102400,t=2,p=8$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaA"
+    code, report = import_rows(
+        cli, write_csv, ["email", "password_hash"], ["ann@example.com", django]
+    )
+    assert (code, report["created"]) == (0, 1), report
+
+
 def test_password_and_password_hash_in_one_row_is_a_row_error(cli, write_csv):
     code, report = import_rows(
         cli,

@@ -8,6 +8,8 @@ real argon2id hashes are made. No timing is asserted; the pool's speed is in
 from __future__ import annotations
 
 import re
+import threading
+import time
 import unicodedata
 
 import argon2
@@ -256,3 +258,108 @@ def test_pool_rejects_zero_processes() -> None:
 
 def test_public_names_are_exported() -> None:
     assert all(hasattr(passwords, name) for name in passwords.__all__)
+
+
+# -- costly foreign hashes (issue 14 item 3) --------------------------------------------------
+
+SALT, DIGEST = "c2FsdHNhbHRzYWx0c2FsdA", "aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g"
+
+
+def argon2_text(m: int, t: int, p: int) -> str:
+    """A well-formed argon2id hash with these parameters (never checked: no cost to make)."""
+    return f"$argon2id$v=19$m={m},t={t},p={p}${SALT}${DIGEST}"
+
+
+def bcrypt_text(cost: int) -> str:
+    return f"$2b${cost:02d}$" + "a" * 21 + "." + "b" * 31
+
+
+WITHIN = {
+    "django-default-100MiB-t2-p8": argon2_text(102_400, 2, 8),
+    "rfc9106-second-choice-64MiB-t3-p4": argon2_text(65_536, 3, 4),
+    "256MiB-once": argon2_text(262_144, 1, 1),
+    "10-passes-of-19MiB": argon2_text(19_456, 10, 1),
+    "16-lanes": argon2_text(19_456, 2, 16),
+    "bcrypt-10": bcrypt_text(10),
+    "bcrypt-13": bcrypt_text(13),
+}
+OVER = {
+    "the-attack-1GiB-t16-p64": (argon2_text(1_048_576, 16, 64), "m=1048576 KiB"),
+    "memory-just-over-256MiB": (argon2_text(262_145, 1, 1), "m=262145 KiB"),
+    "11-passes": (argon2_text(8_192, 11, 1), "t=11"),
+    "17-lanes": (argon2_text(19_456, 1, 17), "p=17"),
+    "256MiB-twice": (argon2_text(262_144, 2, 1), "memory × time"),
+    "bcrypt-14": (bcrypt_text(14), "bcrypt cost 14"),
+    "bcrypt-16": (bcrypt_text(16), "bcrypt cost 16"),
+}
+
+
+@pytest.mark.parametrize("stored", WITHIN.values(), ids=WITHIN.keys())
+def test_what_real_systems_write_is_within_the_caps(stored: str) -> None:
+    assert passwords.hash_problem(stored) is None
+
+
+@pytest.mark.parametrize("stored,named", OVER.values(), ids=OVER.keys())
+def test_a_costlier_hash_is_refused_naming_the_parameter(stored: str, named: str) -> None:
+    problem = passwords.hash_problem(stored)
+    assert problem is not None and named in problem
+    assert not is_supported_hash(stored)
+
+
+@pytest.mark.parametrize("stored,_", OVER.values(), ids=OVER.keys())
+def test_a_stored_over_cap_hash_is_never_run(
+    monkeypatch: pytest.MonkeyPatch, stored: str, _: str
+) -> None:
+    """Only the dummy (rolodex's own 19 MiB parameters) runs, never the stored hash."""
+    seen: list[str] = []
+
+    def spy(stored_hash: str, *_: object) -> bool:
+        seen.append(stored_hash)
+        return False
+
+    monkeypatch.setattr(passwords, "_verify_argon2", spy)
+    monkeypatch.setattr(passwords, "_verify_bcrypt", spy)
+
+    assert verify_password(stored, PASSWORD) == VerifyResult(ok=False)
+    assert seen == []
+
+
+def test_the_gate_holds_at_most_its_slots_and_its_memory_at_once() -> None:
+    gate = passwords.VerifyGate(slots=3, memory_kib=100)
+    peak: list[tuple[int, int]] = []
+    lock = threading.Lock()
+
+    def check(weight: int) -> None:
+        with gate.admit(weight):
+            with lock:
+                peak.append(gate.in_use)
+            time.sleep(0.02)
+
+    threads = [threading.Thread(target=check, args=(w,)) for w in [60, 60, 30, 30, 10, 10] * 3]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert len(peak) == 18
+    assert max(running for running, _ in peak) <= 3
+    assert max(held for _, held in peak) <= 100
+    assert gate.in_use == (0, 0)
+
+
+def test_every_check_passes_the_gate(monkeypatch: pytest.MonkeyPatch) -> None:
+    admitted: list[int] = []
+    real = passwords.VerifyGate.admit
+
+    def spy(self: passwords.VerifyGate, memory_kib: int):  # type: ignore[no-untyped-def]
+        admitted.append(memory_kib)
+        return real(self, memory_kib)
+
+    monkeypatch.setattr(passwords.VerifyGate, "admit", spy)
+    weak = argon2.PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash("pw")
+
+    verify_password(weak, "wrong")
+    verify_password(None, "wrong")
+    verify_password(bcrypt.hashpw(b"pw", bcrypt.gensalt(4)).decode(), "wrong")
+
+    assert admitted == [8 * 1024, ARGON2_PARAMS.memory_cost, 4]

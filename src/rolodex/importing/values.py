@@ -24,7 +24,7 @@ from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
 
 from rolodex.domain import CustomField, FieldType
 from rolodex.importing.report import ValueProblem
-from rolodex.passwords import is_supported_hash
+from rolodex.passwords import hash_problem
 
 __all__ = [
     "FORMULA_PREFIXES",
@@ -434,11 +434,18 @@ def check_password(value: str) -> str:
 def parse_password_hash(value: str) -> str:
     """A bcrypt or argon2 hash from another system, checked so a login can verify it.
 
-    The check is the one a login makes (:func:`rolodex.passwords.is_supported_hash`), so a
+    The check is the one a login makes (:func:`rolodex.passwords.hash_problem`), so a
     hash accepted here always verifies later; better to refuse it at import time.
     """
-    if is_supported_hash(value):
+    problem = hash_problem(value)
+    if problem is None:
         return value
+    if problem != "malformed":
+        raise ValueProblem(
+            "password-hash-too-costly",
+            f"the password_hash value{_hash_prefix(value)} is too costly to check at each "
+            f"login: {problem}; reset this user's password instead",
+        )
     raise ValueProblem(
         "invalid-password-hash",
         f"the password_hash value{_hash_prefix(value)} is not a bcrypt hash ($2a$, $2b$ or "

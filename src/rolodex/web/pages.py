@@ -56,7 +56,7 @@ from rolodex.undo import undo_import
 from rolodex.views import iso
 from rolodex.web.api.contacts import contact_page
 from rolodex.web.api.imports import SUMMARY_ERRORS, job_document, spool_upload, upload_name
-from rolodex.web.api.tokens import WRONG, sign_in
+from rolodex.web.api.tokens import WRONG, sign_in_evenly
 from rolodex.web.deps import SESSION_COOKIE, get_settings, get_store
 
 LOGIN_CSRF_COOKIE = "rolodex_login_csrf"
@@ -254,7 +254,7 @@ async def login(request: Request) -> Response:
     if not email.strip() or not password:
         return login_page(request, next_path, "Enter your email and password.", email, 422)
     try:
-        token, _ = await run_in_threadpool(sign_in, get_store(request), email, password, "session")
+        token, _ = await sign_in_evenly(get_store(request), email, password, "session")
     except HTTPException:
         return login_page(request, next_path, WRONG, email, status=401)
     response = RedirectResponse(next_path, status_code=303)
