@@ -44,8 +44,10 @@ FILE = typer.Argument(..., metavar="FILE", help="The CSV file ('-' reads standar
 
 
 def _known_encoding(name: str | None) -> str | None:
+    if name is None:
+        return None
     try:
-        return None if name is None else encodings.codec_name(name)
+        return encodings.codec_name(name)
     except LookupError:
         raise typer.BadParameter(encodings.unknown(name)) from None
 
