@@ -23,6 +23,7 @@ from rolodex.cli.render import show_report
 from rolodex.config import Limits
 from rolodex.errorfile import write_error_file
 from rolodex.errors import FileError, NotFound
+from rolodex.importing import encodings
 from rolodex.importing.kinds import import_file
 from rolodex.importing.options import ImportOptions
 from rolodex.importing.report import ImportReport
@@ -42,6 +43,24 @@ JSON = typer.Option(False, "--json", help="Print one JSON document instead of te
 FILE = typer.Argument(..., metavar="FILE", help="The CSV file ('-' reads standard input).")
 
 
+def _known_encoding(name: str | None) -> str | None:
+    if name is None:
+        return None
+    try:
+        return encodings.codec_name(name)
+    except LookupError:
+        raise typer.BadParameter(encodings.unknown(name)) from None
+
+
+ENCODING = typer.Option(
+    None,
+    "--encoding",
+    metavar="NAME",
+    callback=_known_encoding,
+    help="The file's encoding (cp1252, shift_jis, cp1251…); found by itself when not given.",
+)
+
+
 @import_app.command("contacts")
 def import_contacts(
     ctx: typer.Context,
@@ -53,9 +72,12 @@ def import_contacts(
     ),
     errors: Path | None = ERRORS,
     as_json: bool = JSON,
+    encoding: str | None = ENCODING,
 ) -> None:
     """Import customer contacts; a row updates the contact with the same email."""
-    options = ImportOptions(dry_run=dry_run, strict=strict, create_labels=create_labels)
+    options = ImportOptions(
+        dry_run=dry_run, strict=strict, create_labels=create_labels, encoding=encoding
+    )
     run(ctx, "contacts", file, options, errors, as_json)
 
 
@@ -67,10 +89,11 @@ def import_users(
     strict: bool = STRICT,
     errors: Path | None = ERRORS,
     as_json: bool = JSON,
+    encoding: str | None = ENCODING,
 ) -> None:
     """Import agents (email, first_name, last_name, password, active); passwords are
     stored as argon2id hashes only, and blanked in the error file."""
-    options = ImportOptions(dry_run=dry_run, strict=strict)
+    options = ImportOptions(dry_run=dry_run, strict=strict, encoding=encoding)
     run(ctx, "users", file, options, errors, as_json)
 
 

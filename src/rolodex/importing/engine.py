@@ -79,7 +79,7 @@ def run_import(
 
     ``job_id`` names a queued run to carry out (or to take up again after its worker died:
     the batches it committed are skipped, their counts kept)."""
-    source = open_csv(path, options.limits)
+    source = open_csv(path, options.limits, options.encoding)
     with store.unit() as unit:
         kind.prepare(source.header, unit)
     report = ImportReport(

@@ -26,3 +26,5 @@ class ImportOptions:
     file_name: str | None = None
     """The name recorded for the run; defaults to the path's name (the API passes the
     uploaded file's own name)."""
+    encoding: str | None = None
+    """The file's encoding as a person gave it (``--encoding``); None lets the reader find it."""

@@ -15,6 +15,7 @@ import codecs
 import csv
 import functools
 import io
+import re
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,11 +25,14 @@ from typing import NamedTuple
 
 from rolodex.config import Limits
 from rolodex.errors import FileError
+from rolodex.importing import encodings
 
 __all__ = ["CsvSource", "RawRow", "open_csv"]
 
-WINDOWS_1252 = "windows-1252"
+WINDOWS_1252 = "cp1252"
 _C1_ERRORS = "rolodex-cp1252-c1"
+_ESCAPE = "surrogateescape"
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 _HEAD_BYTES = 8192
 _HEADER_PEEK_CHARS = 65536
 _BINARY_SHARE = 0.10
@@ -70,10 +74,6 @@ _DELIMITER_WARNINGS = {
     ";": "Columns are separated by semicolons (as European Excel saves CSV), not commas.",
     "\t": "Columns are separated by tabs, not commas.",
 }
-_FALLBACK_WARNING = (
-    "The file is not valid UTF-8; it was read as Windows-1252 (Western European). "
-    "Check accented letters, or save it as UTF-8."
-)
 
 
 class RawRow(NamedTuple):
@@ -103,12 +103,13 @@ class CsvSource:
     warnings: tuple[str, ...] = ()
     _header_row: int = field(default=1, repr=False)
     _limits: Limits = field(default_factory=Limits, repr=False)
+    _errors: str = field(default="strict", repr=False)
 
     def rows(self) -> Iterator[RawRow]:
         """Stream the records after the header; blank ones advance the row number only."""
         _ensure_field_limit(self._limits.max_field_chars)
         try:
-            with _open_text(self.path, self.encoding) as text:
+            with _open_text(self.path, self.encoding, self._errors) as text:
                 records = _records(text, self.delimiter, self._limits)
                 deque(islice(records, self._header_row), maxlen=0)
                 for row, values in records:
@@ -120,12 +121,19 @@ class CsvSource:
             raise _unreadable(self.path, exc) from exc
 
 
-def open_csv(path: Path, limits: Limits) -> CsvSource:
-    """Check the whole file once, so a file-level problem stops the import before any write."""
+def open_csv(path: Path, limits: Limits, encoding: str | None = None) -> CsvSource:
+    """Check the whole file once, so a file-level problem stops the import before any write.
+
+    ``encoding`` (``--encoding``) wins over everything, a BOM included: a person who names
+    it means it. Without it a BOM decides, then UTF-8, then :mod:`.encodings` guesses.
+    """
     path = Path(path)
+    given = None if encoding is None else _given_encoding(encoding)
     try:
         head = _check_bytes(path, limits)
         _ensure_field_limit(limits.max_field_chars)
+        if given is not None:
+            return _scan_source(path, given, limits)
         return _decode_and_scan(path, head, limits)
     except OSError as exc:
         raise _unreadable(path, exc) from exc
@@ -196,34 +204,58 @@ class _Scan:
 
 
 def _decode_and_scan(path: Path, head: bytes, limits: Limits) -> CsvSource:
-    """Try UTF-8 on the whole file; Windows-1252 decodes any byte, so it is the last resort."""
-    encoding = _bom_encoding(head)
-    warnings: list[str] = []
+    """Try UTF-8 (or the BOM's encoding) on the whole file, strictly; guess only if it fails."""
+    encoding = _bom_encoding(head) or "utf-8"
     try:
-        scan = _scan(path, encoding or "utf-8", limits)
+        return _source(
+            path, encoding, "strict", _scan(path, encoding, "strict", limits), limits, ()
+        )
     except UnicodeDecodeError as exc:
-        if encoding is not None:
+        if encoding != "utf-8":
             raise FileError(_bad_unicode_message(encoding)) from exc
-        encoding = WINDOWS_1252
-        warnings.append(_FALLBACK_WARNING)
-        scan = _scan(path, encoding, limits)
+    guess = encodings.detect(encodings.sample(path))
+    return _scan_source(path, guess.encoding, limits, encodings.warning(guess))
+
+
+def _scan_source(path: Path, encoding: str, limits: Limits, *warnings: str) -> CsvSource:
+    """Scan in an encoding that was given or guessed: a byte it cannot decode is a file
+    error naming its row (cp1252's five undefined bytes excepted: see :func:`_decode_as_c1`)."""
+    errors = _c1_errors() if encoding == WINDOWS_1252 else _ESCAPE
+    try:
+        scan = _scan(path, encoding, errors, limits)
+    except UnicodeDecodeError as exc:  # bytes surrogateescape cannot carry (UTF-16's)
+        raise FileError(_not_in_message(encoding)) from exc
+    return _source(path, encoding, errors, scan, limits, warnings)
+
+
+def _source(
+    path: Path, encoding: str, errors: str, scan: _Scan, limits: Limits, warnings: tuple[str, ...]
+) -> CsvSource:
     if scan.delimiter in _DELIMITER_WARNINGS:
-        warnings.insert(0, _DELIMITER_WARNINGS[scan.delimiter])
+        warnings = (_DELIMITER_WARNINGS[scan.delimiter], *warnings)
     return CsvSource(
         path=path,
-        encoding=encoding or "utf-8",
+        encoding=encoding,
         delimiter=scan.delimiter,
         header=scan.header,
         rows_total=scan.rows_total,
-        warnings=tuple(warnings),
+        warnings=warnings,
         _header_row=scan.header_row,
         _limits=limits,
+        _errors=errors,
     )
 
 
-def _scan(path: Path, encoding: str, limits: Limits) -> _Scan:
-    delimiter = _detect_delimiter(path, encoding)
-    with _open_text(path, encoding) as text:
+def _given_encoding(name: str) -> str:
+    try:
+        return encodings.codec_name(name)
+    except LookupError:
+        raise FileError(encodings.unknown(name)) from None
+
+
+def _scan(path: Path, encoding: str, errors: str, limits: Limits) -> _Scan:
+    delimiter = _detect_delimiter(path, encoding, errors)
+    with _open_text(path, encoding, errors) as text:
         records = _records(text, delimiter, limits)
         first = _first_record(records, limits.max_field_chars)
         if first is None:
@@ -235,18 +267,17 @@ def _scan(path: Path, encoding: str, limits: Limits) -> _Scan:
     return _Scan(delimiter, first[0], first[1], total)
 
 
-def _open_text(path: Path, encoding: str) -> io.TextIOWrapper:
+def _open_text(path: Path, encoding: str, errors: str) -> io.TextIOWrapper:
     """newline="" hands line endings to csv, which knows a quoted break from a record end."""
-    errors = _c1_errors() if encoding == WINDOWS_1252 else "strict"
     return open(path, encoding=encoding, errors=errors, newline="")
 
 
-def _detect_delimiter(path: Path, encoding: str) -> str:
+def _detect_delimiter(path: Path, encoding: str, errors: str) -> str:
     """Look at the header line only: guessing from the data (csv.Sniffer) can take minutes.
 
     Lines of separators only are skipped, as the pre-pass skips them when it finds the header.
     """
-    with _open_text(path, encoding) as text:
+    with _open_text(path, encoding, errors) as text:
         line = text.readline(_HEADER_PEEK_CHARS)
         while line and not line.translate(_NO_SEPARATORS).strip():
             line = text.readline(_HEADER_PEEK_CHARS)
@@ -261,11 +292,15 @@ def _detect_delimiter(path: Path, encoding: str) -> str:
 def _records(
     text: io.TextIOWrapper, delimiter: str, limits: Limits
 ) -> Iterator[tuple[int, list[str]]]:
-    """Number the records and turn a csv error into a message naming the row it concerns."""
+    """Number the records and turn a csv error, or a byte the encoding could not decode
+    (kept as a lone surrogate by surrogateescape), into a message naming the row."""
     reader = csv.reader(text, delimiter=delimiter, strict=True)
+    escaped = text.errors == _ESCAPE
     row = 0
     try:
         for row, values in enumerate(reader, 1):
+            if escaped and _ESCAPED_BYTE.search("".join(values)):
+                raise FileError(_not_in_message(text.encoding, row), row=row)
             yield row, values
     except csv.Error as exc:
         raise _csv_problem(exc, row + 1, limits) from exc
@@ -368,6 +403,14 @@ def _bad_unicode_message(encoding: str) -> str:
     return (
         f"The file starts with a {name} mark but holds bytes that are not {name}. "
         "Save the spreadsheet again as CSV (UTF-8)."
+    )
+
+
+def _not_in_message(encoding: str, row: int | None = None) -> str:
+    where = "The file holds" if row is None else f"Row {row}: holds"
+    return (
+        f"{where} bytes that are not {encodings.describe(encoding)}. "
+        "Give the file's encoding with --encoding, or save it as UTF-8."
     )
 
 
