@@ -131,6 +131,8 @@ imports = Table(
     Column("warnings", JSON, nullable=False),
     Column("header", JSON, nullable=False),
     Column("options", JSON, nullable=False, default=dict),
+    Column("columns", JSON),
+    Column("new_names", JSON),
     Column("actor", String(320)),
     Column("host", String(255)),
     Column("pid", Integer),

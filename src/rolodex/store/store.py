@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -199,6 +199,7 @@ class Store:
         counts: Counts,
         warnings: Sequence[str],
         rejects: Iterator[Reject],
+        new: Mapping[str, list[str]] | None = None,
     ) -> None:
         with self.write() as conn:
             conn.execute(
@@ -207,6 +208,7 @@ class Store:
                 .values(
                     status=status,
                     warnings=list(warnings),
+                    new_names=dict(new) if new is not None else None,
                     finished_at=now(),
                     **records.count_values(counts),
                 )

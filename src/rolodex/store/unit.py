@@ -113,6 +113,42 @@ class SqlUnit:
             snapshot.record(self.conn, self.journal, "label", entries)
         return self.label_ids_by_name(names)
 
+    def company_ids_by_name(self, names: Collection[str]) -> dict[str, list[int]]:
+        """Companies by trimmed, case-folded name: a name two companies share maps to both.
+
+        Folded in Python, since SQLite's ``lower()`` folds ASCII only (``MÜLLER`` would miss
+        ``Müller``); the engine asks again only for names it has not seen, so the whole
+        (short) table is read a few times per import, not once per batch."""
+        wanted = {name.strip().casefold() for name in names}
+        found: dict[str, list[int]] = {}
+        query = select(t.companies.c.id, t.companies.c.name).order_by(t.companies.c.id)
+        for id_, name in self.conn.execute(query):
+            key = name.strip().casefold()
+            if key in wanted:
+                found.setdefault(key, []).append(id_)
+        return found
+
+    def create_companies(self, names: Sequence[str]) -> dict[str, int]:
+        now = datetime.now().astimezone()
+        rows = [{"name": name, "domain": None, "created_at": now} for name in sorted(names)]
+        self.conn.execute(t.companies.insert(), rows)
+        return {key: ids[0] for key, ids in self.company_ids_by_name(names).items()}
+
+    def create_fields(self, fields: Sequence[CustomField]) -> dict[str, int]:
+        now = datetime.now().astimezone()
+        rows = [
+            {
+                "variable_name": f.variable_name,
+                "title": f.title,
+                "type": f.type.value,
+                "options": list(f.options),
+                "created_at": now,
+            }
+            for f in fields
+        ]
+        self.conn.execute(t.custom_fields.insert(), rows)
+        return {f.variable_name: f.id for f in self.custom_fields()}
+
     def contacts_by_key(self, keys: Collection[str]) -> dict[str, ContactState]:
         states: dict[str, ContactState] = {}
         query = (
