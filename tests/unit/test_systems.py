@@ -1,24 +1,20 @@
-"""The other systems' export headers (importing/systems.py): consistent data, and the sample
-files in their layouts bind and give the contacts tests/fixtures/other-systems/expected.py says.
-
-The binding engine is tested elsewhere; this file carries its own small reading of CONTRACT
-§2a (normalise, bind, split names and labels) so that the data and the expectations are checked
-against the contract's words, whatever state the engine is in.
-"""
+"""The other systems' export headers (importing/systems.py): consistent data, and the headers
+of the sample files and of real exports bind as they should. What those files import as is
+tested through the engine in tests/integration/test_other_systems.py."""
 
 from __future__ import annotations
 
 import csv
 import importlib.util
 import io
-import re
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import pytest
 
 from rolodex.importing import systems
+from rolodex.importing.columns import propose
+from rolodex.importing.contacts import contact_targets
 from rolodex.importing.systems import (
     CONTACT_TARGETS,
     OUR_NAMES,
@@ -26,8 +22,10 @@ from rolodex.importing.systems import (
     USER_TARGETS,
     System,
     SystemsConflict,
+    normalise,
     system_targets,
 )
+from rolodex.importing.users import USER_TARGETS as USERS
 
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "other-systems"
 # `../shared` next to the checkout; a worktree sits deeper, so look up the parents for it.
@@ -46,21 +44,11 @@ ENCODINGS = {"outlook-desktop-en.csv": "cp1252", "outlook-desktop-de.csv": "cp12
 NO_NAMES = {"substack.csv"}
 
 
-def normalise(header: str) -> str:
-    """CONTRACT §2a step 2, written again here on purpose (the engine is being rewritten)."""
-    return re.sub(r"[\s\-_.]+", "", header).casefold()
-
-
 def bind(header: str, kind: str = "contacts") -> str | None:
-    """The target of one header cell by steps 1-3 of §2a, or None."""
-    name = header.strip()
-    ours = OUR_NAMES[kind]
-    if name in ours:
-        return name
-    by_normal = {normalise(n): n for n in ours}
-    if normalise(name) in by_normal:
-        return by_normal[normalise(name)]
-    return system_targets(kind).get(normalise(name))
+    """The target one header cell binds to, by the real binding (``None``: nothing)."""
+    targets = contact_targets(()) if kind == "contacts" else USERS
+    [column] = propose([header], targets)
+    return None if column.how == "unknown" else column.target
 
 
 def read(path: Path) -> list[list[str]]:
@@ -120,7 +108,7 @@ def test_no_normalised_header_has_two_meanings(kind: str) -> None:
 
 
 def test_system_targets_is_keyed_by_the_same_normalisation() -> None:
-    assert systems.normalise("E-mail 2 Address") == normalise("E-mail 2 Address")
+    assert normalise("E-mail 2 Address") == "email2address"
     assert system_targets("contacts")[normalise("E-mail 1 - Value")] == "email"
     assert system_targets("contacts")[normalise("Given Name")] == "first_name"
     assert system_targets("contacts")[normalise("Kategorien")] == "labels"
@@ -172,81 +160,6 @@ def test_sample_header_binds_email_and_a_name(name: str) -> None:
 def test_sample_rows_are_as_long_as_the_header(name: str) -> None:
     header, *rows = read(SAMPLES / name)
     assert rows and all(len(row) == len(header) for row in rows)
-
-
-def _split_name(full: str) -> tuple[str | None, str | None]:
-    if "," in full:
-        last, first = (part.strip() for part in full.split(",", 1))
-    else:
-        first, _, last = full.partition(" ")
-        last = last.strip()
-    return first or None, last or None
-
-
-def _labels(header: str, cell: str) -> list[str]:
-    parts = cell.split(":") if header.strip() == "labels" else re.split(r" ::: |[,;]", cell)
-    names = [p.strip().strip('"').strip() for p in parts]
-    return [n for n in names if n and not n.startswith("* ")]
-
-
-def _email(cell: str) -> str:
-    local, _, domain = cell.split(" ::: ")[0].strip().rpartition("@")
-    return f"{local}@{domain.lower()}"
-
-
-def import_by_the_contract(path: Path) -> tuple[list[dict[str, Any]], list[int]]:
-    """The contacts and failed rows §2a's words give for a file (labels all one column each)."""
-    header, *rows = read(path)
-    bound = [(h, bind(h)) for h in header]
-    contacts: list[dict[str, Any]] = []
-    failed: list[int] = []
-    for number, row in enumerate(rows, start=2):
-        first: dict[str, str] = {}
-        labels: set[str] = set()
-        for (h, target), cell in zip(bound, row, strict=True):
-            value = cell.strip()
-            if target == "labels":
-                labels.update(_labels(h, value))
-            elif target and value and target not in first:
-                first[target] = value
-        if "email" not in first:
-            failed.append(number)
-            continue
-        first_name, last_name = first.get("first_name"), first.get("last_name")
-        if not first_name and not last_name and "name" in first:
-            first_name, last_name = _split_name(first["name"])
-        contacts.append(
-            {
-                "email": _email(first["email"]),
-                "first_name": first_name,
-                "last_name": last_name,
-                "company": first.get("company"),
-                "labels": sorted(labels),
-            }
-        )
-    return contacts, failed
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            n,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="Ghost joins labels with ',' in a column named exactly `labels`, "
-                "which the contract splits on ':' — expected.py expects two labels",
-            ),
-        )
-        if n == "ghost.csv"
-        else n
-        for n in SAMPLE_FILES
-    ],
-)
-def test_expectations_follow_the_contract(name: str) -> None:
-    contacts, failed = import_by_the_contract(SAMPLES / name)
-    assert failed == EXPECTED.FAILED_ROWS[name]
-    assert contacts == EXPECTED.EXPECTED[name]
 
 
 # --- the real exports in ../shared ------------------------------------------------------------

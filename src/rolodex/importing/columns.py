@@ -141,6 +141,12 @@ class Binding:
         return self.positions.get(target, ())
 
     @cached_property
+    def needed_width(self) -> int:
+        """How many cells a row must have to reach every column that binds to something."""
+        bound = [c.index for c in self.columns if c.target != IGNORE]
+        return max(bound, default=-1) + 1
+
+    @cached_property
     def unnamed(self) -> tuple[int, ...]:
         return tuple(c.index for c in self.columns if c.how == "blank" and not c.name)
 

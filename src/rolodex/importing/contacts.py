@@ -21,7 +21,7 @@ from rolodex.importing.options import ImportOptions
 from rolodex.importing.ports import ContactUnit, ContactWrite
 from rolodex.importing.reader import RawRow
 from rolodex.importing.report import RowIssue, ValueProblem
-from rolodex.importing.rows import RowParser, wrong_width
+from rolodex.importing.rows import RowParser, fitted
 
 
 class ContactDraft(NamedTuple):
@@ -95,9 +95,10 @@ class ContactsKind:
 
     def parse(self, raw: RawRow) -> ContactDraft | list[RowIssue]:
         """The fast path for a good row; any doubt, and the careful path finds every issue."""
-        problem = wrong_width(raw, self.binding)
-        if problem:
-            return problem
+        fit = fitted(raw, self.binding)
+        if isinstance(fit, list):
+            return fit
+        raw = fit
         try:
             return self._parse_good(raw)
         except ValueProblem:

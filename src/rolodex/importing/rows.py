@@ -75,15 +75,24 @@ class RowParser:
                 )
 
 
-def wrong_width(raw: RawRow, binding: Binding) -> list[RowIssue] | None:
-    if len(raw.values) == binding.width:
-        return None
+def fitted(raw: RawRow, binding: Binding) -> RawRow | list[RowIssue]:
+    """The row as wide as the header, or the issue of a row that is not.
+
+    Outlook leaves out a row's trailing empty cells (89 values under 92 columns); where the
+    cells left out are all in columns that bind to nothing, nothing can have shifted into a
+    bound column, so the row is read with them empty. Otherwise a row of another width is
+    refused: a missing or extra separator moves values into the wrong columns."""
+    width = len(raw.values)
+    if width == binding.width:
+        return raw
+    if binding.needed_width <= width < binding.width:
+        return raw._replace(values=raw.values + [""] * (binding.width - width))
     return [
         RowIssue(
             raw.row,
             None,
             "wrong-field-count",
-            f"this row has {len(raw.values)} values but the header has {binding.width} "
+            f"this row has {width} values but the header has {binding.width} "
             "columns: look for a missing or extra separator, or an unquoted comma",
         )
     ]

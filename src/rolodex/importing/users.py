@@ -21,7 +21,7 @@ from rolodex.importing.engine import BatchOutcome
 from rolodex.importing.options import ImportOptions
 from rolodex.importing.reader import RawRow
 from rolodex.importing.report import RowIssue
-from rolodex.importing.rows import RowParser, wrong_width
+from rolodex.importing.rows import RowParser, fitted
 from rolodex.passwords import HashingPool
 
 SECRET_TARGETS = ("password", "password_hash")
@@ -71,9 +71,10 @@ class UsersKind:
         return ["" if i in secret else v for i, v in enumerate(row_values)]
 
     def parse(self, raw: RawRow) -> UserDraft | list[RowIssue]:
-        problem = wrong_width(raw, self.binding)
-        if problem:
-            return problem
+        fit = fitted(raw, self.binding)
+        if isinstance(fit, list):
+            return fit
+        raw = fit
         row = RowParser(raw, self.binding)
         text, column = row.cell("email")
         email = row.parse(column, values.parse_email, text and values.first_address(text))
