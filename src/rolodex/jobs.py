@@ -48,7 +48,7 @@ def default_sealer() -> Sealer:
 def submit(store: Store, job: Submission, sealer: Sealer | None = None) -> int:
     """Queue an import; raises ``FileError`` (nothing queued) when the file is unusable."""
     source = open_csv(job.path, job.options.limits)
-    prepare_check(job.kind, source.header, store, job.options)
+    binding = prepare_check(job.kind, source.header, store, job.options)
     meta = ImportMeta(
         kind=job.kind,
         file_name=job.file_name,
@@ -59,7 +59,8 @@ def submit(store: Store, job: Submission, sealer: Sealer | None = None) -> int:
         rows_total=source.rows_total,
         actor=job.options.actor,
         warnings=tuple(source.warnings),
-        options={"create_labels": job.options.create_labels},
+        options=job.options.recorded(),
+        columns=tuple(binding.report()),
     )
     with store.write() as conn, job.path.open("rb") as upload:
         return queue.enqueue(conn, meta, upload, sealer or default_sealer())
@@ -70,7 +71,7 @@ def options_of(record: dict[str, Any], base: ImportOptions) -> ImportOptions:
         base,
         dry_run=bool(record["dry_run"]),
         strict=bool(record["strict"]),
-        create_labels=bool((record.get("options") or {}).get("create_labels")),
+        **ImportOptions.from_recorded(record.get("options") or {}),
         actor=record["actor"],
         file_name=record["file_name"],
     )

@@ -203,7 +203,7 @@ def files(cli, write_csv):
     return {
         "{good}": good,
         "{one_bad_row}": write_csv("email\nkim@example.org\nnot-an-email\n", name="bad-row.csv"),
-        "{bad_header}": write_csv("Email,First_Name\njane@example.com,Jane\n", name="hdr.csv"),
+        "{bad_header}": write_csv("email,Email,email\njane@example.com,x,y\n", name="hdr.csv"),
     }
 
 

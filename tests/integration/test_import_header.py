@@ -1,6 +1,7 @@
-"""CONTRACT §2, the header: names are trimmed and lower case, each known and given once,
-`email` required, a last `error` column and blank-named columns ignored. A bad header is a
-file error (exit 2) that names the column, and nothing is written."""
+"""The header (docs/importing.md, "The header"): names are trimmed, bound however they are
+written, each given once, an email column required, a last `error` column and blank-named
+columns ignored. A bad header is a file error (exit 2) that names the column, and nothing is
+written. How other systems' names bind is in test_import_binding.py."""
 
 from __future__ import annotations
 
@@ -48,23 +49,23 @@ def test_header_names_are_trimmed(cli, write_csv, header):
 
 
 @pytest.mark.parametrize(
-    ("header", "name", "lower"),
+    ("header", "target"),
     [
-        pytest.param("Email,first_name", "Email", "email", id="capitalised-email"),
-        pytest.param("email,FIRST_NAME", "FIRST_NAME", "first_name", id="upper-standard-column"),
-        pytest.param("email,Labels_ID", "Labels_ID", "labels_id", id="mixed-case-labels-id"),
-        pytest.param("email,Plan", "Plan", "plan", id="capitalised-custom-field"),
+        pytest.param("Email,first_name", "email", id="capitalised-email"),
+        pytest.param("email,FIRST_NAME", "first_name", id="upper-standard-column"),
+        pytest.param("email,Labels_ID", "labels_id", id="mixed-case-labels-id"),
+        pytest.param("email,Plan", "plan", id="capitalised-custom-field"),
+        pytest.param("E-mail,first_name", "email", id="email-with-a-hyphen"),
+        pytest.param("email,First Name", "first_name", id="space-for-underscore"),
+        pytest.param("email,firstName", "first_name", id="camel-case"),
+        pytest.param("email,first.name", "first_name", id="dot-for-underscore"),
     ],
 )
-def test_upper_case_name_is_a_file_error_naming_its_lower_case_form(
-    cli, write_csv, plan_field, header, name, lower
-):
-    path = write_csv(f"{header}\nann@example.com,x\n")
+def test_our_names_written_another_way_bind(cli, write_csv, plan_field, header, target):
+    path = write_csv(f"{header}\nann@example.com,\n")
     code, report = run_import(cli, path)
-    assert code == 2
-    assert names_quoted(name, report["error"]), report["error"]
-    assert names_quoted(lower, report["error"]), report["error"]
-    assert contact_emails(cli) == []
+    assert (code, report["created"]) == (0, 1), report
+    assert target in [column["target"] for column in report["columns"]]
 
 
 @pytest.mark.parametrize(
@@ -89,7 +90,7 @@ def test_duplicate_column_is_a_file_error_naming_it(cli, write_csv, plan_field, 
     "header",
     [
         pytest.param("first_name,last_name", id="no-email-column"),
-        pytest.param("e-mail,first_name", id="email-spelt-differently"),
+        pytest.param("Vorname,Nachname", id="names-from-outlook-but-no-email"),
         pytest.param("first_name,", id="only-a-blank-named-column-besides"),
     ],
 )
@@ -105,9 +106,7 @@ def test_missing_email_column_is_a_file_error(cli, write_csv, header):
     [
         pytest.param("email,frist_name", "frist_name", "first_name", id="typo-in-first-name"),
         pytest.param("email,label", "label", "labels", id="singular-labels"),
-        pytest.param("email,companyid", "companyid", "company_id", id="missing-underscore"),
         pytest.param("email,plna", "plna", "plan", id="typo-in-custom-field"),
-        pytest.param("email,first name", "first name", "first_name", id="space-for-underscore"),
     ],
 )
 def test_unknown_column_is_a_file_error_with_a_close_match(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import json
 import shutil
 import sys
 import tempfile
@@ -22,8 +23,9 @@ from rolodex.cli.export import writable
 from rolodex.cli.render import show_report
 from rolodex.config import Limits
 from rolodex.errorfile import write_error_file
-from rolodex.errors import FileError, NotFound
+from rolodex.errors import FileError, NotFound, UsageError
 from rolodex.importing import encodings
+from rolodex.importing.columns import UnboundColumns
 from rolodex.importing.kinds import import_file
 from rolodex.importing.options import ImportOptions
 from rolodex.importing.report import ImportReport
@@ -59,6 +61,16 @@ ENCODING = typer.Option(
     callback=_known_encoding,
     help="The file's encoding (cp1252, shift_jis, cp1251…); found by itself when not given.",
 )
+IGNORE_UNKNOWN = typer.Option(
+    False, "--ignore-unknown", help="Leave out columns that bind to nothing (listed as ignored)."
+)
+MAP = typer.Option(
+    None,
+    "--map",
+    metavar="HEADER=TARGET|FILE.json",
+    help="Bind a column yourself (repeatable): a target, 'ignore', or 'new' (a new custom "
+    "field); or a JSON file of header → target.",
+)
 
 
 @import_app.command("contacts")
@@ -70,13 +82,35 @@ def import_contacts(
     create_labels: bool = typer.Option(
         False, "--create-labels", help="Create labels named in the file that do not exist."
     ),
+    create_companies: bool = typer.Option(
+        False, "--create-companies", help="Create companies named in the file that do not exist."
+    ),
+    create_fields: bool = typer.Option(
+        False,
+        "--create-fields",
+        help="Keep columns that bind to nothing as new text custom fields.",
+    ),
+    ignore_unknown: bool = IGNORE_UNKNOWN,
+    maps: list[str] | None = MAP,
+    labels_separator: str | None = typer.Option(
+        None, "--labels-separator", metavar="SEP", help="The separator of every labels column."
+    ),
     errors: Path | None = ERRORS,
     as_json: bool = JSON,
     encoding: str | None = ENCODING,
 ) -> None:
-    """Import customer contacts; a row updates the contact with the same email."""
+    """Import customer contacts; a row updates the contact with the same email. Files from
+    Google, Outlook, HubSpot, Mailchimp and others are read as they are."""
     options = ImportOptions(
-        dry_run=dry_run, strict=strict, create_labels=create_labels, encoding=encoding
+        dry_run=dry_run,
+        strict=strict,
+        create_labels=create_labels,
+        create_companies=create_companies,
+        create_fields=create_fields,
+        ignore_unknown=ignore_unknown,
+        mapping=parse_maps(maps or []),
+        labels_separator=labels_separator or None,
+        encoding=encoding,
     )
     run(ctx, "contacts", file, options, errors, as_json)
 
@@ -87,14 +121,54 @@ def import_users(
     file: str = FILE,
     dry_run: bool = DRY_RUN,
     strict: bool = STRICT,
+    ignore_unknown: bool = IGNORE_UNKNOWN,
+    maps: list[str] | None = MAP,
     errors: Path | None = ERRORS,
     as_json: bool = JSON,
     encoding: str | None = ENCODING,
 ) -> None:
     """Import agents (email, first_name, last_name, password, active); passwords are
     stored as argon2id hashes only, and blanked in the error file."""
-    options = ImportOptions(dry_run=dry_run, strict=strict, encoding=encoding)
+    options = ImportOptions(
+        dry_run=dry_run,
+        strict=strict,
+        ignore_unknown=ignore_unknown,
+        mapping=parse_maps(maps or []),
+        encoding=encoding,
+    )
     run(ctx, "users", file, options, errors, as_json)
+
+
+def parse_maps(maps: list[str]) -> dict[str, str]:
+    """``--map "E-mail 1 - Value=email"`` (the last ``=`` splits: headers may hold one) or
+    ``--map binding.json`` (an object, header → target); later ones win."""
+    mapping: dict[str, str] = {}
+    for item in maps:
+        if "=" in item:
+            header, _, target = item.rpartition("=")
+            mapping[header.strip()] = target.strip()
+        else:
+            mapping.update(_map_file(Path(item)))
+    return mapping
+
+
+def _map_file(path: Path) -> dict[str, str]:
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise UsageError(
+            f"--map {path}: give HEADER=TARGET, or a JSON file that can be read "
+            f"({exc.strerror or exc})"
+        ) from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--map {path} is not valid JSON ({exc})") from None
+    if not isinstance(loaded, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in loaded.items()
+    ):
+        raise UsageError(
+            f'--map {path} must hold one JSON object of header → target, like {{"E-mail": "email"}}'
+        )
+    return loaded
 
 
 def run(
@@ -115,7 +189,7 @@ def run(
                 report = import_file(kind, path, context.store, options, progress)
         except FileError as error:
             if as_json:
-                print_json({"error": error.message})
+                print_json(file_error_json(error))
                 raise typer.Exit(2) from None
             raise
         if error_file is not None:
@@ -125,6 +199,14 @@ def run(
     else:
         show_report(report, str(errors) if errors else None)
     raise typer.Exit(report.exit_code)
+
+
+def file_error_json(error: FileError) -> dict[str, object]:
+    """``{"error"}``; for unbound columns also ``"columns"``, each with a suggested target."""
+    document: dict[str, object] = {"error": error.message}
+    if isinstance(error, UnboundColumns):
+        document["columns"] = error.columns
+    return document
 
 
 def _with_run_details(options: ImportOptions, limits: Limits, file: str) -> ImportOptions:

@@ -19,6 +19,10 @@ def show_report(report: ImportReport, errors_file: str | None) -> None:
         + (" (nothing written)" if report.dry_run else ""),
         markup=False,
     )
+    for note in report.column_notes:
+        out.print(f"  {note}", markup=False)
+    for line in _new_things(report):
+        out.print(line, markup=False)
     for warning in report.warnings:
         out.print(f"warning: {warning}", markup=False)
     if report.errors:
@@ -32,3 +36,22 @@ def show_report(report: ImportReport, errors_file: str | None) -> None:
             out.print(f"… and {more} more problems{hint}", markup=False)
     if errors_file and report.failed:
         out.print(f"Rejected rows written to {errors_file}: fix them and import that file.")
+
+
+_NOUNS = {
+    "labels": ("label", "labels"),
+    "companies": ("company", "companies"),
+    "fields": ("custom field", "custom fields"),
+}
+
+
+def _new_things(report: ImportReport) -> list[str]:
+    """``Created 2 labels: VIP, Beta`` (a dry run: would create)."""
+    verb = "Would create" if report.dry_run else "Created"
+    lines = []
+    for what, names in report.new.as_dict().items():
+        if names:
+            noun = _NOUNS[what][len(names) > 1]
+            more = f", … ({len(names) - 10} more)" if len(names) > 10 else ""
+            lines.append(f"{verb} {len(names)} {noun}: {', '.join(names[:10])}{more}")
+    return lines

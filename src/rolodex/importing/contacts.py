@@ -9,19 +9,25 @@ labels are only ever added, custom values are set or replaced.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from rolodex.domain import STANDARD_CONTACT_COLUMNS, ContactState, Source
+from rolodex.domain import (
+    STANDARD_CONTACT_COLUMNS,
+    ContactState,
+    CustomField,
+    Source,
+    company_key,
+)
 from rolodex.importing import values
-from rolodex.importing.columns import ColumnMap, bind
+from rolodex.importing.columns import Binding, Targets, bind
 from rolodex.importing.engine import BatchOutcome
 from rolodex.importing.options import ImportOptions
 from rolodex.importing.ports import ContactUnit, ContactWrite
 from rolodex.importing.reader import RawRow
 from rolodex.importing.report import RowIssue, ValueProblem
-from rolodex.importing.rows import RowParser, wrong_width
+from rolodex.importing.rows import RowParser, fitted
 
 
 class ContactDraft(NamedTuple):
@@ -34,10 +40,29 @@ class ContactDraft(NamedTuple):
     first_name: str | None
     last_name: str | None
     company_id: int | None
+    company_name: str | None
     label_names: list[str]
     label_ids: list[int]
     custom: dict[int, str]
     issues: list[RowIssue]
+
+
+CONTACT_TARGETS = ("name", "company")
+"""Targets beyond our own columns: reached through other systems' names or ``--map``."""
+
+
+def contact_targets(fields: Sequence[CustomField]) -> Targets:
+    return Targets("contacts", STANDARD_CONTACT_COLUMNS, CONTACT_TARGETS, tuple(fields))
+
+
+def _pick(cells: list[str], positions: tuple[int, ...]) -> str:
+    """The first non-empty trimmed cell of a target's columns (fast path: no control
+    character in the row, checked once)."""
+    for at in positions:
+        text = values.trim(cells[at])
+        if text:
+            return text
+    return ""
 
 
 class ContactsKind:
@@ -48,28 +73,38 @@ class ContactsKind:
 
     def __init__(self, options: ImportOptions):
         self.options = options
-        self.columns = ColumnMap((), {}, (), ())
+        self.binding = Binding(())
         self.label_cache: dict[str, int] = {}
+        self.company_cache: dict[str, list[int]] = {}
         self.known_label_ids: set[int] = set()
         self.known_company_ids: set[int] = set()
         self.case_hints: dict[str, str] = {}
-        self.positions: tuple[int, ...] = ()
+        self.field_ids: dict[int, int] = {}
+        """Placeholder id of a field ``--create-fields`` makes → its id once created."""
+        self.positions: tuple[tuple[int, ...], ...] = ()
+        self.label_columns: tuple[tuple[int, str | None], ...] = ()
+        self.custom: tuple[tuple[CustomField, tuple[int, ...]], ...] = ()
 
-    def prepare(self, header: Sequence[str], unit: ContactUnit) -> None:
-        fields = unit.custom_fields()
-        self.columns = bind(header, STANDARD_CONTACT_COLUMNS, fields)
-        self.positions = tuple(
-            self.columns.standard.get(column, -1) for column in STANDARD_CONTACT_COLUMNS
+    def prepare(self, header: Sequence[str], unit: ContactUnit) -> Binding:
+        targets = contact_targets(unit.custom_fields())
+        self.binding = binding = bind(header, targets, self.options.binding)
+        self.positions = tuple(binding.at(t) for t in _SCALARS)
+        self.label_columns = tuple((at, binding.labels_split(at)) for at in binding.at("labels"))
+        fields = {*targets.fields, *binding.new_fields}
+        self.custom = tuple(
+            (f, binding.at(f.variable_name)) for f in fields if binding.at(f.variable_name)
         )
+        return binding
 
     def redact(self, values_: list[str]) -> list[str]:
         return values_
 
     def parse(self, raw: RawRow) -> ContactDraft | list[RowIssue]:
         """The fast path for a good row; any doubt, and the careful path finds every issue."""
-        problem = wrong_width(raw, self.columns)
-        if problem:
-            return problem
+        fit = fitted(raw, self.binding)
+        if isinstance(fit, list):
+            return fit
+        raw = fit
         try:
             return self._parse_good(raw)
         except ValueProblem:
@@ -92,62 +127,100 @@ class ContactsKind:
         doubt. Checks for control characters once per row, not once per cell."""
         cells = raw.values
         if values.has_control("".join(cells)) or any(
-            cells[i].strip() for i in self.columns.unnamed
+            cells[i].strip() for i in self.binding.unnamed
         ):
             raise ValueProblem("check", "check every cell")
         limit = self.options.limits.max_labels_per_cell
-        email, first, last, company, names, ids = (
-            values.trim(cells[i]) if i >= 0 else "" for i in self.positions
+        email, first, last, full, company, company_name, ids = (
+            _pick(cells, at) for at in self.positions
         )
         custom = {}
-        for index, field in self.columns.custom:
-            text = values.trim(cells[index])
+        for field, at in self.custom:
+            text = _pick(cells, at)
             if text:
                 custom[field.id] = values.parse_custom(field, text)
+        first_name = values.parse_name(first, "first_name")
+        last_name = values.parse_name(last, "last_name")
+        if full and first_name is None and last_name is None:
+            first_name, last_name = values.split_full_name(full)
         return ContactDraft(
             raw.row,
-            values.parse_email(email),
-            values.parse_name(first, "first_name"),
-            values.parse_name(last, "last_name"),
+            values.parse_email(values.first_address(email)),
+            first_name,
+            last_name,
             values.parse_id(company, "company") if company else None,
-            values.parse_label_names(names, limit),
+            values.parse_company_name(company_name) if company_name else None,
+            self._labels(cells, limit),
             values.parse_label_ids(ids, limit),
             custom,
             [],
         )
 
+    def _labels(self, cells: list[str], limit: int) -> list[str]:
+        names: list[str] = []
+        for at, separator in self.label_columns:
+            text = values.trim(cells[at])
+            if text:
+                names += _split_labels(text, limit, separator)
+        return list(dict.fromkeys(names)) if len(self.label_columns) > 1 else names
+
     def _parse_all(self, raw: RawRow) -> ContactDraft:
-        row = RowParser(raw, self.columns)
+        row = RowParser(raw, self.binding)
         limit = self.options.limits.max_labels_per_cell
-        email = row.parse("email", values.parse_email, row.cell("email"))
-        first = row.parse("first_name", values.parse_name, row.cell("first_name"), "first_name")
-        last = row.parse("last_name", values.parse_name, row.cell("last_name"), "last_name")
-        company = row.cell("company_id")
-        company_id = (
-            row.parse("company_id", values.parse_id, company, "company") if company else None
-        )
-        names = row.parse("labels", values.parse_label_names, row.cell("labels"), limit)
-        ids = row.parse("labels_id", values.parse_label_ids, row.cell("labels_id"), limit)
+        text, column = row.cell("email")
+        email = row.parse(column, values.parse_email, _first_address(text))
+        first = row.parse(*_named(row, "first_name"), "first_name")
+        last = row.parse(*_named(row, "last_name"), "last_name")
+        full, column = row.cell("name")
+        if full and first is None and last is None:
+            first, last = row.parse(column, values.split_full_name, full) or (None, None)
+        company, column = row.cell("company_id")
+        company_id = row.parse(column, values.parse_id, company, "company") if company else None
+        company_name, column = row.cell("company")
+        if company_name:
+            company_name = row.parse(column, values.parse_company_name, company_name)
+        ids, column = row.cell("labels_id")
+        label_ids = row.parse(column, values.parse_label_ids, ids, limit)
+        names = self._all_labels(row, limit)
         custom = self._custom(row)
         row.unnamed_cells()
         return ContactDraft(
-            raw.row, email, first, last, company_id, names or [], ids or [], custom, row.issues
+            raw.row,
+            email,
+            first,
+            last,
+            company_id,
+            company_name or None,
+            names,
+            label_ids or [],
+            custom,
+            row.issues,
         )
+
+    def _all_labels(self, row: RowParser, limit: int) -> list[str]:
+        names: list[str] = []
+        for at, separator in self.label_columns:
+            column = self.binding.name_of(at)
+            text = row.parse(column, values.clean, row.raw.values[at])
+            if text:
+                names += row.parse(column, _split_labels, text, limit, separator) or []
+        return list(dict.fromkeys(names))
 
     def _custom(self, row: RowParser) -> dict[int, str]:
         parsed: dict[int, str] = {}
-        for at, field in self.columns.custom:
-            text = row.cell(field.variable_name, at)
+        for field, _ in self.custom:
+            text, column = row.cell(field.variable_name)
             if text:
                 parse = functools.partial(values.parse_custom, field)
-                value = row.parse(field.variable_name, parse, text)
+                value = row.parse(column, parse, text)
                 if value is not None:
                     parsed[field.id] = value
         return parsed
 
     def apply(self, drafts: list[ContactDraft], unit: ContactUnit, now: datetime) -> BatchOutcome:
         outcome = BatchOutcome()
-        self._resolve_references(drafts, unit)
+        self._create_fields(drafts, unit, outcome)
+        self._resolve_references(drafts, unit, outcome)
         states = unit.contacts_by_key({d.email.key for d in drafts if d.email})
         # The stored state of each contact this batch changes (None: the batch creates it).
         before: dict[str, ContactState | None] = {}
@@ -156,7 +229,7 @@ class ContactsKind:
             if issues or draft.email is None:
                 outcome.issues[draft.row] = issues
                 continue
-            self._merge(draft, draft.email, states, before, outcome)
+            self._merge(self._resolved(draft), draft.email, states, before, outcome)
         writes = [_write(states[key], before[key]) for key in sorted(before)]
         if writes:
             raced = unit.write_contacts(writes, Source.IMPORT, now)
@@ -164,10 +237,34 @@ class ContactsKind:
             outcome.updated += len(raced)
         return outcome
 
-    def _resolve_references(self, drafts: list[ContactDraft], unit: ContactUnit) -> None:
+    def _create_fields(
+        self, drafts: list[ContactDraft], unit: ContactUnit, outcome: BatchOutcome
+    ) -> None:
+        """``--create-fields``: the new fields are made with the first batch that writes a
+        row, in its transaction (so a dry run rolls them back with everything else)."""
+        new_fields = self.binding.new_fields
+        if not new_fields or self.field_ids or not any(d.email and not d.issues for d in drafts):
+            return
+        ids = unit.create_fields(new_fields)
+        self.field_ids = {f.id: ids[f.variable_name] for f in new_fields}
+        outcome.new.fields += [f.variable_name for f in new_fields]
+
+    def _resolved(self, draft: ContactDraft) -> ContactDraft:
+        """The draft with its company named by id and new fields by their real ids."""
+        company_id = draft.company_id
+        if company_id is None and draft.company_name:
+            company_id = self.company_cache[_fold(draft.company_name)][0]
+        custom = draft.custom
+        if self.field_ids:
+            custom = {self.field_ids.get(k, k): v for k, v in custom.items()}
+        return draft._replace(company_id=company_id, custom=custom)
+
+    def _resolve_references(
+        self, drafts: list[ContactDraft], unit: ContactUnit, outcome: BatchOutcome
+    ) -> None:
         """Look up every label, label ID and company the batch names, a query each; with
-        ``--create-labels``, create the missing labels of rows that are otherwise good (a
-        rejected row applies nothing, not even a new label)."""
+        ``--create-labels`` / ``--create-companies``, create the missing ones named by rows
+        that are otherwise good (a rejected row applies nothing, not even a new label)."""
         ids = {i for d in drafts for i in d.label_ids} - self.known_label_ids
         if ids:
             self.known_label_ids |= unit.existing_label_ids(ids)
@@ -175,33 +272,74 @@ class ContactsKind:
         if companies:
             self.known_company_ids |= unit.existing_company_ids(companies)
         names = {n for d in drafts for n in d.label_names} - self.label_cache.keys()
-        if not names:
-            return
-        self.label_cache.update(unit.label_ids_by_name(names))
-        if self.options.create_labels:
-            wanted = {
-                n
-                for d in drafts
-                if d.email and not d.issues and not self._id_issues(d)
-                for n in d.label_names
-            }
-            missing = sorted(wanted - self.label_cache.keys())
-            if missing:
-                self.label_cache.update(unit.create_labels(missing))
+        if names:
+            self.label_cache.update(unit.label_ids_by_name(names))
+        company_names = {_fold(d.company_name) for d in drafts if d.company_name}
+        if company_names - self.company_cache.keys():
+            self.company_cache.update(unit.company_ids_by_name(company_names))
+        self._create_missing(drafts, unit, outcome)
         unknown = sorted(names - self.label_cache.keys())
         if unknown:
             self.case_hints.update(unit.labels_differing_in_case(unknown))
 
+    def _create_missing(
+        self, drafts: list[ContactDraft], unit: ContactUnit, outcome: BatchOutcome
+    ) -> None:
+        creatable = [d for d in drafts if d.email and not d.issues and not self._id_issues(d)]
+        if self.options.create_labels:
+            wanted = {n: None for d in creatable for n in d.label_names}
+            missing = sorted(wanted.keys() - self.label_cache.keys())
+            if missing:
+                self.label_cache.update(unit.create_labels(missing))
+                outcome.new.labels += missing
+        if self.options.create_companies:
+            by_fold: dict[str, str] = {}
+            for d in creatable:
+                if d.company_name and _fold(d.company_name) not in self.company_cache:
+                    by_fold.setdefault(_fold(d.company_name), d.company_name)
+            if by_fold:
+                created = unit.create_companies(list(by_fold.values()))
+                self.company_cache.update({key: [id_] for key, id_ in created.items()})
+                outcome.new.companies += list(by_fold.values())
+
     def _reference_issues(self, draft: ContactDraft) -> list[RowIssue]:
         """With ``--create-labels`` a new name is no problem: it was created, or would have
-        been, had the row no other one."""
+        been, had the row no other one (the same for companies)."""
         issues = []
         if draft.label_names and not self.options.create_labels:
             unknown = [n for n in draft.label_names if n not in self.label_cache]
             issues = _unknown_labels(draft.row, unknown, self.case_hints)
         if draft.label_ids or draft.company_id:
             issues += self._id_issues(draft)
+        if draft.company_name:
+            issues += self._company_issues(draft)
         return issues
+
+    def _company_issues(self, draft: ContactDraft) -> list[RowIssue]:
+        name = draft.company_name or ""
+        column = self.binding.name_of(self.binding.at("company")[0])
+        ids = self.company_cache.get(_fold(name), [])
+        message = None
+        if not ids and not self.options.create_companies:
+            code = "unknown-company"
+            message = (
+                f"there is no company named {values.show(name)}: create it first, or import "
+                "with --create-companies"
+            )
+        elif len(ids) > 1:
+            code = "ambiguous-company"
+            listed = ", ".join(str(i) for i in ids)
+            message = (
+                f"{len(ids)} companies are named {values.show(name)} (IDs {listed}): give "
+                "the one you mean in company_id instead"
+            )
+        elif ids and draft.company_id is not None and ids[0] != draft.company_id:
+            code = "company-mismatch"
+            message = (
+                f"company_id {draft.company_id} and company {values.show(name)} (ID {ids[0]}) "
+                "are different companies: make them agree, or leave one of them empty"
+            )
+        return [] if message is None else [RowIssue(draft.row, column, code, message)]
 
     def _id_issues(self, draft: ContactDraft) -> list[RowIssue]:
         issues = [
@@ -311,3 +449,29 @@ def _unknown_labels(row: int, unknown: list[str], by_case: dict[str, str]) -> li
             )
         )
     return issues
+
+
+_SCALARS = ("email", "first_name", "last_name", "name", "company_id", "company", "labels_id")
+"""The targets a row takes one value of (the first non-empty), in :meth:`_parse_good`'s
+order."""
+
+
+def _fold(name: str) -> str:
+    """Company names match case-insensitively once trimmed: ``ACME `` is ``Acme``."""
+    return company_key(name)
+
+
+def _split_labels(text: str, limit: int, separator: str | None) -> list[str]:
+    if separator == ":":
+        return values.parse_label_names(text, limit)
+    return values.parse_foreign_labels(text, limit, separator)
+
+
+def _first_address(text: str | None) -> str | None:
+    return None if text is None else values.first_address(text)
+
+
+def _named(row: RowParser, target: str) -> tuple[str, Callable[..., str | None], str | None]:
+    """(column, name parser, text) for :meth:`RowParser.parse`."""
+    text, column = row.cell(target)
+    return column, values.parse_name, text

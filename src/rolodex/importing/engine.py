@@ -27,11 +27,12 @@ from typing import IO, Any, Generic, Protocol, TypeVar
 
 from rolodex.errors import StoreError
 from rolodex.gc_tuning import bulk_work
+from rolodex.importing.columns import Binding
 from rolodex.importing.options import ImportOptions, Progress
 from rolodex.importing.pipeline import Parsed, parsed_batches
 from rolodex.importing.ports import Counts, ImportMeta, ImportStore, Reject
 from rolodex.importing.reader import CsvSource, RawRow, open_csv
-from rolodex.importing.report import ImportReport, RowIssue
+from rolodex.importing.report import ImportReport, NewThings, RowIssue
 from rolodex.liveness import Heartbeat
 
 D = TypeVar("D")
@@ -46,6 +47,7 @@ class BatchOutcome:
     updated: int = 0
     unchanged: int = 0
     issues: dict[int, list[RowIssue]] = field(default_factory=dict)
+    new: NewThings = field(default_factory=NewThings)
 
 
 class ImportKind(Protocol, Generic[D, U]):
@@ -56,7 +58,7 @@ class ImportKind(Protocol, Generic[D, U]):
     """True when the kind pickles and its ``parse`` needs nothing of this process, so a
     large file can be parsed on a second core (see :mod:`.pipeline`)."""
 
-    def prepare(self, header: Sequence[str], unit: U) -> None:
+    def prepare(self, header: Sequence[str], unit: U) -> Binding:
         """Bind the header (raising ``FileError``) and load what parsing needs."""
 
     def parse(self, raw: RawRow) -> D | list[RowIssue]: ...
@@ -81,14 +83,16 @@ def run_import(
     the batches it committed are skipped, their counts kept)."""
     source = open_csv(path, options.limits, options.encoding)
     with store.unit() as unit:
-        kind.prepare(source.header, unit)
+        binding = kind.prepare(source.header, unit)
     report = ImportReport(
         kind=kind.name,
         dry_run=options.dry_run,
         warnings=list(source.warnings),
         max_errors=options.max_listed_errors,
+        columns=binding.report(),
+        column_notes=binding.summary(),
     )
-    meta = _meta(path, kind, source, options)
+    meta = _meta(path, kind, source, options, binding)
     if job_id is None:
         run_id, done = store.start_import(meta), Counts()
     else:
@@ -117,7 +121,11 @@ def file_sha256(path: Path) -> str:
 
 
 def _meta(
-    path: Path, kind: ImportKind[Any, Any], source: CsvSource, options: ImportOptions
+    path: Path,
+    kind: ImportKind[Any, Any],
+    source: CsvSource,
+    options: ImportOptions,
+    binding: Binding,
 ) -> ImportMeta:
     return ImportMeta(
         kind=kind.name,
@@ -129,7 +137,8 @@ def _meta(
         rows_total=source.rows_total,
         actor=options.actor,
         warnings=tuple(source.warnings),
-        options={"create_labels": options.create_labels},
+        options=options.recorded(),
+        columns=tuple(binding.report()),
     )
 
 
@@ -224,6 +233,7 @@ class _Run:
         report.updated += outcome.updated
         report.unchanged += outcome.unchanged
         report.failed += len(issues)
+        report.new.add(outcome.new)
         rejects = []
         for raw, _ in batch:
             row_issues = issues.get(raw.row)
@@ -240,6 +250,7 @@ class _Run:
     def _nothing_written(self) -> None:
         report = self.report
         report.created = report.updated = report.unchanged = 0
+        report.new = NewThings()
         report.warnings.append(
             f"Nothing was written: --strict and {report.failed} of {report.rows} rows failed."
         )
@@ -256,6 +267,7 @@ class _Run:
                 Counts.of(self.report),
                 self.report.warnings,
                 self._spooled(),
+                self.report.new.as_dict(),
             )
         except StoreError:
             if status == "done":

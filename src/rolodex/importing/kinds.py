@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rolodex.errors import UsageError
-from rolodex.importing.contacts import ContactsKind
+from rolodex.importing.columns import Binding, Targets
+from rolodex.importing.contacts import ContactsKind, contact_targets
 from rolodex.importing.engine import run_import
 from rolodex.importing.options import ImportOptions, Progress
 from rolodex.importing.ports import ImportStore
 from rolodex.importing.report import ImportReport
-from rolodex.importing.users import UsersKind
+from rolodex.importing.users import USER_TARGETS, UsersKind
 from rolodex.passwords import HashingPool
 
 KINDS = ("contacts", "users")
@@ -40,15 +41,27 @@ def import_file(
 
 def prepare_check(
     kind: str, header: Sequence[str], store: ImportStore, options: ImportOptions
-) -> None:
+) -> Binding:
     """Bind the header as the import would (``FileError`` when it cannot be), writing nothing."""
     _check_kind(kind)
     with store.unit() as unit:
         if kind == "contacts":
-            ContactsKind(options).prepare(header, unit)
+            binding = ContactsKind(options).prepare(header, unit)
         else:
-            UsersKind(options, HashingPool(1)).prepare(header, unit)
+            binding = UsersKind(options, HashingPool(1)).prepare(header, unit)
         unit.rollback()
+    return binding
+
+
+def targets_of(kind: str, store: ImportStore) -> Targets:
+    """What a file of ``kind`` can bind to now (for a mapping step to offer)."""
+    _check_kind(kind)
+    if kind == "users":
+        return USER_TARGETS
+    with store.unit() as unit:
+        fields = unit.custom_fields()
+        unit.rollback()
+    return contact_targets(fields)
 
 
 def _check_kind(kind: str) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from rolodex.config import Limits
+from rolodex.importing.columns import BindOptions
 
 Progress = Callable[[int, int], None]
 """Called with (rows done, rows in the file) after each batch."""
@@ -16,6 +18,12 @@ class ImportOptions:
     dry_run: bool = False
     strict: bool = False
     create_labels: bool = False
+    create_companies: bool = False
+    create_fields: bool = False
+    ignore_unknown: bool = False
+    mapping: Mapping[str, str] = field(default_factory=dict)
+    """Header → target (``--map``, the web app's Columns step), before every other rule."""
+    labels_separator: str | None = None
     batch_size: int = 2000
     max_listed_errors: int = 1000
     limits: Limits = field(default_factory=Limits)
@@ -28,3 +36,35 @@ class ImportOptions:
     uploaded file's own name)."""
     encoding: str | None = None
     """The file's encoding as a person gave it (``--encoding``); None lets the reader find it."""
+
+    @property
+    def binding(self) -> BindOptions:
+        return BindOptions(
+            dict(self.mapping), self.ignore_unknown, self.create_fields, self.labels_separator
+        )
+
+    def recorded(self) -> dict[str, Any]:
+        """What the import record keeps of the options, so a queued run (or the confirmed
+        run after a dry run) binds and creates exactly as the one that was checked."""
+        return {
+            "create_labels": self.create_labels,
+            "create_companies": self.create_companies,
+            "create_fields": self.create_fields,
+            "ignore_unknown": self.ignore_unknown,
+            "mapping": dict(self.mapping),
+            "labels_separator": self.labels_separator,
+            "encoding": self.encoding,
+        }
+
+    @staticmethod
+    def from_recorded(recorded: Mapping[str, Any]) -> dict[str, Any]:
+        """The keyword arguments :meth:`recorded` stands for (older records lack some)."""
+        return {
+            "create_labels": bool(recorded.get("create_labels")),
+            "create_companies": bool(recorded.get("create_companies")),
+            "create_fields": bool(recorded.get("create_fields")),
+            "ignore_unknown": bool(recorded.get("ignore_unknown")),
+            "mapping": dict(recorded.get("mapping") or {}),
+            "labels_separator": recorded.get("labels_separator"),
+            "encoding": recorded.get("encoding"),
+        }

@@ -32,6 +32,8 @@ class ImportMeta:
     actor: str | None = None
     warnings: tuple[str, ...] = ()
     options: Mapping[str, object] = field(default_factory=dict)
+    columns: Sequence[Mapping[str, str]] = ()
+    """Each header cell and its target, as the report shows them."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,15 @@ class ContactUnit(Protocol):
     def existing_label_ids(self, ids: Collection[int]) -> set[int]: ...
     def existing_company_ids(self, ids: Collection[int]) -> set[int]: ...
     def create_labels(self, names: Sequence[str]) -> dict[str, int]: ...
+    def company_ids_by_name(self, names: Collection[str]) -> dict[str, list[int]]:
+        """Keyed by the trimmed, case-folded name; two companies may share one."""
+
+    def create_companies(self, names: Sequence[str]) -> dict[str, int]:
+        """Create one company per name; answers them keyed as :meth:`company_ids_by_name`."""
+
+    def create_fields(self, fields: Sequence[CustomField]) -> dict[str, int]:
+        """Create text fields; answers every field's id by variable name."""
+
     def contacts_by_key(self, keys: Collection[str]) -> dict[str, ContactState]: ...
     def write_contacts(
         self, writes: Sequence[ContactWrite], source: str, now: datetime
@@ -118,4 +129,6 @@ class ImportStore(Protocol):
         counts: Counts,
         warnings: Sequence[str],
         rejects: Iterator[Reject],
-    ) -> None: ...
+        new: Mapping[str, list[str]] | None = None,
+    ) -> None:
+        """``new``: what the run created (or, a dry run, would have), by kind of thing."""

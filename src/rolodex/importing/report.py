@@ -39,6 +39,23 @@ class ValueProblem(Exception):
 
 
 @dataclass
+class NewThings:
+    """What a run created (a dry run: would have created), by name, in the order made."""
+
+    labels: list[str] = field(default_factory=list)
+    companies: list[str] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)
+
+    def add(self, other: NewThings) -> None:
+        self.labels += other.labels
+        self.companies += other.companies
+        self.fields += other.fields
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {"labels": self.labels, "companies": self.companies, "fields": self.fields}
+
+
+@dataclass
 class ImportReport:
     """Counts and issues of one run. ``errors`` keeps the first ``max_errors`` issues only,
     so a file of a million bad rows does not fill memory; the error file keeps them all."""
@@ -53,6 +70,12 @@ class ImportReport:
     failed: int = 0
     errors: list[RowIssue] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    columns: list[dict[str, str]] = field(default_factory=list)
+    """Each header cell and its target (§2a): ``{"column", "target"}``."""
+    column_notes: list[str] = field(default_factory=list)
+    """The binding in a few lines for the text report (not in the JSON, which has
+    ``columns``)."""
+    new: NewThings = field(default_factory=NewThings)
     errors_total: int = 0
     max_errors: int = 1000
 
@@ -72,6 +95,8 @@ class ImportReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "failed": self.failed,
+            "columns": self.columns,
+            "new": self.new.as_dict(),
             "errors": [issue.as_dict() for issue in self.errors],
             "warnings": list(self.warnings),
         }

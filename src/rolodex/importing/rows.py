@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from rolodex.importing import values
-from rolodex.importing.columns import ColumnMap
+from rolodex.importing.columns import Binding
 from rolodex.importing.reader import RawRow
 from rolodex.importing.report import RowIssue, ValueProblem
 
@@ -14,19 +14,39 @@ T = TypeVar("T")
 
 
 class RowParser:
-    """Collects every problem of one row instead of stopping at the first."""
+    """Collects every problem of one row instead of stopping at the first.
 
-    def __init__(self, raw: RawRow, columns: ColumnMap):
-        self.raw, self.columns = raw, columns
+    Issues name the column as the file names it (``E-mail 1 - Value``, not ``email``), so
+    the person finds the cell in their spreadsheet."""
+
+    def __init__(self, raw: RawRow, binding: Binding):
+        self.raw, self.binding = raw, binding
         self.issues: list[RowIssue] = []
 
-    def cell(self, column: str, at: int | None = None) -> str | None:
-        """The trimmed cell; "" when the file lacks the column, ``None`` when the value is
-        refused (the issue is recorded, and no further parser sees the value)."""
-        index = self.columns.standard.get(column) if at is None else at
-        if index is None:
-            return ""
-        return self.parse(column, values.clean, self.raw.values[index])
+    def cells(self, target: str) -> list[tuple[str, str]]:
+        """Every non-empty cell bound to ``target`` as (trimmed text, column name), in file
+        order; a refused cell (a control character) is recorded and left out."""
+        found = []
+        for at in self.binding.at(target):
+            column = self.binding.name_of(at)
+            text = self.parse(column, values.clean, self.raw.values[at])
+            if text:
+                found.append((text, column))
+        return found
+
+    def cell(self, target: str) -> tuple[str | None, str]:
+        """The first non-empty cell bound to ``target`` and its column: several columns
+        may fill one target (Outlook's ``E-mail Address``, ``E-mail 2 Address``). The text
+        is "" when every such cell is empty or the file lacks the target, ``None`` when a
+        cell was refused (so no further parser sees the row's value)."""
+        at = self.binding.at(target)
+        before = len(self.issues)
+        found = self.cells(target)
+        if len(self.issues) > before:
+            return None, self.binding.name_of(at[0])
+        if found:
+            return found[0]
+        return "", self.binding.name_of(at[0]) if at else target
 
     def parse(
         self, column: str, parser: Callable[..., T], text: str | None, *extra: object
@@ -42,7 +62,7 @@ class RowParser:
             return None
 
     def unnamed_cells(self) -> None:
-        for at in self.columns.unnamed:
+        for at in self.binding.unnamed:
             if self.raw.values[at].strip():
                 self.issues.append(
                     RowIssue(
@@ -55,15 +75,24 @@ class RowParser:
                 )
 
 
-def wrong_width(raw: RawRow, columns: ColumnMap) -> list[RowIssue] | None:
-    if len(raw.values) == columns.width:
-        return None
+def fitted(raw: RawRow, binding: Binding) -> RawRow | list[RowIssue]:
+    """The row as wide as the header, or the issue of a row that is not.
+
+    Outlook leaves out a row's trailing empty cells (89 values under 92 columns); where the
+    cells left out are all in columns that bind to nothing, nothing can have shifted into a
+    bound column, so the row is read with them empty. Otherwise a row of another width is
+    refused: a missing or extra separator moves values into the wrong columns."""
+    width = len(raw.values)
+    if width == binding.width:
+        return raw
+    if binding.needed_width <= width < binding.width:
+        return raw._replace(values=raw.values + [""] * (binding.width - width))
     return [
         RowIssue(
             raw.row,
             None,
             "wrong-field-count",
-            f"this row has {len(raw.values)} values but the header has {columns.width} "
+            f"this row has {width} values but the header has {binding.width} "
             "columns: look for a missing or extra separator, or an unquoted comma",
         )
     ]

@@ -9,22 +9,23 @@ importing a file twice writes nothing the second time.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
 
 from rolodex.domain import USER_COLUMNS, Role, UserState
 from rolodex.importing import values
-from rolodex.importing.columns import ColumnMap, bind
+from rolodex.importing.columns import Binding, Targets, bind
 from rolodex.importing.engine import BatchOutcome
 from rolodex.importing.options import ImportOptions
 from rolodex.importing.reader import RawRow
 from rolodex.importing.report import RowIssue
-from rolodex.importing.rows import RowParser, wrong_width
+from rolodex.importing.rows import RowParser, fitted
 from rolodex.passwords import HashingPool
 
-SECRET_COLUMNS = ("password", "password_hash")
+SECRET_TARGETS = ("password", "password_hash")
+USER_TARGETS = Targets("users", USER_COLUMNS, ("name",))
 
 
 @dataclass(slots=True)
@@ -52,53 +53,72 @@ class UsersKind:
 
     def __init__(self, options: ImportOptions, pool: HashingPool):
         self.options, self.pool = options, pool
-        self.columns = ColumnMap((), {}, (), ())
+        self.binding = Binding(())
 
-    def prepare(self, header: Sequence[str], unit: UserUnit) -> None:
-        self.columns = bind(header, USER_COLUMNS)
+    def prepare(self, header: Sequence[str], unit: UserUnit) -> Binding:
+        self.binding = bind(header, USER_TARGETS, self.options.binding)
+        return self.binding
 
     def redact(self, row_values: list[str]) -> list[str]:
-        """Passwords and hashes never reach the error file or the import record. In a row
-        with the wrong number of values a password may sit in any column, so only the
-        email is kept there."""
-        if len(row_values) != self.columns.width:
-            keep = self.columns.standard.get("email")
-            return [v if i == keep else "" for i, v in enumerate(row_values)]
-        secret = {self.columns.standard[c] for c in SECRET_COLUMNS if c in self.columns.standard}
+        """Passwords and hashes never reach the error file or the import record: the
+        columns bound to them are blanked, whatever their header says. In a row with the
+        wrong number of values a password may sit in any column, so only the email is kept
+        there."""
+        if len(row_values) != self.binding.width:
+            keep = self.binding.at("email")[:1]
+            return [v if i in keep else "" for i, v in enumerate(row_values)]
+        secret = {i for target in SECRET_TARGETS for i in self.binding.at(target)}
         return ["" if i in secret else v for i, v in enumerate(row_values)]
 
     def parse(self, raw: RawRow) -> UserDraft | list[RowIssue]:
-        problem = wrong_width(raw, self.columns)
-        if problem:
-            return problem
-        row = RowParser(raw, self.columns)
-        email = row.parse("email", values.parse_email, row.cell("email"))
-        first = row.parse("first_name", values.parse_name, row.cell("first_name"), "first_name")
-        last = row.parse("last_name", values.parse_name, row.cell("last_name"), "last_name")
-        active_text = row.cell("active")
-        active = row.parse("active", values.parse_active, active_text) if active_text else None
+        fit = fitted(raw, self.binding)
+        if isinstance(fit, list):
+            return fit
+        raw = fit
+        row = RowParser(raw, self.binding)
+        text, column = row.cell("email")
+        email = row.parse(column, values.parse_email, text and values.first_address(text))
+        first = row.parse(*_named(row, "first_name"), "first_name")
+        last = row.parse(*_named(row, "last_name"), "last_name")
+        full, column = row.cell("name")
+        if full and first is None and last is None:
+            first, last = row.parse(column, values.split_full_name, full) or (None, None)
+        active_text, column = row.cell("active")
+        active = row.parse(column, values.parse_active, active_text) if active_text else None
         password, password_hash = self._secrets(row)
         row.unnamed_cells()
         return UserDraft(raw.row, email, first, last, password, password_hash, active, row.issues)
 
     def _secrets(self, row: RowParser) -> tuple[str | None, str | None]:
-        password = self.columns.get(row.raw.values, "password") or None
-        given_hash = (self.columns.get(row.raw.values, "password_hash") or "").strip() or None
+        password, password_column = self._untrimmed(row.raw, "password")
+        given_hash, hash_column = self._untrimmed(row.raw, "password_hash")
+        given_hash = (given_hash or "").strip() or None
         if password and given_hash:
             row.issues.append(
                 RowIssue(
                     row.raw.row,
-                    "password_hash",
+                    hash_column,
                     "password-and-hash",
                     "give either a password or a password_hash, not both",
                 )
             )
             return None, None
         if password is not None:
-            password = row.parse("password", values.check_password, password)
+            password = row.parse(password_column, values.check_password, password)
         if given_hash is not None:
-            given_hash = row.parse("password_hash", values.parse_password_hash, given_hash)
+            given_hash = row.parse(hash_column, values.parse_password_hash, given_hash)
         return password, given_hash
+
+    def _secret_columns(self) -> set[str]:
+        return {self.binding.name_of(i) for t in SECRET_TARGETS for i in self.binding.at(t)}
+
+    def _untrimmed(self, raw: RawRow, target: str) -> tuple[str | None, str]:
+        """A password exactly as given (never trimmed), from the first non-empty column."""
+        at = self.binding.at(target)
+        for i in at:
+            if raw.values[i]:
+                return raw.values[i], self.binding.name_of(i)
+        return None, self.binding.name_of(at[0]) if at else target
 
     def apply(self, drafts: list[UserDraft], unit: UserUnit, now: datetime) -> BatchOutcome:
         outcome = BatchOutcome()
@@ -107,7 +127,7 @@ class UsersKind:
         same_password = self._check_known_passwords(drafts, states)
         pending: dict[str, str] = {}
         for draft in drafts:
-            issues = draft.issues + _missing_password(draft, states)
+            issues = draft.issues + _missing_password(draft, states, self._secret_columns())
             if issues or draft.email is None:
                 outcome.issues[draft.row] = issues
                 continue
@@ -137,13 +157,17 @@ class UsersKind:
             states[key].password_hash = hashed
 
 
-def _missing_password(draft: UserDraft, states: dict[str, UserState]) -> list[RowIssue]:
+def _missing_password(
+    draft: UserDraft, states: dict[str, UserState], secret_columns: set[str]
+) -> list[RowIssue]:
+    """A new user needs a password, unless the row already says what is wrong with the
+    one it gave."""
     if draft.email is None or draft.email.key in states:
         return []
     if (
         draft.password
         or draft.password_hash
-        or any(issue.column in SECRET_COLUMNS for issue in draft.issues)
+        or any(issue.column in secret_columns for issue in draft.issues)
     ):
         return []
     return [
@@ -199,3 +223,9 @@ def _differs(state: UserState, before: UserState | None) -> bool:
 
 def _count(outcome: BatchOutcome, result: str) -> None:
     setattr(outcome, result, getattr(outcome, result) + 1)
+
+
+def _named(row: RowParser, target: str) -> tuple[str, Callable[..., str | None], str | None]:
+    """(column, name parser, text) for :meth:`RowParser.parse`."""
+    text, column = row.cell(target)
+    return column, values.parse_name, text

@@ -37,17 +37,21 @@ __all__ = [
     "check_password",
     "clean",
     "email_key",
+    "first_address",
     "has_control",
     "parse_active",
     "parse_boolean",
+    "parse_company_name",
     "parse_custom",
     "parse_email",
+    "parse_foreign_labels",
     "parse_id",
     "parse_label_ids",
     "parse_label_names",
     "parse_name",
     "parse_password_hash",
     "show",
+    "split_full_name",
     "trim",
 ]
 
@@ -231,6 +235,28 @@ def parse_name(value: str, column: str) -> str | None:
     return value
 
 
+def split_full_name(value: str) -> tuple[str | None, str | None]:
+    """A full name as (first, last): ``Doe, Jane`` → (Jane, Doe); otherwise the first word
+    is the first name and the rest the last name. Used only where a row has neither."""
+    if "," in value:
+        last, _, first = value.partition(",")
+    else:
+        first, _, last = value.partition(" ")
+    first, last = first.strip(), last.strip()
+    return parse_name(first, "first_name"), parse_name(last, "last_name")
+
+
+def parse_company_name(value: str) -> str:
+    """A company named in a cell; matched case-insensitively, so only its length is checked."""
+    _check_length(value, MAX_NAME, "a company name")
+    return value
+
+
+def first_address(value: str) -> str:
+    """Google joins several addresses in one cell with `` ::: ``; the first is the one."""
+    return value.split(" ::: ", 1)[0].strip() if " ::: " in value else value
+
+
 def _check_length(value: str, limit: int, what: str) -> None:
     if len(value) > limit:
         raise ValueProblem(
@@ -283,6 +309,32 @@ def parse_label_names(value: str, max_labels: int) -> list[str]:
     store it (PostgreSQL would fail the whole run; SQLite would keep a name ``labels add``
     refuses)."""
     names = _split_labels(value, max_labels)
+    for name in names:
+        _check_length(name, MAX_LABEL_NAME, "a label name")
+    return names
+
+
+_FOREIGN_LABELS = re.compile(r" ::: |[,;]")
+_QUOTES = "\"'“”‘’"
+
+
+def parse_foreign_labels(value: str, max_labels: int, separator: str | None = None) -> list[str]:
+    """Label names from another system's column (Google's ``Group Membership``, Mailchimp's
+    ``TAGS``, Outlook's ``Categories``): split on ``,``, ``;`` and `` ::: `` (or on
+    ``separator``), quotes around a name removed, and Google's system groups (``* myContacts``,
+    ``* starred``) left out — they are Google's, not the person's."""
+    parts = value.split(separator) if separator else _FOREIGN_LABELS.split(value)
+    names = []
+    for part in parts:
+        name = part.strip().strip(_QUOTES).strip()
+        if name and not name.startswith("* "):
+            names.append(name)
+    names = list(dict.fromkeys(names))
+    if len(names) > max_labels:
+        raise ValueProblem(
+            "too-many-labels",
+            f"{len(names):,} labels in one cell: at most {max_labels:,} are allowed",
+        )
     for name in names:
         _check_length(name, MAX_LABEL_NAME, "a label name")
     return names

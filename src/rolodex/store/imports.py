@@ -30,6 +30,7 @@ def new_record(conn: Connection, meta: ImportMeta, status: str, **extra: Any) ->
         "warnings": list(meta.warnings),
         "header": list(meta.header),
         "options": dict(meta.options),
+        "columns": list(meta.columns),
         "actor": meta.actor,
         "started_at": datetime.now(UTC),
         **extra,

@@ -133,6 +133,8 @@ imports = Table(
     Column("warnings", JSON, nullable=False),
     Column("header", JSON, nullable=False),
     Column("options", JSON, nullable=False, default=dict),
+    Column("columns", JSON),
+    Column("new_names", JSON),
     Column("actor", String(320)),
     Column("host", String(255)),
     Column("boot_id", String(36)),  # /proc/sys/kernel/random/boot_id of the run's machine

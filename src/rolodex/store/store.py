@@ -7,7 +7,7 @@ boundary, so front ends never show a driver's traceback.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -198,6 +198,7 @@ class Store:
         counts: Counts,
         warnings: Sequence[str],
         rejects: Iterator[Reject],
+        new: Mapping[str, list[str]] | None = None,
     ) -> None:
         with self.write() as conn:
             conn.execute(
@@ -206,6 +207,7 @@ class Store:
                 .values(
                     status=status,
                     warnings=list(warnings),
+                    new_names=dict(new) if new is not None else None,
                     finished_at=now(),
                     **records.count_values(counts),
                 )

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Transaction, func, select
 
-from rolodex.domain import ContactState, CustomField, FieldType, UserState
+from rolodex.domain import ContactState, company_key, CustomField, FieldType, UserState
 from rolodex.importing.ports import ContactWrite, Counts, Reject
 from rolodex.store import bulk, snapshot
 from rolodex.store import imports as records
@@ -112,6 +112,45 @@ class SqlUnit:
             entries = [(name, None, {"name": name}) for name in names]
             snapshot.record(self.conn, self.journal, "label", entries)
         return self.label_ids_by_name(names)
+
+    def company_ids_by_name(self, names: Collection[str]) -> dict[str, list[int]]:
+        """Companies by trimmed, case-folded name: a name two companies share maps to both.
+
+        Folded in Python, since SQLite's ``lower()`` folds ASCII only (``MÜLLER`` would miss
+        ``Müller``); the engine asks again only for names it has not seen, so the whole
+        (short) table is read a few times per import, not once per batch."""
+        wanted = {company_key(name) for name in names}
+        found: dict[str, list[int]] = {}
+        query = select(t.companies.c.id, t.companies.c.name).order_by(t.companies.c.id)
+        for id_, name in self.conn.execute(query):
+            key = company_key(name)
+            if key in wanted:
+                found.setdefault(key, []).append(id_)
+        return found
+
+    def create_companies(self, names: Sequence[str]) -> dict[str, int]:
+        now = datetime.now().astimezone()
+        rows = [
+            {"name": name, "name_key": company_key(name), "domain": None, "created_at": now}
+            for name in sorted(names)
+        ]
+        self.conn.execute(t.companies.insert(), rows)
+        return {key: ids[0] for key, ids in self.company_ids_by_name(names).items()}
+
+    def create_fields(self, fields: Sequence[CustomField]) -> dict[str, int]:
+        now = datetime.now().astimezone()
+        rows = [
+            {
+                "variable_name": f.variable_name,
+                "title": f.title,
+                "type": f.type.value,
+                "options": list(f.options),
+                "created_at": now,
+            }
+            for f in fields
+        ]
+        self.conn.execute(t.custom_fields.insert(), rows)
+        return {f.variable_name: f.id for f in self.custom_fields()}
 
     def contacts_by_key(self, keys: Collection[str]) -> dict[str, ContactState]:
         states: dict[str, ContactState] = {}

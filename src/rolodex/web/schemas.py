@@ -30,6 +30,20 @@ class RowError(BaseModel):
     message: str
 
 
+class ColumnBinding(BaseModel):
+    column: str = Field(description="The header cell as the file has it")
+    target: str | None = Field(
+        description="What it binds to: one of our columns, a custom field's variable name, "
+        "name, company or ignore (in a 422 for unbound columns: the suggested target, or null)"
+    )
+
+
+class NewThings(BaseModel):
+    labels: list[str]
+    companies: list[str]
+    fields: list[str]
+
+
 class ImportSummary(BaseModel):
     id: int | None
     kind: str
@@ -39,6 +53,8 @@ class ImportSummary(BaseModel):
     updated: int
     unchanged: int
     failed: int
+    columns: list[ColumnBinding]
+    new: NewThings = Field(description="What the run created (a dry run: would create)")
     errors: list[RowError]
     warnings: list[str]
 

@@ -44,6 +44,8 @@ def job_document(store: Store, record: dict[str, Any]) -> dict[str, Any]:
             "dry_run": record["dry_run"],
             "rows": record["rows_done"],
             **{k: record[k] for k in ("created", "updated", "unchanged", "failed")},
+            "columns": record["columns"] or [],
+            "new": record["new_names"] or {"labels": [], "companies": [], "fields": []},
             "errors": [{k: e[k] for k in ("row", "column", "message")} for e in found],
             "warnings": record["warnings"],
         }
