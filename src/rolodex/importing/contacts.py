@@ -253,7 +253,7 @@ class ContactsKind:
         """The draft with its company named by id and new fields by their real ids."""
         company_id = draft.company_id
         if company_id is None and draft.company_name:
-            company_id = self.company_cache[_fold(draft.company_name)][0]
+            company_id = self.company_cache[company_key(draft.company_name)][0]
         custom = draft.custom
         if self.field_ids:
             custom = {self.field_ids.get(k, k): v for k, v in custom.items()}
@@ -274,7 +274,7 @@ class ContactsKind:
         names = {n for d in drafts for n in d.label_names} - self.label_cache.keys()
         if names:
             self.label_cache.update(unit.label_ids_by_name(names))
-        company_names = {_fold(d.company_name) for d in drafts if d.company_name}
+        company_names = {company_key(d.company_name) for d in drafts if d.company_name}
         if company_names - self.company_cache.keys():
             self.company_cache.update(unit.company_ids_by_name(company_names))
         self._create_missing(drafts, unit, outcome)
@@ -295,8 +295,8 @@ class ContactsKind:
         if self.options.create_companies:
             by_fold: dict[str, str] = {}
             for d in creatable:
-                if d.company_name and _fold(d.company_name) not in self.company_cache:
-                    by_fold.setdefault(_fold(d.company_name), d.company_name)
+                if d.company_name and company_key(d.company_name) not in self.company_cache:
+                    by_fold.setdefault(company_key(d.company_name), d.company_name)
             if by_fold:
                 created = unit.create_companies(list(by_fold.values()))
                 self.company_cache.update({key: [id_] for key, id_ in created.items()})
@@ -318,7 +318,7 @@ class ContactsKind:
     def _company_issues(self, draft: ContactDraft) -> list[RowIssue]:
         name = draft.company_name or ""
         column = self.binding.name_of(self.binding.at("company")[0])
-        ids = self.company_cache.get(_fold(name), [])
+        ids = self.company_cache.get(company_key(name), [])
         message = None
         if not ids and not self.options.create_companies:
             code = "unknown-company"
@@ -454,11 +454,6 @@ def _unknown_labels(row: int, unknown: list[str], by_case: dict[str, str]) -> li
 _SCALARS = ("email", "first_name", "last_name", "name", "company_id", "company", "labels_id")
 """The targets a row takes one value of (the first non-empty), in :meth:`_parse_good`'s
 order."""
-
-
-def _fold(name: str) -> str:
-    """Company names match case-insensitively once trimmed: ``ACME `` is ``Acme``."""
-    return company_key(name)
 
 
 def _split_labels(text: str, limit: int, separator: str | None) -> list[str]:

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Transaction, func, select
 
-from rolodex.domain import ContactState, company_key, CustomField, FieldType, UserState
+from rolodex.domain import ContactState, CustomField, FieldType, UserState, company_key
 from rolodex.importing.ports import ContactWrite, Counts, Reject
 from rolodex.store import bulk, snapshot
 from rolodex.store import imports as records
