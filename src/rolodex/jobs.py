@@ -23,7 +23,7 @@ from rolodex.importing.engine import file_sha256
 from rolodex.importing.kinds import import_file, prepare_check
 from rolodex.importing.options import ImportOptions
 from rolodex.importing.ports import ImportMeta
-from rolodex.importing.reader import open_csv
+from rolodex.importing.source import open_source
 from rolodex.passwords import HashingPool
 from rolodex.sealing import Sealer
 from rolodex.store import jobs as queue
@@ -49,7 +49,7 @@ def default_sealer() -> Sealer:
 
 def submit(store: Store, job: Submission, sealer: Sealer | None = None) -> int:
     """Queue an import; raises ``FileError`` (nothing queued) when the file is unusable."""
-    source = open_csv(job.path, job.options.limits)
+    source = open_source(job.path, job.options.limits, job.options.sheet)
     prepare_check(job.kind, source.header, store, job.options)
     meta = ImportMeta(
         kind=job.kind,
@@ -61,18 +61,20 @@ def submit(store: Store, job: Submission, sealer: Sealer | None = None) -> int:
         rows_total=source.rows_total,
         actor=job.options.actor,
         warnings=tuple(source.warnings),
-        options={"create_labels": job.options.create_labels},
+        options=job.options.recorded(),
     )
     with store.write() as conn, job.path.open("rb") as upload:
         return queue.enqueue(conn, meta, upload, sealer or default_sealer())
 
 
 def options_of(record: dict[str, Any], base: ImportOptions) -> ImportOptions:
+    recorded = record.get("options") or {}
     return replace(
         base,
         dry_run=bool(record["dry_run"]),
         strict=bool(record["strict"]),
-        create_labels=bool((record.get("options") or {}).get("create_labels")),
+        create_labels=bool(recorded.get("create_labels")),
+        sheet=recorded.get("sheet"),
         actor=record["actor"],
         file_name=record["file_name"],
     )

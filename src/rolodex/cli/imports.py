@@ -30,7 +30,9 @@ from rolodex.store import imports as records
 from rolodex.store.store import Store
 from rolodex.undo import prune, undo_import
 
-import_app = typer.Typer(help="Import a CSV file of contacts or users.", no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import a CSV file or a workbook of contacts or users.", no_args_is_help=True
+)
 imports_app = typer.Typer(help="The record of past imports.", no_args_is_help=True)
 
 DRY_RUN = typer.Option(False, "--dry-run", help="Check everything and count; write nothing.")
@@ -39,7 +41,12 @@ ERRORS = typer.Option(
     None, "--errors", metavar="OUT.csv", help="Write the rejected rows, with an error column."
 )
 JSON = typer.Option(False, "--json", help="Print one JSON document instead of text.")
-FILE = typer.Argument(..., metavar="FILE", help="The CSV file ('-' reads standard input).")
+FILE = typer.Argument(
+    ..., metavar="FILE", help="A CSV file or a workbook (.xlsx, .xls, .ods); '-' is stdin."
+)
+SHEET = typer.Option(
+    None, "--sheet", metavar="NAME", help="The workbook's sheet to read (default: the first)."
+)
 
 
 @import_app.command("contacts")
@@ -53,9 +60,12 @@ def import_contacts(
     ),
     errors: Path | None = ERRORS,
     as_json: bool = JSON,
+    sheet: str | None = SHEET,
 ) -> None:
     """Import customer contacts; a row updates the contact with the same email."""
-    options = ImportOptions(dry_run=dry_run, strict=strict, create_labels=create_labels)
+    options = ImportOptions(
+        dry_run=dry_run, strict=strict, create_labels=create_labels, sheet=sheet
+    )
     run(ctx, "contacts", file, options, errors, as_json)
 
 
@@ -67,10 +77,11 @@ def import_users(
     strict: bool = STRICT,
     errors: Path | None = ERRORS,
     as_json: bool = JSON,
+    sheet: str | None = SHEET,
 ) -> None:
     """Import agents (email, first_name, last_name, password, active); passwords are
     stored as argon2id hashes only, and blanked in the error file."""
-    options = ImportOptions(dry_run=dry_run, strict=strict)
+    options = ImportOptions(dry_run=dry_run, strict=strict, sheet=sheet)
     run(ctx, "users", file, options, errors, as_json)
 
 

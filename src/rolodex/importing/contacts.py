@@ -91,8 +91,10 @@ class ContactsKind:
         """Parse a row assuming every value is good; raises ``ValueProblem`` at the first
         doubt. Checks for control characters once per row, not once per cell."""
         cells = raw.values
-        if values.has_control("".join(cells)) or any(
-            cells[i].strip() for i in self.columns.unnamed
+        if (
+            raw.cell_errors
+            or values.has_control("".join(cells))
+            or any(cells[i].strip() for i in self.columns.unnamed)
         ):
             raise ValueProblem("check", "check every cell")
         limit = self.options.limits.max_labels_per_cell

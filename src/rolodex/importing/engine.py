@@ -29,9 +29,10 @@ from rolodex.errors import StoreError
 from rolodex.gc_tuning import bulk_work
 from rolodex.importing.options import ImportOptions, Progress
 from rolodex.importing.pipeline import Parsed, parsed_batches
-from rolodex.importing.ports import Counts, ImportMeta, ImportStore, Reject
-from rolodex.importing.reader import CsvSource, RawRow, open_csv
+from rolodex.importing.ports import Counts, ImportMeta, ImportStore, Reject, RowSource
+from rolodex.importing.reader import RawRow
 from rolodex.importing.report import ImportReport, RowIssue
+from rolodex.importing.source import open_source
 
 D = TypeVar("D")
 U = TypeVar("U", contravariant=True)
@@ -78,7 +79,7 @@ def run_import(
 
     ``job_id`` names a queued run to carry out (or to take up again after its worker died:
     the batches it committed are skipped, their counts kept)."""
-    source = open_csv(path, options.limits)
+    source = open_source(path, options.limits, options.sheet)
     with store.unit() as unit:
         kind.prepare(source.header, unit)
     report = ImportReport(
@@ -110,7 +111,7 @@ def file_sha256(path: Path) -> str:
 
 
 def _meta(
-    path: Path, kind: ImportKind[Any, Any], source: CsvSource, options: ImportOptions
+    path: Path, kind: ImportKind[Any, Any], source: RowSource, options: ImportOptions
 ) -> ImportMeta:
     return ImportMeta(
         kind=kind.name,
@@ -122,7 +123,7 @@ def _meta(
         rows_total=source.rows_total,
         actor=options.actor,
         warnings=tuple(source.warnings),
-        options={"create_labels": options.create_labels},
+        options=options.recorded(),
     )
 
 
@@ -152,7 +153,7 @@ class _Run:
         assert self.report.id is not None
         return self.report.id
 
-    def execute(self, source: CsvSource, skip: int = 0) -> ImportReport:
+    def execute(self, source: RowSource, skip: int = 0) -> ImportReport:
         self.rows_total = source.rows_total
         in_child = (
             self.kind.parses_anywhere

@@ -26,3 +26,12 @@ class ImportOptions:
     file_name: str | None = None
     """The name recorded for the run; defaults to the path's name (the API passes the
     uploaded file's own name)."""
+    sheet: str | None = None
+    """The workbook's sheet to read; ``None``: the first. A CSV file has none."""
+
+    def recorded(self) -> dict[str, object]:
+        """What the import record keeps, so a queued run is carried out as it was asked."""
+        kept: dict[str, object] = {"create_labels": self.create_labels}
+        if self.sheet is not None:
+            kept["sheet"] = self.sheet
+        return kept

@@ -18,7 +18,8 @@ class RowParser:
 
     def __init__(self, raw: RawRow, columns: ColumnMap):
         self.raw, self.columns = raw, columns
-        self.issues: list[RowIssue] = []
+        self.issues = [_error_cell(raw, columns, at, error) for at, error in raw.cell_errors]
+        self.errors = {at for at, _ in raw.cell_errors}
 
     def cell(self, column: str, at: int | None = None) -> str | None:
         """The trimmed cell; "" when the file lacks the column, ``None`` when the value is
@@ -26,6 +27,8 @@ class RowParser:
         index = self.columns.standard.get(column) if at is None else at
         if index is None:
             return ""
+        if index in self.errors:
+            return None
         return self.parse(column, values.clean, self.raw.values[index])
 
     def parse(
@@ -53,6 +56,17 @@ class RowParser:
                         "name in the header: name the column or clear the cell",
                     )
                 )
+
+
+def _error_cell(raw: RawRow, columns: ColumnMap, at: int, error: str) -> RowIssue:
+    """A workbook cell showing ``#N/A`` or ``#DIV/0!``: its value is unknown, so the row is
+    refused rather than imported with the cell taken as empty."""
+    return RowIssue(
+        raw.row,
+        columns.names[at] if at < columns.width else None,
+        "error-cell",
+        f"the cell holds the spreadsheet error {error}: fix the formula or clear the cell",
+    )
 
 
 def wrong_width(raw: RawRow, columns: ColumnMap) -> list[RowIssue] | None:
