@@ -44,6 +44,8 @@ def error_cells(path: Path, kind: str, sheet: str) -> ErrorCells:
     if kind == "xls":
         return _xls(path, sheet)
     with zipfile.ZipFile(path) as archive:
+        if not {"xl/workbook.xml", "content.xml"} & set(archive.namelist()):
+            return {}
         if kind == "xlsx":
             part = _xlsx_part(archive, sheet)
             if part is None or not _holds(archive, part, _XLSX_MARKER):

@@ -16,14 +16,17 @@ file-level problem stops the import before anything is written, and
 
 from __future__ import annotations
 
+import tempfile
 import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 import python_calamine as calamine
+import xlrd  # type: ignore[import-untyped]
 
 from rolodex.config import Limits
 from rolodex.errors import FileError
@@ -43,6 +46,8 @@ KIND_NAMES = {
     "ods": "an OpenDocument spreadsheet",
 }
 _SAVE_AGAIN = "Open it in the spreadsheet program and save it again."
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+_UNREADABLE = (calamine.CalamineError, ValueError, zipfile.BadZipFile, xlrd.XLRDError, ParseError)
 
 
 @dataclass(frozen=True)
@@ -141,22 +146,41 @@ def _member_head(archive: zipfile.ZipFile, name: str) -> bytes:
 
 @contextmanager
 def _opened(path: Path, kind: str) -> Iterator[calamine.CalamineWorkbook]:
-    """The workbook, with calamine's errors told as one line saying what to do."""
+    """The workbook, with calamine's errors told as one line saying what to do.
+
+    calamine picks its reader by the file's extension, and an upload is spooled under any
+    name: it is handed a link named for what the content is."""
     try:
-        with calamine.CalamineWorkbook.from_path(str(path)) as book:
-            yield book
+        with tempfile.TemporaryDirectory(prefix="rolodex-") as folder:
+            named = Path(folder) / f"workbook.{kind}"
+            named.symlink_to(path.resolve())
+            with calamine.CalamineWorkbook.from_path(str(named)) as book:
+                yield book
     except calamine.PasswordError as exc:
-        raise FileError(
-            "The workbook is protected by a password (encrypted), which rolodex cannot open. "
-            "Save a copy without the password and import that."
-        ) from exc
-    except (calamine.CalamineError, ValueError, zipfile.BadZipFile) as exc:
+        raise _encrypted() from exc
+    except _UNREADABLE as exc:
+        if kind == "xls" and _holds_encrypted_package(path):
+            raise _encrypted() from exc
         raise FileError(
             f"The file looks like {KIND_NAMES[kind]} but cannot be read ({_reason(exc)}): "
             f"it may be damaged. {_SAVE_AGAIN}"
         ) from exc
     except OSError as exc:
         raise FileError(f"The file {path} cannot be read ({exc.strerror or exc}).") from exc
+
+
+def _encrypted() -> FileError:
+    return FileError(
+        "The workbook is protected by a password (encrypted), which rolodex cannot open. "
+        "Save a copy without the password and import that."
+    )
+
+
+def _holds_encrypted_package(path: Path) -> bool:
+    """An encrypted .xlsx is an OLE2 container with an ``EncryptedPackage`` stream (Excel's
+    "Encrypt with password"); its directory names the stream in UTF-16."""
+    with path.open("rb") as stream:
+        return any(_ENCRYPTED_PACKAGE in chunk for chunk in iter(lambda: stream.read(1 << 20), b""))
 
 
 def _reason(exc: Exception) -> str:
