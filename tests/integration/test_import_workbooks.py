@@ -174,3 +174,9 @@ def test_cli_unreadable_workbook_is_one_line_exit_2(cli, name):
     result = cli("import", "contacts", FIXTURES / name)
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_the_text_report_says_which_sheet_was_read(cli, tmp_path):
+    result = cli("import", "contacts", workbook(tmp_path, "xlsx"), "--sheet", "Team")
+    assert result.exit_code == 0
+    assert "2 rows read from sheet 'Team' of an Excel workbook — 2 created" in result.stdout

@@ -87,6 +87,7 @@ def run_import(
         dry_run=options.dry_run,
         warnings=list(source.warnings),
         max_errors=options.max_listed_errors,
+        source=source.description,
     )
     meta = _meta(path, kind, source, options)
     if job_id is None:

@@ -55,6 +55,8 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     errors_total: int = 0
     max_errors: int = 1000
+    source: str = ""
+    """What was read, for the text report: "a CSV file", "sheet 'Team' of an Excel workbook"."""
 
     def add_issues(self, issues: list[RowIssue]) -> None:
         self.errors_total += len(issues)
