@@ -6,7 +6,7 @@ Known by content, never by name: a ZIP holding ``xl/workbook.xml`` is Excel, a Z
 
 python-calamine reads all three. It was chosen by measurement (``docs/workbooks.md``): on
 100,000 rows it reads 17 times as fast as openpyxl's read-only mode, which alone would be
-slower than a whole CSV import. What it costs: calamine loads the whole sheet, about 55 MB
+slower than a whole CSV import. What it costs: calamine loads the whole sheet, 60-70 MB
 per 100,000 rows of 8 columns, in each process that reads it.
 
 As for CSV, :func:`open_workbook` checks the sheet once (header, row count, limits) so a
