@@ -3,6 +3,8 @@
 For each size and database: create, unchanged re-import and update in rows/s; the floor
 measured in the same run (SQLite: csv + executemany into plain tables; PostgreSQL: COPY);
 the ratio import ÷ floor (time); peak RSS of the import process + of its parsing process.
+Then the same rows from .xlsx workbooks beside their CSV (SQLite by default; the workbooks
+take minutes to write, so they are kept in ROLODEX_BENCH_CACHE, ~/.cache/rolodex-bench).
 Then the users row.
 """
 
@@ -25,6 +27,7 @@ from bench.generate import contacts_file
 
 POSTGRES = os.environ.get("ROLODEX_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 TARGET = {"sqlite": 1.5, "postgresql": 2.0}
+WORKBOOK_CACHE = Path(os.environ.get("ROLODEX_BENCH_CACHE", "~/.cache/rolodex-bench")).expanduser()
 
 
 def fresh_postgres(name: str) -> str:
@@ -36,6 +39,9 @@ def fresh_postgres(name: str) -> str:
 
 def measure(url: str, rows: int, workdir: Path, *flags: str) -> dict[str, object]:
     """The three phases in a fresh process, so peak RSS is this size's own."""
+    if "--xlsx" in flags:
+        WORKBOOK_CACHE.mkdir(parents=True, exist_ok=True)
+        workdir = WORKBOOK_CACHE
     done = subprocess.run(
         [sys.executable, "-m", "bench.contacts", url, str(rows), str(workdir), *flags],
         check=True,
@@ -63,10 +69,57 @@ def journal_cost(workdir: Path, rows: int) -> float:
     return (times[0] - times[1]) / times[0]
 
 
+def database_url(database: str, workdir: Path, name: str) -> str:
+    if database == "sqlite":
+        return f"sqlite:///{workdir / f'{name}.db'}"
+    return fresh_postgres("rolodex_bench_" + name.replace("-", "_"))
+
+
+def workbook_table(databases: list[str], sizes: list[int], workdir: Path) -> Table:
+    """The same rows imported from .xlsx and from CSV: the aim is at least half the speed."""
+    table = Table(
+        "database",
+        "rows",
+        "phase",
+        "CSV rows/s",
+        ".xlsx rows/s",
+        ".xlsx ÷ CSV",
+        "aim",
+        "peak RSS CSV",
+        "peak RSS .xlsx",
+        title="workbooks against CSV",
+    )
+    for database in databases:
+        for rows in sizes:
+            csv = measure(database_url(database, workdir, f"csv-{rows}"), rows, workdir)
+            xlsx = measure(database_url(database, workdir, f"xlsx-{rows}"), rows, workdir, "--xlsx")
+            for by_csv, by_xlsx in zip(csv["phases"], xlsx["phases"], strict=True):  # type: ignore[call-overload]
+                csv_rate = by_csv["rows"] / by_csv["seconds"]
+                xlsx_rate = by_xlsx["rows"] / by_xlsx["seconds"]
+                table.add_row(
+                    database,
+                    f"{rows:,}",
+                    by_csv["name"],
+                    f"{csv_rate:,.0f}",
+                    f"{xlsx_rate:,.0f}",
+                    f"{xlsx_rate / csv_rate:.2f}",
+                    "≥ 0.5",
+                    _rss(csv),
+                    _rss(xlsx),
+                )
+    return table
+
+
+def _rss(result: dict[str, object]) -> str:
+    main, parser = result["peak_rss_kib"], result["parser_peak_rss_kib"]
+    return f"{main / 1024:,.0f} MB + {parser / 1024:,.0f} MB"  # type: ignore[operator]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--workbook-databases", nargs="*", default=["sqlite"])
     args = parser.parse_args()
     table = Table(
         "database",
@@ -103,11 +156,13 @@ def main() -> None:
                         f"{result['peak_rss_kib'] / 1024:,.0f} MB"
                         f" + {result['parser_peak_rss_kib'] / 1024:,.0f} MB",
                     )
+        books = workbook_table(args.workbook_databases, args.rows, workdir)
         user = users.run(f"sqlite:///{workdir / 'users.db'}", workdir)
         journal = journal_cost(workdir, min(args.rows))
         mail_rates = [mail.rate(workdir, n) for n in (10_000, 100_000)]
     console = Console(width=140)
     console.print(table)
+    console.print(books)
     console.print(
         f"undo journal: {journal:.0%} of the SQLite create time "
         f"({min(args.rows):,} rows, with against without the journal)"

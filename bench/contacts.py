@@ -1,7 +1,8 @@
 """Contacts import speed: create, unchanged re-import and update, in rows per second.
 
-Run as ``python -m bench.contacts URL ROWS WORKDIR``, it prints one JSON document with the
-three phases and the process's peak RSS, so each size is measured in a fresh process.
+Run as ``python -m bench.contacts URL ROWS WORKDIR [--xlsx]``, it prints one JSON document
+with the three phases and the process's peak RSS, so each size is measured in a fresh
+process. ``--xlsx`` imports the same rows from .xlsx workbooks instead of CSV files.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bench.generate import COMPANIES, LABELS, contacts_file
+from bench.generate import COMPANIES, LABELS, contacts_file, contacts_workbook
 from rolodex import catalog
 from rolodex.importing.kinds import import_file
 from rolodex.importing.options import ImportOptions
@@ -74,9 +75,13 @@ def without_journal() -> None:
     snapshot.record = snapshot.journal_contacts_before = snapshot.journal_contacts_after = skip
 
 
-def main(url: str, rows: int, workdir: Path) -> None:
-    first = contacts_file(workdir / f"contacts-{rows}.csv", rows)
-    second = contacts_file(workdir / f"contacts-{rows}-updated.csv", rows, updated=True)
+def main(url: str, rows: int, workdir: Path, xlsx: bool = False) -> None:
+    if xlsx:
+        first = contacts_workbook(workdir / f"contacts-{rows}.xlsx", rows)
+        second = contacts_workbook(workdir / f"contacts-{rows}-updated.xlsx", rows, updated=True)
+    else:
+        first = contacts_file(workdir / f"contacts-{rows}.csv", rows)
+        second = contacts_file(workdir / f"contacts-{rows}-updated.csv", rows, updated=True)
     reset_peak_rss()
     with ParserPeak() as parser:
         phases = run(url, first, second, rows)
@@ -143,4 +148,4 @@ def _parsers() -> list[str]:
 if __name__ == "__main__":
     if "--no-journal" in sys.argv:
         without_journal()
-    main(sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]))
+    main(sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]), xlsx="--xlsx" in sys.argv)

@@ -22,7 +22,7 @@ from rolodex.importing.engine import file_sha256
 from rolodex.importing.kinds import import_file, prepare_check
 from rolodex.importing.options import ImportOptions
 from rolodex.importing.ports import ImportMeta
-from rolodex.importing.reader import open_csv
+from rolodex.importing.source import open_source
 from rolodex.liveness import Heartbeat
 from rolodex.passwords import HashingPool
 from rolodex.sealing import Sealer
@@ -47,7 +47,7 @@ def default_sealer() -> Sealer:
 
 def submit(store: Store, job: Submission, sealer: Sealer | None = None) -> int:
     """Queue an import; raises ``FileError`` (nothing queued) when the file is unusable."""
-    source = open_csv(job.path, job.options.limits)
+    source = open_source(job.path, job.options.limits, job.options.sheet)
     binding = prepare_check(job.kind, source.header, store, job.options)
     meta = ImportMeta(
         kind=job.kind,

@@ -454,9 +454,9 @@ def _expected() -> dict[str, Case]:
         # -- not CSV at all ----------------------------------------------------------------
         "png-renamed.csv": Case(Refused(("PNG image",))),
         "gzip-renamed.csv": Case(Refused(("gzip",))),
-        "xlsx-renamed.csv": Case(Refused(("ZIP archive", ".xlsx"))),
+        "xlsx-renamed.csv": Case(Refused(("Excel workbook", "damaged"))),
         "pdf-renamed.csv": Case(Refused(("PDF",))),
-        "xls-renamed.csv": Case(Refused((".xls",))),
+        "xls-renamed.csv": Case(Refused(("Excel 97-2003 workbook", "damaged"))),
     }
 
 

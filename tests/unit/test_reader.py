@@ -237,13 +237,15 @@ REFUSED = [
     pytest.param(codecs.BOM_UTF16_LE, "empty", id="lone-utf16-bom"),
     pytest.param(b"  \r\n\t\r\n\r\n   ", "empty", id="only-whitespace"),
     pytest.param(b",,,\r\n,,,\r\n", "empty", id="only-empty-cells"),
-    pytest.param(b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 50, ".xlsx", id="xlsx-renamed-csv"),
+    pytest.param(b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 50, "ZIP archive", id="zip-renamed-csv"),
     pytest.param(b"\x1f\x8b\x08\x00" + b"\x00" * 50, "gzip", id="gzip-renamed-csv"),
     pytest.param(b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "PNG image", id="png-renamed-csv"),
     pytest.param(b"\xff\xd8\xff\xe0\x00\x10JFIF", "JPEG image", id="jpeg-renamed-csv"),
     pytest.param(b"GIF89a\x01\x00", "GIF image", id="gif-renamed-csv"),
     pytest.param(b"%PDF-1.7\n%\xe2\xe3", "PDF document", id="pdf-renamed-csv"),
-    pytest.param(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 50, ".xls", id="old-xls"),
+    pytest.param(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 50, "Office document", id="ole2-renamed-csv"
+    ),
     pytest.param(bytes(range(256)) * 4, "not look like a text file", id="binary-blob"),
     pytest.param(
         "email,name\na@x.org,Ann\n".encode("utf-16-le"),

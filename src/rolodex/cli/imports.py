@@ -33,7 +33,9 @@ from rolodex.store import imports as records
 from rolodex.store.store import Store
 from rolodex.undo import prune, undo_import
 
-import_app = typer.Typer(help="Import a CSV file of contacts or users.", no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import a CSV file or a workbook of contacts or users.", no_args_is_help=True
+)
 imports_app = typer.Typer(help="The record of past imports.", no_args_is_help=True)
 
 DRY_RUN = typer.Option(False, "--dry-run", help="Check everything and count; write nothing.")
@@ -42,7 +44,12 @@ ERRORS = typer.Option(
     None, "--errors", metavar="OUT.csv", help="Write the rejected rows, with an error column."
 )
 JSON = typer.Option(False, "--json", help="Print one JSON document instead of text.")
-FILE = typer.Argument(..., metavar="FILE", help="The CSV file ('-' reads standard input).")
+FILE = typer.Argument(
+    ..., metavar="FILE", help="A CSV file or a workbook (.xlsx, .xls, .ods); '-' is stdin."
+)
+SHEET = typer.Option(
+    None, "--sheet", metavar="NAME", help="The workbook's sheet to read (default: the first)."
+)
 
 
 def _known_encoding(name: str | None) -> str | None:
@@ -98,6 +105,7 @@ def import_contacts(
     errors: Path | None = ERRORS,
     as_json: bool = JSON,
     encoding: str | None = ENCODING,
+    sheet: str | None = SHEET,
 ) -> None:
     """Import customer contacts; a row updates the contact with the same email. Files from
     Google, Outlook, HubSpot, Mailchimp and others are read as they are."""
@@ -111,6 +119,7 @@ def import_contacts(
         mapping=parse_maps(maps or []),
         labels_separator=labels_separator or None,
         encoding=encoding,
+        sheet=sheet,
     )
     run(ctx, "contacts", file, options, errors, as_json)
 
@@ -126,6 +135,7 @@ def import_users(
     errors: Path | None = ERRORS,
     as_json: bool = JSON,
     encoding: str | None = ENCODING,
+    sheet: str | None = SHEET,
 ) -> None:
     """Import agents (email, first_name, last_name, password, active); passwords are
     stored as argon2id hashes only, and blanked in the error file."""
@@ -135,6 +145,7 @@ def import_users(
         ignore_unknown=ignore_unknown,
         mapping=parse_maps(maps or []),
         encoding=encoding,
+        sheet=sheet,
     )
     run(ctx, "users", file, options, errors, as_json)
 

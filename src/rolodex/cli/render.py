@@ -12,8 +12,9 @@ SHOWN_ERRORS = 20
 
 def show_report(report: ImportReport, errors_file: str | None) -> None:
     verb = "would be" if report.dry_run else "were"
+    source = f" from {report.source}" if report.source else ""
     out.print(
-        f"{'Dry run: ' if report.dry_run else ''}{report.rows} rows read — "
+        f"{'Dry run: ' if report.dry_run else ''}{report.rows} rows read{source} — "
         f"{report.created} created, {report.updated} updated, "
         f"{report.unchanged} unchanged, {report.failed} failed"
         + (" (nothing written)" if report.dry_run else ""),

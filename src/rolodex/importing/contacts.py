@@ -126,8 +126,10 @@ class ContactsKind:
         """Parse a row assuming every value is good; raises ``ValueProblem`` at the first
         doubt. Checks for control characters once per row, not once per cell."""
         cells = raw.values
-        if values.has_control("".join(cells)) or any(
-            cells[i].strip() for i in self.binding.unnamed
+        if (
+            raw.cell_errors
+            or values.has_control("".join(cells))
+            or any(cells[i].strip() for i in self.binding.unnamed)
         ):
             raise ValueProblem("check", "check every cell")
         limit = self.options.limits.max_labels_per_cell
@@ -201,6 +203,8 @@ class ContactsKind:
         names: list[str] = []
         for at, separator in self.label_columns:
             column = self.binding.name_of(at)
+            if at in row.errors:
+                continue
             text = row.parse(column, values.clean, row.raw.values[at])
             if text:
                 names += row.parse(column, _split_labels, text, limit, separator) or []

@@ -30,9 +30,10 @@ from rolodex.gc_tuning import bulk_work
 from rolodex.importing.columns import Binding
 from rolodex.importing.options import ImportOptions, Progress
 from rolodex.importing.pipeline import Parsed, parsed_batches
-from rolodex.importing.ports import Counts, ImportMeta, ImportStore, Reject
-from rolodex.importing.reader import CsvSource, RawRow, open_csv
+from rolodex.importing.ports import Counts, ImportMeta, ImportStore, Reject, RowSource
+from rolodex.importing.reader import RawRow
 from rolodex.importing.report import ImportReport, NewThings, RowIssue
+from rolodex.importing.source import open_source
 from rolodex.liveness import Heartbeat
 
 D = TypeVar("D")
@@ -81,7 +82,7 @@ def run_import(
 
     ``job_id`` names a queued run to carry out (or to take up again after its worker died:
     the batches it committed are skipped, their counts kept)."""
-    source = open_csv(path, options.limits, options.encoding)
+    source = open_source(path, options.limits, options.sheet, options.encoding)
     with store.unit() as unit:
         binding = kind.prepare(source.header, unit)
     report = ImportReport(
@@ -91,6 +92,7 @@ def run_import(
         max_errors=options.max_listed_errors,
         columns=binding.report(),
         column_notes=binding.summary(),
+        source=source.description,
     )
     meta = _meta(path, kind, source, options, binding)
     if job_id is None:
@@ -123,7 +125,7 @@ def file_sha256(path: Path) -> str:
 def _meta(
     path: Path,
     kind: ImportKind[Any, Any],
-    source: CsvSource,
+    source: RowSource,
     options: ImportOptions,
     binding: Binding,
 ) -> ImportMeta:
@@ -168,7 +170,7 @@ class _Run:
         assert self.report.id is not None
         return self.report.id
 
-    def execute(self, source: CsvSource, skip: int = 0) -> ImportReport:
+    def execute(self, source: RowSource, skip: int = 0) -> ImportReport:
         self.rows_total = source.rows_total
         in_child = (
             self.kind.parses_anywhere

@@ -36,6 +36,8 @@ class ImportOptions:
     uploaded file's own name)."""
     encoding: str | None = None
     """The file's encoding as a person gave it (``--encoding``); None lets the reader find it."""
+    sheet: str | None = None
+    """The workbook's sheet to read; ``None``: the first. A CSV file has none."""
 
     @property
     def binding(self) -> BindOptions:
@@ -54,6 +56,7 @@ class ImportOptions:
             "mapping": dict(self.mapping),
             "labels_separator": self.labels_separator,
             "encoding": self.encoding,
+            "sheet": self.sheet,
         }
 
     @staticmethod
@@ -67,4 +70,5 @@ class ImportOptions:
             "mapping": dict(recorded.get("mapping") or {}),
             "labels_separator": recorded.get("labels_separator"),
             "encoding": recorded.get("encoding"),
+            "sheet": recorded.get("sheet"),
         }

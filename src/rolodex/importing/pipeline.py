@@ -21,7 +21,8 @@ from typing import Any, Protocol
 
 from rolodex.errors import FileError
 from rolodex.gc_tuning import BULK_THRESHOLDS
-from rolodex.importing.reader import CsvSource, RawRow
+from rolodex.importing.ports import RowSource
+from rolodex.importing.reader import RawRow
 from rolodex.importing.report import RowIssue
 from rolodex.iterutil import batched
 from rolodex.processes import available_cpus, start_context
@@ -42,7 +43,7 @@ class Parser(Protocol):
 
 
 def parsed_batches(
-    source: CsvSource, parser: Parser, batch_size: int, skip: int, in_child: bool
+    source: RowSource, parser: Parser, batch_size: int, skip: int, in_child: bool
 ) -> Iterator[list[Parsed]]:
     """The file's rows after the first ``skip``, parsed, in batches of ``batch_size``.
 
@@ -55,13 +56,13 @@ def parsed_batches(
         yield from _parse(source, parser, batch_size, skip)
 
 
-def _parse(source: CsvSource, parser: Parser, batch_size: int, skip: int) -> Iterator[list[Parsed]]:
+def _parse(source: RowSource, parser: Parser, batch_size: int, skip: int) -> Iterator[list[Parsed]]:
     for batch in batched(islice(source.rows(), skip, None), batch_size):
         yield [(raw, parser.parse(raw)) for raw in batch]
 
 
 def _from_child(
-    source: CsvSource, parser: Parser, batch_size: int, skip: int
+    source: RowSource, parser: Parser, batch_size: int, skip: int
 ) -> Iterator[list[Parsed]]:
     context = start_context()
     receiver, sender = context.Pipe(duplex=False)
@@ -87,7 +88,10 @@ def _from_child(
                 return
             if isinstance(message, BaseException):
                 raise message
-            yield [(RawRow(row, cells), unpack(packed)) for row, cells, packed in message]
+            yield [
+                (RawRow(row, cells, errors), unpack(packed))
+                for row, cells, errors, packed in message
+            ]
     finally:
         receiver.close()
         child.join(timeout=5)
@@ -97,7 +101,7 @@ def _from_child(
 
 
 def _produce(
-    source: CsvSource, parser: Parser, batch_size: int, skip: int, sender: Connection
+    source: RowSource, parser: Parser, batch_size: int, skip: int, sender: Connection
 ) -> None:
     """The child: parse and send until the end (``None``) or the first error, which the
     parent raises as its own (no traceback is printed here).
@@ -110,7 +114,9 @@ def _produce(
     try:
         try:
             for batch in _parse(source, parser, batch_size, skip):
-                sender.send([(raw.row, raw.values, pack(parsed)) for raw, parsed in batch])
+                sender.send(
+                    [(raw.row, raw.values, raw.cell_errors, pack(parsed)) for raw, parsed in batch]
+                )
             sender.send(None)
         except Exception as error:
             sender.send(error)

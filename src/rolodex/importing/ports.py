@@ -1,7 +1,8 @@
-"""What the import engine needs from storage, and nothing more.
+"""What the import engine needs from a file and from storage, and nothing more.
 
-The engine is written against these protocols; :mod:`rolodex.store` implements them for
-SQLite and PostgreSQL. Every method that takes a collection answers with one query for the
+The engine reads rows from a :class:`RowSource` (a CSV file or a workbook's sheet, see
+:mod:`.source`). It writes through the storage protocols; :mod:`rolodex.store` implements
+them for SQLite and PostgreSQL. Every method that takes a collection answers with one query for the
 whole collection, never one per row. Nothing here commits: the engine decides transactions
 through :meth:`ImportStore.unit`.
 """
@@ -15,7 +16,30 @@ from datetime import datetime
 from typing import Protocol
 
 from rolodex.domain import ContactState, CustomField
+from rolodex.importing.reader import RawRow
 from rolodex.importing.report import ImportReport, RowIssue
+
+
+class RowSource(Protocol):
+    """A file that passed its checks, whatever its format: header and row count are settled.
+
+    It pickles (the pipeline sends it to a second process) and ``rows()`` reads the file
+    again each time it is called, so it holds settings, never open files or rows.
+    """
+
+    @property
+    def header(self) -> list[str]: ...
+    @property
+    def rows_total(self) -> int:
+        """The rows ``rows()`` yields, known before the first is read (for progress)."""
+
+    @property
+    def warnings(self) -> tuple[str, ...]: ...
+    @property
+    def description(self) -> str:
+        """What was read, for a person: "a CSV file", "sheet 'Team' of an Excel workbook"."""
+
+    def rows(self) -> Iterator[RawRow]: ...
 
 
 @dataclass(frozen=True)

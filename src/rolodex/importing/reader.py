@@ -27,7 +27,7 @@ from rolodex.config import Limits
 from rolodex.errors import FileError
 from rolodex.importing import encodings
 
-__all__ = ["CsvSource", "RawRow", "open_csv"]
+__all__ = ["CsvSource", "RawRow", "open_csv", "read_head"]
 
 WINDOWS_1252 = "cp1252"
 _C1_ERRORS = "rolodex-cp1252-c1"
@@ -48,18 +48,14 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
-_SAVE_AS_CSV = "Open it in the spreadsheet program and save it as CSV."
 _MAGIC: tuple[tuple[bytes, str], ...] = (
-    (
-        b"PK\x03\x04",
-        "looks like a ZIP archive, such as an Excel .xlsx or OpenDocument .ods workbook, "
-        f"not a CSV file. {_SAVE_AS_CSV}",
-    ),
-    (b"PK\x05\x06", f"looks like an empty ZIP archive, not a CSV file. {_SAVE_AS_CSV}"),
+    # Workbooks are recognised before this (see :mod:`rolodex.importing.workbook`): a ZIP or
+    # an Office container that gets here is neither a CSV file nor a workbook.
+    (b"PK\x03\x04", "is a ZIP archive, not a CSV file or a workbook. Unpack it first."),
+    (b"PK\x05\x06", "is an empty ZIP archive, not a CSV file or a workbook."),
     (
         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-        f"looks like an old Excel .xls workbook (or another Office file), not a CSV file. "
-        f"{_SAVE_AS_CSV}",
+        "looks like an Office document, not a CSV file or a workbook. Choose the CSV file.",
     ),
     (b"\x1f\x8b", "is compressed (gzip). Decompress it first, then import the CSV file inside."),
     (b"\x89PNG\r\n\x1a\n", "looks like a PNG image, not a CSV file. Choose the CSV file."),
@@ -86,6 +82,9 @@ class RawRow(NamedTuple):
 
     row: int
     values: list[str]
+    cell_errors: tuple[tuple[int, str], ...] = ()
+    """Cells a workbook holds a spreadsheet error in (``#N/A``…): (index in ``values``,
+    the error as the sheet shows it). Their value is ""; a CSV file has none."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +103,10 @@ class CsvSource:
     _header_row: int = field(default=1, repr=False)
     _limits: Limits = field(default_factory=Limits, repr=False)
     _errors: str = field(default="strict", repr=False)
+
+    @property
+    def description(self) -> str:
+        return "a CSV file"
 
     def rows(self) -> Iterator[RawRow]:
         """Stream the records after the header; blank ones advance the row number only."""
@@ -144,19 +147,27 @@ def open_csv(path: Path, limits: Limits, encoding: str | None = None) -> CsvSour
 
 def _check_bytes(path: Path, limits: Limits) -> bytes:
     """Refuse, from the size and the first bytes, what cannot be a CSV file."""
-    if not path.is_file():
-        raise FileError(_missing_message(path))
-    size = path.stat().st_size
-    if size > limits.max_file_bytes:
-        raise FileError(
-            f"The file is {_human_size(size)}, over the limit of "
-            f"{_human_size(limits.max_file_bytes)} (ROLODEX_MAX_FILE_BYTES). "
-            "Split it into smaller files or raise the limit."
-        )
-    with path.open("rb") as raw:
-        head = raw.read(_HEAD_BYTES)
+    head = read_head(path, limits)
     _check_magic(head)
     return head
+
+
+def read_head(path: Path, limits: Limits) -> bytes:
+    """The first bytes of a regular file within the size limit; they tell what it is."""
+    if not path.is_file():
+        raise FileError(_missing_message(path))
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise FileError(
+                f"The file is {_human_size(size)}, over the limit of "
+                f"{_human_size(limits.max_file_bytes)} (ROLODEX_MAX_FILE_BYTES). "
+                "Split it into smaller files or raise the limit."
+            )
+        with path.open("rb") as raw:
+            return raw.read(_HEAD_BYTES)
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
 
 
 def _check_magic(head: bytes) -> None:

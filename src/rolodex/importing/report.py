@@ -78,6 +78,8 @@ class ImportReport:
     new: NewThings = field(default_factory=NewThings)
     errors_total: int = 0
     max_errors: int = 1000
+    source: str = ""
+    """What was read, for the text report: "a CSV file", "sheet 'Team' of an Excel workbook"."""
 
     def add_issues(self, issues: list[RowIssue]) -> None:
         self.errors_total += len(issues)

@@ -21,14 +21,18 @@ class RowParser:
 
     def __init__(self, raw: RawRow, binding: Binding):
         self.raw, self.binding = raw, binding
-        self.issues: list[RowIssue] = []
+        self.issues = [_error_cell(raw, binding, at, error) for at, error in raw.cell_errors]
+        self.errors = {at for at, _ in raw.cell_errors}
 
     def cells(self, target: str) -> list[tuple[str, str]]:
         """Every non-empty cell bound to ``target`` as (trimmed text, column name), in file
-        order; a refused cell (a control character) is recorded and left out."""
+        order; a refused cell (a control character, a spreadsheet error) is recorded and
+        left out."""
         found = []
         for at in self.binding.at(target):
             column = self.binding.name_of(at)
+            if at in self.errors:
+                continue
             text = self.parse(column, values.clean, self.raw.values[at])
             if text:
                 found.append((text, column))
@@ -42,7 +46,7 @@ class RowParser:
         at = self.binding.at(target)
         before = len(self.issues)
         found = self.cells(target)
-        if len(self.issues) > before:
+        if len(self.issues) > before or self.errors.intersection(at):
             return None, self.binding.name_of(at[0])
         if found:
             return found[0]
@@ -73,6 +77,17 @@ class RowParser:
                         "name in the header: name the column or clear the cell",
                     )
                 )
+
+
+def _error_cell(raw: RawRow, binding: Binding, at: int, error: str) -> RowIssue:
+    """A workbook cell showing ``#N/A`` or ``#DIV/0!``: its value is unknown, so the row is
+    refused rather than imported with the cell taken as empty."""
+    return RowIssue(
+        raw.row,
+        binding.name_of(at) if at < binding.width else None,
+        "error-cell",
+        f"the cell holds the spreadsheet error {error}: fix the formula or clear the cell",
+    )
 
 
 def fitted(raw: RawRow, binding: Binding) -> RawRow | list[RowIssue]:

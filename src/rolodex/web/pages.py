@@ -45,7 +45,7 @@ from rolodex.config import Limits, Settings
 from rolodex.errors import FileError, NotFound, StoreError, UsageError
 from rolodex.importing.kinds import KINDS
 from rolodex.importing.options import ImportOptions
-from rolodex.importing.reader import open_csv
+from rolodex.importing.source import open_source
 from rolodex.sealing import Sealer
 from rolodex.store import catalog as catalog_sql
 from rolodex.store import imports as records
@@ -409,9 +409,9 @@ class Preview:
     hidden_columns: int
 
 
-def read_preview(path: Path, limits: Limits, kind: str) -> Preview:
+def read_preview(path: Path, limits: Limits, kind: str, sheet: str | None = None) -> Preview:
     """The first rows as the importer reads them, cut to fit a page; password cells masked."""
-    source = open_csv(path, limits)
+    source = open_source(path, limits, sheet)
     width = min(len(source.header), PREVIEW_COLUMNS)
     secret = {
         i for i, name in enumerate(source.header) if kind == "users" and "password" in name.lower()

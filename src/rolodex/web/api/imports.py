@@ -102,6 +102,7 @@ async def upload_import(
     dry_run: Annotated[bool, Form()] = False,
     strict: Annotated[bool, Form()] = False,
     create_labels: Annotated[bool, Form()] = False,
+    sheet: Annotated[str | None, Form(max_length=255)] = None,
 ) -> Any:
     if kind not in KINDS:
         return JSONResponse({"error": "kind must be 'contacts' or 'users'"}, status_code=422)
@@ -119,6 +120,7 @@ async def upload_import(
         limits=settings.limits,
         actor=session.email,
         file_name=upload_name(file.filename),
+        sheet=sheet or None,
     )
     sealer = request.app.state.sealer
     return await run_in_threadpool(
