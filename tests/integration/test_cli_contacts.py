@@ -203,3 +203,13 @@ def test_list_in_text_shows_one_line_per_contact(cli, directory):
     assert result.exit_code == 0
     assert "jane@example.com" in result.stdout
     assert "ravi@example.com" not in result.stdout
+
+
+def test_show_in_text_reads_as_text_not_python(cli, directory):
+    jane = cli("contacts", "show", "jane@example.com").stdout
+    ravi = cli("contacts", "show", "ravi@example.com").stdout
+
+    assert "labels:" in jane and "Marketing, Trial" in jane
+    assert "Acme Inc." in jane
+    for text in (jane, ravi):
+        assert "None" not in text and "['" not in text and "{'" not in text

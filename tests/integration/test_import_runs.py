@@ -274,7 +274,7 @@ ONE_BAD = "email,first_name\nann@example.com,Ann\nnot-an-email,Bob\n"
         pytest.param(ONE_BAD, (), 1, id="a-row-failed"),
         pytest.param(ONE_BAD, ("--dry-run",), 1, id="dry-run-a-row-failed"),
         pytest.param(ONE_BAD, ("--strict",), 1, id="strict-a-row-failed"),
-        pytest.param("Email\nann@example.com\n", (), 2, id="bad-header"),
+        pytest.param("email,Shoe Size\nann@example.com,42\n", (), 2, id="bad-header"),
         pytest.param("", (), 2, id="empty-file"),
     ],
 )
@@ -514,3 +514,11 @@ def test_running_a_half_done_import_again_completes_it(cli, write_csv, catalog, 
         }
         for email, (first, last_name, company, labels, custom) in EXPECTED.items()
     }
+
+
+def test_a_failed_strict_run_says_the_good_rows_were_held_back(cli, write_csv):
+    path = write_csv("email\nann@example.com\nnot-an-address\nbob@example.com\n")
+    result = cli("import", "contacts", path, "--strict")
+    assert result.exit_code == 1
+    assert "strict run" in result.stdout and "its 2 good rows were held back" in result.stdout
+    assert cli.json("contacts", "list") == []

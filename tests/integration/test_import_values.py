@@ -586,3 +586,33 @@ def test_a_rejected_update_leaves_the_contact_as_it_was(cli, write_csv, catalog,
     assert code == 1
     assert flat(report) == [(2, "score")]
     assert show(cli, "ann@example.com") == before
+
+
+@pytest.mark.parametrize(
+    ("cell", "stored"),
+    [
+        pytest.param("3,75", 3.75, id="decimal-comma"),
+        pytest.param("1200", 1200, id="plain-digits"),
+        pytest.param("2.5", 2.5, id="a-decimal-point-that-cannot-be-thousands"),
+    ],
+)
+def test_numbers_in_a_semicolon_file_may_use_a_decimal_comma(cli, write_csv, cell, stored):
+    cli("fields", "add", "score", "--type", "number")
+    result = cli.json("import", "contacts", write_csv(f"email;score\nann@example.com;{cell}\n"))
+    assert result["failed"] == 0, result
+    assert cli.json("contacts", "show", "ann@example.com")["custom_fields"]["score"] == stored
+
+
+@pytest.mark.parametrize("cell", ["1.200", "12.345.678", "-1.500"])
+def test_a_thousands_looking_number_in_a_semicolon_file_is_a_row_error(cli, write_csv, cell):
+    cli("fields", "add", "score", "--type", "number")
+    result = cli.json("import", "contacts", write_csv(f"email;score\nann@example.com;{cell}\n"))
+    assert result["failed"] == 1
+    assert "plain digits" in result["errors"][0]["message"]
+
+
+def test_a_comma_file_keeps_the_point_as_the_decimal_mark(cli, write_csv):
+    cli("fields", "add", "score", "--type", "number")
+    result = cli.json("import", "contacts", write_csv("email,score\nann@example.com,1.200\n"))
+    assert result["failed"] == 0
+    assert cli.json("contacts", "show", "ann@example.com")["custom_fields"]["score"] == 1.2

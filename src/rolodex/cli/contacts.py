@@ -7,6 +7,7 @@ from rich.table import Column, Table
 
 from rolodex import views
 from rolodex.cli.context import out, print_json, state
+from rolodex.cli.render import show_record
 from rolodex.errors import NotFound, UsageError
 from rolodex.importing.report import ValueProblem
 from rolodex.importing.values import clean, parse_email
@@ -27,14 +28,16 @@ def show(ctx: typer.Context, email: str, as_json: bool = JSON) -> None:
     with state(ctx).store.read() as conn:
         view = read.by_key(conn, key)
         fields = {f.variable_name: f for f in sql.fields(conn)}
+        companies = {c.id: c.name for c in sql.companies(conn)}
     if view is None:
         raise NotFound(f"there is no contact with the email {email}")
     document = views.contact(view, fields)
     if as_json:
         print_json(document)
         return
-    for name, value in document.items():
-        out.print(f"{name}: {value}", markup=False)
+    company = document["company_id"]
+    shown = {**document, "company_id": f"{companies.get(company, '?')} (ID {company})"}
+    show_record(shown if company is not None else document)
 
 
 @app.command("list")

@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.table import Table
 
 from rolodex.cli.context import out
 from rolodex.importing.report import ImportReport
 
 SHOWN_ERRORS = 20
+
+
+def show_record(document: Mapping[str, object]) -> None:
+    """A record as text a person reads: ``labels: VIP, Newsletter``, an empty value as
+    ``-``, never Python's ``None`` or ``['VIP']``."""
+    width = max(len(name) for name in document)
+    for name, value in document.items():
+        out.print(f"{name + ':':<{width + 1}} {as_text(value)}", markup=False)
+
+
+def as_text(value: object) -> str:
+    if value is None or value == [] or value == {}:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(as_text(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{key} = {as_text(item)}" for key, item in value.items())
+    return str(value)
 
 
 def show_report(report: ImportReport, errors_file: str | None) -> None:

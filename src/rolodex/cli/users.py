@@ -9,6 +9,7 @@ import typer
 
 from rolodex import accounts
 from rolodex.cli.context import err, out, print_json, state
+from rolodex.cli.render import show_record
 from rolodex.errors import UsageError
 from rolodex.store.users import UserRecord
 from rolodex.views import iso
@@ -37,8 +38,7 @@ def show(ctx: typer.Context, email: str, as_json: bool = typer.Option(False, "--
     if as_json:
         print_json(document)
         return
-    for name, value in document.items():
-        out.print(f"{name}: {value}", markup=False)
+    show_record(document)
 
 
 def _stdin_password() -> str:

@@ -84,8 +84,12 @@ class ContactsKind:
         self.positions: tuple[tuple[int, ...], ...] = ()
         self.label_columns: tuple[tuple[int, str | None], ...] = ()
         self.custom: tuple[tuple[CustomField, tuple[int, ...]], ...] = ()
+        self.decimal_comma = False
 
-    def prepare(self, header: Sequence[str], unit: ContactUnit) -> Binding:
+    def prepare(
+        self, header: Sequence[str], unit: ContactUnit, decimal_comma: bool = False
+    ) -> Binding:
+        self.decimal_comma = decimal_comma
         targets = contact_targets(unit.custom_fields())
         self.binding = binding = bind(header, targets, self.options.binding)
         self.positions = tuple(binding.at(t) for t in _SCALARS)
@@ -140,7 +144,7 @@ class ContactsKind:
         for field, at in self.custom:
             text = _pick(cells, at)
             if text:
-                custom[field.id] = values.parse_custom(field, text)
+                custom[field.id] = values.parse_custom(field, text, self.decimal_comma)
         first_name = values.parse_name(first, "first_name")
         last_name = values.parse_name(last, "last_name")
         if full and first_name is None and last_name is None:
@@ -215,7 +219,9 @@ class ContactsKind:
         for field, _ in self.custom:
             text, column = row.cell(field.variable_name)
             if text:
-                parse = functools.partial(values.parse_custom, field)
+                parse = functools.partial(
+                    values.parse_custom, field, decimal_comma=self.decimal_comma
+                )
                 value = row.parse(column, parse, text)
                 if value is not None:
                     parsed[field.id] = value

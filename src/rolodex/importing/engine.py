@@ -59,8 +59,9 @@ class ImportKind(Protocol, Generic[D, U]):
     """True when the kind pickles and its ``parse`` needs nothing of this process, so a
     large file can be parsed on a second core (see :mod:`.pipeline`)."""
 
-    def prepare(self, header: Sequence[str], unit: U) -> Binding:
-        """Bind the header (raising ``FileError``) and load what parsing needs."""
+    def prepare(self, header: Sequence[str], unit: U, decimal_comma: bool = False) -> Binding:
+        """Bind the header (raising ``FileError``) and load what parsing needs;
+        ``decimal_comma``: numbers may be written ``3,75`` (see ``RowSource``)."""
 
     def parse(self, raw: RawRow) -> D | list[RowIssue]: ...
 
@@ -84,7 +85,7 @@ def run_import(
     the batches it committed are skipped, their counts kept)."""
     source = open_source(path, options.limits, options.sheet, options.encoding)
     with store.unit() as unit:
-        binding = kind.prepare(source.header, unit)
+        binding = kind.prepare(source.header, unit, source.decimal_comma)
     report = ImportReport(
         kind=kind.name,
         dry_run=options.dry_run,
@@ -251,10 +252,13 @@ class _Run:
 
     def _nothing_written(self) -> None:
         report = self.report
+        good = report.rows - report.failed
         report.created = report.updated = report.unchanged = 0
         report.new = NewThings()
+        held = f", so its {good} good rows were held back too" if good else ""
         report.warnings.append(
-            f"Nothing was written: --strict and {report.failed} of {report.rows} rows failed."
+            f"Nothing was written: this was a strict run (all or nothing) and {report.failed} "
+            f"of {report.rows} rows failed{held}. Fix the rejected rows and import again."
         )
 
     def _progress(self) -> None:

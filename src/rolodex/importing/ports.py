@@ -39,6 +39,11 @@ class RowSource(Protocol):
     def description(self) -> str:
         """What was read, for a person: "a CSV file", "sheet 'Team' of an Excel workbook"."""
 
+    @property
+    def decimal_comma(self) -> bool:
+        """Numbers may be written ``3,75``: a file separated by ``;``, as European Excel
+        saves one (a workbook's numbers are numbers, so never)."""
+
     def rows(self) -> Iterator[RawRow]: ...
 
 

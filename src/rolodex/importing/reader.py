@@ -108,6 +108,10 @@ class CsvSource:
     def description(self) -> str:
         return "a CSV file"
 
+    @property
+    def decimal_comma(self) -> bool:
+        return self.delimiter == ";"
+
     def rows(self) -> Iterator[RawRow]:
         """Stream the records after the header; blank ones advance the row number only."""
         _ensure_field_limit(self._limits.max_field_chars)

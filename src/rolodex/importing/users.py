@@ -55,7 +55,10 @@ class UsersKind:
         self.options, self.pool = options, pool
         self.binding = Binding(())
 
-    def prepare(self, header: Sequence[str], unit: UserUnit) -> Binding:
+    def prepare(
+        self, header: Sequence[str], unit: UserUnit, decimal_comma: bool = False
+    ) -> Binding:
+        """A users file holds no numbers, so ``decimal_comma`` changes nothing."""
         self.binding = bind(header, USER_TARGETS, self.options.binding)
         return self.binding
 

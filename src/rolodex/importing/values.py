@@ -376,13 +376,13 @@ def parse_active(value: str) -> bool:
 # --- custom fields -----------------------------------------------------------------------
 
 
-def parse_custom(field: CustomField, value: str) -> str:
+def parse_custom(field: CustomField, value: str, decimal_comma: bool = False) -> str:
     """The canonical text stored for a custom value, so equal text means 'unchanged'.
 
     ``value`` is never empty: an empty cell leaves the stored value as it is.
     """
     if field.type is FieldType.NUMBER:
-        return _canonical_number(value)
+        return _canonical_number(_decimal_point(value) if decimal_comma else value)
     if field.type is FieldType.DATE:
         return _canonical_date(value)
     if field.type is FieldType.BOOLEAN:
@@ -394,6 +394,24 @@ def parse_custom(field: CustomField, value: str) -> str:
 
 
 _NUMBER = re.compile(r"(-?)([0-9]*)(?:\.([0-9]*))?", re.ASCII)
+
+
+_THOUSANDS = re.compile(r"-?[0-9]{1,3}(\.[0-9]{3})+")
+
+
+def _decimal_point(value: str) -> str:
+    """A number from a European file (``;``-separated): ``3,75`` is 3.75. ``1.200`` is a
+    thousand two hundred there and one point two elsewhere, so it is refused, not guessed."""
+    if _THOUSANDS.fullmatch(value):
+        raise ValueProblem(
+            "ambiguous-number",
+            f"{show(value)} could be a thousands separator or a decimal point in a file "
+            "separated by semicolons: write plain digits, like 1200, or a decimal comma, "
+            "like 1,2",
+        )
+    if value.count(",") == 1 and "." not in value:
+        return value.replace(",", ".")
+    return value
 
 
 def _canonical_number(value: str) -> str:

@@ -68,6 +68,10 @@ class WorkbookSource:
     def description(self) -> str:
         return f"sheet {show(self.sheet)} of {KIND_NAMES[self.kind]}"
 
+    @property
+    def decimal_comma(self) -> bool:
+        return False
+
     def rows(self) -> Iterator[RawRow]:
         """The records after the header, numbered as the sheet numbers its rows; blank
         rows advance the number only. A cell holding ``#N/A`` is "" in ``values`` and
