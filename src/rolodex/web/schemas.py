@@ -15,6 +15,23 @@ class FileProblem(BaseModel):
     error: str = Field(description="Why the file cannot be imported; nothing was queued")
 
 
+class ColumnTarget(BaseModel):
+    column: str = Field(description="The header cell, as the file has it")
+    target: str | None = Field(
+        description="Where its values go; for a column that binds to nothing, the suggested "
+        "target, or null when nothing is close"
+    )
+
+
+class ImportFileProblem(BaseModel):
+    error: str = Field(description="Why the file cannot be imported; nothing was queued")
+    columns: list[ColumnTarget] | None = Field(
+        default=None,
+        description="Only when columns bind to nothing: every header cell with its target "
+        "or suggestion, so a client can offer a mapping step and send `mapping`",
+    )
+
+
 class Credentials(BaseModel):
     email: str = Field(max_length=320)
     password: str = Field(max_length=1024)
@@ -39,6 +56,10 @@ class ImportSummary(BaseModel):
     updated: int
     unchanged: int
     failed: int
+    columns: list[ColumnTarget] = Field(description="The binding: one entry per header cell")
+    new: dict[str, list[str]] = Field(
+        description="What the run created: labels, companies and (custom) fields, by name"
+    )
     errors: list[RowError]
     warnings: list[str]
 
@@ -136,8 +157,11 @@ class NewCustomField(BaseModel):
     title: str | None = Field(default=None, max_length=255)
 
 
-def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """The error answers a route may give, for its OpenAPI description."""
+def errors(
+    *codes: int, file_problem: type[BaseModel] = FileProblem
+) -> dict[int | str, dict[str, Any]]:
+    """The error answers a route may give, for its OpenAPI description (``file_problem``:
+    the body of its 422)."""
     described = {
         400: "The request is malformed",
         401: "Not signed in",
@@ -147,6 +171,6 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         422: "The request or the file cannot be used",
     }
     return {
-        code: {"model": FileProblem if code == 422 else Problem, "description": described[code]}
+        code: {"model": file_problem if code == 422 else Problem, "description": described[code]}
         for code in codes
     }
