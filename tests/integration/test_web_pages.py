@@ -347,7 +347,7 @@ def test_confirming_twice_is_refused_for_anything_but_a_finished_dry_run(
     [
         pytest.param(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "looks like a PNG image", id="png"),
         pytest.param(b"", "empty", id="empty-file"),
-        pytest.param("first_name\nAnn\n", "email", id="no-email-column"),
+        pytest.param("email,email\nann@example.com,a\n", "appears twice", id="a-column-twice"),
         pytest.param('email\n"ann@example.com\n', "quote", id="unclosed-quote"),
     ],
 )

@@ -201,8 +201,8 @@ def bind(header: Sequence[str], targets: Targets, options: BindOptions = BindOpt
     if unbound and not (options.ignore_unknown or options.create_fields):
         raise _unbound_error(columns, unbound, targets)
     new_fields: list[CustomField] = []
-    if options.create_fields:
-        columns, new_fields = _with_new_fields(columns, targets)
+    if options.create_fields or any(c.target == NEW_FIELD for c in columns):
+        columns, new_fields = _with_new_fields(columns, targets, options.create_fields)
     _check_required(columns, targets)
     return Binding(tuple(columns), options.labels_separator, tuple(new_fields))
 
@@ -302,15 +302,15 @@ def _check_required(columns: list[Column], targets: Targets) -> None:
 
 
 def _with_new_fields(
-    columns: list[Column], targets: Targets
+    columns: list[Column], targets: Targets, unbound_too: bool
 ) -> tuple[list[Column], list[CustomField]]:
-    """Turn unbound (and ``new``-mapped) columns into text fields, with placeholder ids
-    below zero until the import creates them."""
+    """Turn ``new``-mapped (and with ``--create-fields``, unbound) columns into text fields,
+    with placeholder ids below zero until the import creates them."""
     taken = {*targets.all(), ERROR_COLUMN, IGNORE, NEW_FIELD, "id"}
     new_fields: list[CustomField] = []
     out: list[Column] = []
     for column in columns:
-        if column.how == "unknown" or column.target == NEW_FIELD:
+        if (unbound_too and column.how == "unknown") or column.target == NEW_FIELD:
             variable = _variable_name(column.name, taken)
             taken.add(variable)
             new_fields.append(

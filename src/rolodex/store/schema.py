@@ -204,6 +204,17 @@ api_tokens = Table(
 )
 """Bearer tokens and web sessions; only a SHA-256 of the token is stored."""
 
+header_bindings = Table(
+    "header_bindings",
+    metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("header_sha256", String(64), primary_key=True),
+    Column("mapping", JSON, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+"""The column choice last made in the web app's Columns step for a header (a SHA-256 of
+its cells), so the next file from the same system comes pre-filled with it."""
+
 __all__ = [
     "api_tokens",
     "companies",

@@ -25,7 +25,8 @@ from rolodex.jobs import Worker
 from rolodex.passwords import HashingPool
 from rolodex.sealing import Sealer
 from rolodex.store.store import Store
-from rolodex.web import api, pages
+from rolodex.web import api, columns_page, pages
+from rolodex.web.pending import PendingUploads
 
 STATIC = Path(__file__).with_name("static")
 
@@ -43,6 +44,7 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
         if run_worker:
             thread.start()
         app.state.worker = worker
+        app.state.pending_uploads = PendingUploads()
         try:
             yield
         finally:
@@ -51,6 +53,7 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
                 thread.join(timeout=30)
             pool.close()
             store.close()
+            app.state.pending_uploads.close()
 
     app = FastAPI(
         title="rolodex",
@@ -61,6 +64,7 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
     )
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(columns_page.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _error_handlers(app)
     return app

@@ -43,9 +43,10 @@ from starlette.datastructures import FormData, UploadFile
 from rolodex import jobs
 from rolodex.config import Limits, Settings
 from rolodex.errors import FileError, NotFound, StoreError, UsageError
-from rolodex.importing.kinds import KINDS
+from rolodex.importing.kinds import KINDS, targets_of
 from rolodex.importing.options import ImportOptions
 from rolodex.importing.source import open_source
+from rolodex.mappings import creation_refused, needs_step
 from rolodex.sealing import Sealer
 from rolodex.store import catalog as catalog_sql
 from rolodex.store import imports as records
@@ -58,6 +59,7 @@ from rolodex.web.api.contacts import contact_page
 from rolodex.web.api.imports import SUMMARY_ERRORS, job_document, spool_upload, upload_name
 from rolodex.web.api.tokens import WRONG, sign_in_evenly
 from rolodex.web.deps import SESSION_COOKIE, get_settings, get_store
+from rolodex.web.pending import Pending, PendingUploads, pending_uploads, read_samples
 
 LOGIN_CSRF_COOKIE = "rolodex_login_csrf"
 MAX_ID = 2**31 - 1
@@ -286,15 +288,25 @@ class Choice:
     strict: bool
     create_labels: bool
     upload: UploadFile | None
+    create_companies: bool = False
 
     @classmethod
     def of(cls, form: FormData) -> Choice:
         upload = form.get("file")
         return cls(
             kind=text_field(form, "kind", 32) or "contacts",
-            strict=_checked(form, "strict"),
-            create_labels=_checked(form, "create_labels"),
+            strict=ticked(form, "strict"),
+            create_labels=ticked(form, "create_labels"),
             upload=upload if isinstance(upload, UploadFile) and upload.filename else None,
+            create_companies=ticked(form, "create_companies"),
+        )
+
+    @property
+    def options(self) -> ImportOptions:
+        return ImportOptions(
+            strict=self.strict,
+            create_labels=self.create_labels,
+            create_companies=self.create_companies,
         )
 
     @property
@@ -309,10 +321,12 @@ class Choice:
             return 403, "Only an admin may import agents (users)."
         if self.upload is None:
             return 422, "Choose a CSV file to upload."
-        return None
+        refused = creation_refused(self.options, session.is_admin)
+        return None if refused is None else (403, refused)
 
 
-def _checked(form: FormData, name: str) -> bool:
+def ticked(form: FormData, name: str) -> bool:
+    """Whether a checkbox was ticked (browsers send ``on``, scripts ``true``)."""
     return text_field(form, name, 8).lower() in {"true", "on", "1", "yes"}
 
 
@@ -363,32 +377,44 @@ async def preview_upload(request: Request, session: PageSession) -> Response:
         if problem is not None:
             return form_page(request, session, choice, problem[1], problem[0])
         store = get_store(request)
-        checked = await run_in_threadpool(check_upload, store, settings, choice, session.email)
+        pending = pending_uploads(request.app)
+        checked = await run_in_threadpool(check_upload, store, settings, choice, session, pending)
     except HTTPException as exc:  # past the size limit while copying
         return form_page(request, session, Choice.of(form), str(exc.detail), exc.status_code)
     except FileError as exc:
         return form_page(request, session, Choice.of(form), exc.message, 422)
     finally:
         await form.close()
+    if isinstance(checked, str):
+        return RedirectResponse(f"/imports/columns/{checked}", status_code=303)
     previews(request.app).put(*checked)
     return RedirectResponse(f"/imports/{checked[0]}", status_code=303)
 
 
 def check_upload(
-    store: Store, settings: Settings, choice: Choice, actor: str
-) -> tuple[int, Preview]:
-    """Queue the dry run of the uploaded file; its first rows come back for the preview."""
+    store: Store,
+    settings: Settings,
+    choice: Choice,
+    session: tokens.Session,
+    pending: PendingUploads,
+) -> tuple[int, Preview] | str:
+    """Queue the dry run of the uploaded file (its first rows come back for the preview);
+    or, when its header is not exactly ours, keep it for the Columns step (its token)."""
     assert choice.upload is not None
     # A parsed form holds Starlette's UploadFile; the spooler reads only ``.file``.
     upload = cast(fastapi.UploadFile, choice.upload)
     path = spool_upload(upload, settings.max_upload_bytes)
     try:
-        options = ImportOptions(
+        sample = read_samples(path, settings.limits, choice.kind)
+        if needs_step(sample.header, targets_of(choice.kind, store)):
+            kept = Pending(session.user_id, choice.kind, choice.file_name, path, sample,
+                           replace(choice.options, limits=settings.limits))  # fmt: skip
+            return pending.keep(kept)
+        options = replace(
+            choice.options,
             dry_run=True,
-            strict=choice.strict,
-            create_labels=choice.create_labels,
             limits=settings.limits,
-            actor=actor,
+            actor=session.email,
             file_name=choice.file_name,
         )
         job = jobs.Submission(choice.kind, path, choice.file_name, options)
@@ -619,7 +645,7 @@ async def undo_run(import_id: ImportId, request: Request, session: PageSession) 
     store = get_store(request)
     record = import_record(store, import_id)
     _check_undoable(session, record)
-    force = _checked(form, "force")
+    force = ticked(form, "force")
     result = await run_in_threadpool(undo_import, store, import_id, False, force, session.email)
     context = {"nav": "history", "job": record, "result": result}
     return render(request, "undo.html", context, session)

@@ -15,6 +15,23 @@ class FileProblem(BaseModel):
     error: str = Field(description="Why the file cannot be imported; nothing was queued")
 
 
+class ColumnTarget(BaseModel):
+    column: str = Field(description="The header cell, as the file has it")
+    target: str | None = Field(
+        description="Where its values go; for a column that binds to nothing, the suggested "
+        "target, or null when nothing is close"
+    )
+
+
+class ImportFileProblem(BaseModel):
+    error: str = Field(description="Why the file cannot be imported; nothing was queued")
+    columns: list[ColumnTarget] | None = Field(
+        default=None,
+        description="Only when columns bind to nothing: every header cell with its target "
+        "or suggestion, so a client can offer a mapping step and send `mapping`",
+    )
+
+
 class Credentials(BaseModel):
     email: str = Field(max_length=320)
     password: str = Field(max_length=1024)
@@ -28,14 +45,6 @@ class RowError(BaseModel):
     row: int
     column: str | None
     message: str
-
-
-class ColumnBinding(BaseModel):
-    column: str = Field(description="The header cell as the file has it")
-    target: str | None = Field(
-        description="What it binds to: one of our columns, a custom field's variable name, "
-        "name, company or ignore (in a 422 for unbound columns: the suggested target, or null)"
-    )
 
 
 class NewThings(BaseModel):
@@ -53,7 +62,7 @@ class ImportSummary(BaseModel):
     updated: int
     unchanged: int
     failed: int
-    columns: list[ColumnBinding]
+    columns: list[ColumnTarget] = Field(description="The binding: one entry per header cell")
     new: NewThings = Field(description="What the run created (a dry run: would create)")
     errors: list[RowError]
     warnings: list[str]
@@ -152,8 +161,11 @@ class NewCustomField(BaseModel):
     title: str | None = Field(default=None, max_length=255)
 
 
-def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """The error answers a route may give, for its OpenAPI description."""
+def errors(
+    *codes: int, file_problem: type[BaseModel] = FileProblem
+) -> dict[int | str, dict[str, Any]]:
+    """The error answers a route may give, for its OpenAPI description (``file_problem``:
+    the body of its 422)."""
     described = {
         400: "The request is malformed",
         401: "Not signed in",
@@ -164,6 +176,6 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         422: "The request or the file cannot be used",
     }
     return {
-        code: {"model": FileProblem if code == 422 else Problem, "description": described[code]}
+        code: {"model": file_problem if code == 422 else Problem, "description": described[code]}
         for code in codes
     }

@@ -13,16 +13,18 @@ from starlette.concurrency import run_in_threadpool
 
 from rolodex import jobs, views
 from rolodex.errorfile import error_table
-from rolodex.errors import FileError
+from rolodex.errors import FileError, UsageError
 from rolodex.export import csv_chunks
+from rolodex.importing.columns import UnboundColumns
 from rolodex.importing.kinds import KINDS
 from rolodex.importing.options import ImportOptions
+from rolodex.mappings import creation_refused, parse_mapping
 from rolodex.sealing import Sealer
 from rolodex.store import imports as records
 from rolodex.store.store import Store
 from rolodex.undo import undo_import
 from rolodex.web.deps import AdminDep, SessionDep, SettingsDep, StoreDep
-from rolodex.web.schemas import Job, UndoResult, errors
+from rolodex.web.schemas import ImportFileProblem, Job, UndoResult, errors
 
 router = APIRouter(tags=["imports"])
 MAX_ID = 2**31 - 1
@@ -89,20 +91,49 @@ def spool_upload(upload: UploadFile, limit: int) -> FilePath:
     return path
 
 
+def _flag(description: str) -> Any:
+    return Form(description=description)
+
+
 @router.post(
-    "/imports", status_code=202, response_model=Job, responses=errors(400, 401, 403, 413, 422)
+    "/imports",
+    status_code=202,
+    response_model=Job,
+    responses=errors(400, 401, 403, 413, 422, file_problem=ImportFileProblem),
 )
 async def upload_import(
     request: Request,
     session: SessionDep,
     store: StoreDep,
     settings: SettingsDep,
-    kind: Annotated[str, Form()],
-    file: Annotated[UploadFile, File()],
-    dry_run: Annotated[bool, Form()] = False,
-    strict: Annotated[bool, Form()] = False,
-    create_labels: Annotated[bool, Form()] = False,
-    sheet: Annotated[str | None, Form(max_length=255)] = None,
+    kind: Annotated[str, Form(description="contacts or users (admins)")],
+    file: Annotated[UploadFile, File(description="The CSV file")],
+    dry_run: Annotated[bool, _flag("Check every row, write nothing")] = False,
+    strict: Annotated[bool, _flag("One rejected row and nothing is written")] = False,
+    create_labels: Annotated[bool, _flag("Create unknown labels (admins)")] = False,
+    create_companies: Annotated[
+        bool, _flag("Create companies a `company` column names that do not exist (admins)")
+    ] = False,
+    create_fields: Annotated[
+        bool, _flag("Make each column that binds to nothing a new text custom field (admins)")
+    ] = False,
+    ignore_unknown: Annotated[bool, _flag("Leave out the columns that bind to nothing")] = False,
+    mapping: Annotated[
+        str | None,
+        Form(
+            description="A JSON object, header → target (one of our columns, a custom field's "
+            "variable name, `name`, `company`, `ignore`, or `new`: a new custom field, admins), "
+            "before every other binding rule",
+            examples=['{"E-mail 1 - Value": "email", "Notes": "ignore"}'],
+        ),
+    ] = None,
+    labels_separator: Annotated[
+        str | None, _flag("The separator of every labels column (default: `:` for `labels`)")
+    ] = None,
+    sheet: Annotated[
+        str | None,
+        Form(max_length=255, description="A workbook's sheet to read (default: the first)"),
+    ] = None,
 ) -> Any:
     if kind not in KINDS:
         return JSONResponse({"error": "kind must be 'contacts' or 'users'"}, status_code=422)
@@ -113,15 +144,27 @@ async def upload_import(
         raise HTTPException(
             413, f"The file is larger than the limit of {settings.max_upload_bytes:,} bytes"
         )
+    try:
+        chosen = parse_mapping(mapping)
+    except UsageError as error:
+        return JSONResponse({"error": error.message}, status_code=422)
     options = ImportOptions(
         dry_run=dry_run,
         strict=strict,
         create_labels=create_labels,
+        create_companies=create_companies,
+        create_fields=create_fields,
+        ignore_unknown=ignore_unknown,
+        mapping=chosen,
+        labels_separator=labels_separator or None,
         limits=settings.limits,
         actor=session.email,
         file_name=upload_name(file.filename),
         sheet=sheet or None,
     )
+    refused = creation_refused(options, session.is_admin)
+    if refused:
+        raise HTTPException(403, refused)
     sealer = request.app.state.sealer
     return await run_in_threadpool(
         _queue, store, kind, file, options, settings.max_upload_bytes, sealer
@@ -136,7 +179,9 @@ def _queue(
         import_id = jobs.submit(
             store, jobs.Submission(kind, path, options.file_name or "upload.csv", options), sealer
         )
-    except FileError as error:
+    except UnboundColumns as error:
+        return JSONResponse({"error": error.message, "columns": error.columns}, status_code=422)
+    except (FileError, UsageError) as error:
         return JSONResponse({"error": error.message}, status_code=422)
     finally:
         path.unlink(missing_ok=True)
