@@ -159,17 +159,17 @@ def test_rows_are_applied_in_file_order(cli, write_csv, catalog):
 
 def test_a_rejected_row_does_not_stop_later_rows_for_the_same_email(cli, write_csv, catalog):
     path = write_csv(
-        "email,first_name,score\n"
-        "ann@example.com,Ann,1\n"
-        "ann@example.com,Anna,not a number\n"
-        "ann@example.com,,2\n"
+        "email,first_name,last_name,score\n"
+        "ann@example.com,Ann,,1\n"
+        "ann@example.com,Anna,,not a number\n"
+        "ann@example.com,,Lee,\n"
     )
     code, report = run_import(cli, path)
     assert code == 1
     assert counts(report) == {"rows": 3, "created": 1, "updated": 1, "unchanged": 0, "failed": 1}
     ann = show(cli, "ann@example.com")
-    assert ann["first_name"] == "Ann"
-    assert str(ann["custom_fields"]["score"]) == "2"
+    assert (ann["first_name"], ann["last_name"]) == ("Ann", "Lee")
+    assert str(ann["custom_fields"]["score"]) == "1"
 
 
 # -- dry run -------------------------------------------------------------------------------
@@ -522,3 +522,33 @@ def test_a_failed_strict_run_says_the_good_rows_were_held_back(cli, write_csv):
     assert result.exit_code == 1
     assert "strict run" in result.stdout and "its 2 good rows were held back" in result.stdout
     assert cli.json("contacts", "list") == []
+
+
+def test_a_later_row_for_the_same_email_merges_into_the_earlier_one(cli, write_csv):
+    path = write_csv(
+        "email,first_name,last_name,labels\nsam@x.example,Sam,,VIP\nSAM@X.example,,First,Beta\n"
+    )
+    report = cli.json("import", "contacts", path, "--create-labels")
+    assert (report["created"], report["updated"], report["failed"]) == (1, 1, 0)
+    sam = cli.json("contacts", "show", "sam@x.example")
+    assert (sam["first_name"], sam["last_name"], sorted(sam["labels"])) == (
+        "Sam",
+        "First",
+        ["Beta", "VIP"],
+    )
+    again = cli.json("import", "contacts", path)
+    assert (again["unchanged"], again["updated"]) == (2, 0)
+
+
+def test_a_later_row_that_disagrees_with_an_earlier_one_is_a_row_error(cli, write_csv):
+    path = write_csv(
+        "email,first_name,last_name\nsam@x.example,Sam,First\nSAM@X.example,Samuel,Second\n"
+    )
+    report = cli.json("import", "contacts", path)
+    assert (report["created"], report["failed"]) == (1, 1)
+    messages = [e["message"] for e in report["errors"]]
+    assert [e["row"] for e in report["errors"]] == [3, 3]
+    assert "row 2" in messages[0] and "'Sam'" in messages[0] and "'Samuel'" in messages[0]
+    again = cli.json("import", "contacts", path)
+    assert (again["unchanged"], again["updated"], again["failed"]) == (1, 0, 1)
+    assert cli.json("contacts", "show", "sam@x.example")["first_name"] == "Sam"

@@ -28,6 +28,7 @@ from rolodex.importing.ports import ContactUnit, ContactWrite
 from rolodex.importing.reader import RawRow
 from rolodex.importing.report import RowIssue, ValueProblem
 from rolodex.importing.rows import RowParser, fitted
+from rolodex.importing.seen import Givers, SeenRows
 
 
 class ContactDraft(NamedTuple):
@@ -85,6 +86,7 @@ class ContactsKind:
         self.label_columns: tuple[tuple[int, str | None], ...] = ()
         self.custom: tuple[tuple[CustomField, tuple[int, ...]], ...] = ()
         self.decimal_comma = False
+        self._seen: SeenRows | None = None
 
     def prepare(
         self, header: Sequence[str], unit: ContactUnit, decimal_comma: bool = False
@@ -102,6 +104,17 @@ class ContactsKind:
 
     def redact(self, values_: list[str]) -> list[str]:
         return values_
+
+    @property
+    def seen(self) -> SeenRows:
+        """Made on the first batch, in the writing process: the parsing process (which
+        gets a pickled copy of this kind) never needs it."""
+        if self._seen is None:
+            self._seen = SeenRows()
+        return self._seen
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_seen": None}
 
     def parse(self, raw: RawRow) -> ContactDraft | list[RowIssue]:
         """The fast path for a good row; any doubt, and the careful path finds every issue."""
@@ -234,12 +247,22 @@ class ContactsKind:
         states = unit.contacts_by_key({d.email.key for d in drafts if d.email})
         # The stored state of each contact this batch changes (None: the batch creates it).
         before: dict[str, ContactState | None] = {}
+        givers = self.seen.givers({d.email.key for d in drafts if d.email})
         for draft in drafts:
             issues = draft.issues + self._reference_issues(draft)
             if issues or draft.email is None:
                 outcome.issues[draft.row] = issues
                 continue
-            self._merge(self._resolved(draft), draft.email, states, before, outcome)
+            resolved = self._resolved(draft)
+            given = givers.setdefault(draft.email.key, {})
+            conflicts = self._conflicts(resolved, states.get(draft.email.key), given)
+            if conflicts:
+                outcome.issues[draft.row] = conflicts
+                continue
+            for name in _given(resolved):
+                given.setdefault(name, draft.row)
+            self._merge(resolved, draft.email, states, before, outcome)
+        self.seen.record({key: value for key, value in givers.items() if value})
         writes = [_write(states[key], before[key]) for key in sorted(before)]
         if writes:
             raced = unit.write_contacts(writes, Source.IMPORT, now)
@@ -325,6 +348,44 @@ class ContactsKind:
             issues += self._company_issues(draft)
         return issues
 
+    def _conflicts(
+        self, draft: ContactDraft, state: ContactState | None, given: Givers
+    ) -> list[RowIssue]:
+        """A later row for an email met earlier in the file merges into it, but where both
+        give a field different values it is refused, naming the earlier row: otherwise the
+        file would flip the contact back and forth on every run, never ``unchanged``."""
+        if state is None or not given:
+            return []
+        issues = []
+        for name, new in _given_values(draft):
+            earlier = given.get(name)
+            old = _stored(state, name)
+            if earlier is None or old is None or old == new:
+                continue
+            column = self._column_of(name)
+            issues.append(
+                RowIssue(
+                    draft.row,
+                    column,
+                    "conflicting-duplicate",
+                    f"row {earlier} has the same email with {column} {values.show(str(old))}, "
+                    f"and this row gives {values.show(str(new))}: rows for one email merge, "
+                    "so keep one value (or leave this cell empty)",
+                )
+            )
+        return issues
+
+    def _column_of(self, name: str) -> str:
+        """The file's column for a field name as :func:`_given_values` names it."""
+        if name.isdigit():
+            field_id = int(name)
+            for field, at in self.custom:
+                if self.field_ids.get(field.id, field.id) == field_id:
+                    return self.binding.name_of(at[0])
+            return name
+        at = self.binding.at(name) or self.binding.at("company") or self.binding.at("name")
+        return self.binding.name_of(at[0]) if at else name
+
     def _company_issues(self, draft: ContactDraft) -> list[RowIssue]:
         name = draft.company_name or ""
         column = self.binding.name_of(self.binding.at("company")[0])
@@ -405,6 +466,31 @@ class ContactsKind:
             outcome.updated += 1
         else:
             outcome.unchanged += 1
+
+
+def _given_values(draft: ContactDraft) -> list[tuple[str, object]]:
+    """The single-valued fields a draft gives, by name (a custom field by its id); labels
+    only add up, so they never disagree."""
+    given: list[tuple[str, object]] = [
+        (name, value)
+        for name, value in (
+            ("first_name", draft.first_name),
+            ("last_name", draft.last_name),
+            ("company_id", draft.company_id),
+        )
+        if value is not None
+    ]
+    return given + [(str(field), value) for field, value in draft.custom.items()]
+
+
+def _given(draft: ContactDraft) -> list[str]:
+    return [name for name, _ in _given_values(draft)]
+
+
+def _stored(state: ContactState, name: str) -> object:
+    if name.isdigit():
+        return state.custom.get(int(name))
+    return getattr(state, name)
 
 
 def _differs(state: ContactState, draft: ContactDraft, label_ids: set[int]) -> bool:

@@ -1,0 +1,48 @@
+"""Which rows of the file gave which values of each contact, so a later row for the same email
+can merge into the earlier one, or be refused where the two disagree.
+
+A million rows make a million emails to remember: kept in a dict that would be about 200 MB.
+They live instead in a private scratch SQLite file (``sqlite3.connect("")``: on disk, deleted
+when closed), looked up and written once per batch, so memory stays flat whatever the file's
+length. This is plumbing of the engine, not the product's database: nothing here survives the
+run.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Collection, Mapping
+from itertools import islice
+
+Givers = dict[str, int]
+"""A contact's fields that rows of this file gave (``first_name``, ``company``, a custom
+field's id as text) → the first row that gave each."""
+
+_CHUNK = 500  # keys per IN list: well under SQLite's limit on bound parameters
+
+
+class SeenRows:
+    def __init__(self) -> None:
+        self._db = sqlite3.connect("")
+        self._db.execute("CREATE TABLE seen (key TEXT PRIMARY KEY, givers TEXT) WITHOUT ROWID")
+
+    def givers(self, keys: Collection[str]) -> dict[str, Givers]:
+        """What earlier batches recorded for these emails, in one query per 500 keys."""
+        found: dict[str, Givers] = {}
+        remaining = iter(keys)
+        while chunk := list(islice(remaining, _CHUNK)):
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT key, givers FROM seen WHERE key IN ({marks})"
+            for key, text in self._db.execute(query, chunk):
+                found[key] = json.loads(text)
+        return found
+
+    def record(self, givers: Mapping[str, Givers]) -> None:
+        self._db.executemany(
+            "INSERT OR REPLACE INTO seen (key, givers) VALUES (?, ?)",
+            [(key, json.dumps(value)) for key, value in givers.items()],
+        )
+
+    def close(self) -> None:
+        self._db.close()
