@@ -12,20 +12,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from rolodex import __version__
 from rolodex.config import Settings
-from rolodex.errors import FileError, NotFound, StoreError, UsageError
 from rolodex.importing.options import ImportOptions
 from rolodex.jobs import Worker
 from rolodex.passwords import HashingPool
 from rolodex.sealing import Sealer
 from rolodex.store.store import Store
-from rolodex.web import api, pages
+from rolodex.web import api, errors, pages
 
 STATIC = Path(__file__).with_name("static")
 
@@ -62,28 +59,5 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    _error_handlers(app)
+    errors.install(app)
     return app
-
-
-def _error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
-        return JSONResponse(
-            {"error": f"{where}: {first.get('msg', 'invalid request')}"}, status_code=422
-        )
-
-    @app.exception_handler(UsageError)
-    @app.exception_handler(FileError)
-    async def unusable(_: Request, exc: UsageError | FileError) -> JSONResponse:
-        return JSONResponse({"error": exc.message}, status_code=422)
-
-    @app.exception_handler(NotFound)
-    async def missing(_: Request, exc: NotFound) -> JSONResponse:
-        return JSONResponse({"detail": exc.message}, status_code=404)
-
-    @app.exception_handler(StoreError)
-    async def database(_: Request, exc: StoreError) -> JSONResponse:
-        return JSONResponse({"detail": exc.message}, status_code=503)

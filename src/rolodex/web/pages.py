@@ -77,9 +77,12 @@ TITLES = {
     400: "The request could not be read",
     403: "Not allowed",
     404: "Not found",
+    405: "Not possible on this page",
     409: "Not possible now",
     413: "The file is too large",
+    415: "That cannot be read here",
     422: "That cannot be used",
+    429: "Too many attempts",
     503: "The database is unavailable",
 }
 

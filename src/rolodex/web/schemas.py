@@ -7,12 +7,10 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 
-class Problem(BaseModel):
-    detail: str = Field(description="What went wrong, in words for a person")
+class ErrorBody(BaseModel):
+    """Every 4xx (and 5xx) answer of the API: one shape, so a client reads one key."""
 
-
-class FileProblem(BaseModel):
-    error: str = Field(description="Why the file cannot be imported; nothing was queued")
+    error: str = Field(description="What went wrong, in words for a person")
 
 
 class Credentials(BaseModel):
@@ -136,17 +134,18 @@ class NewCustomField(BaseModel):
     title: str | None = Field(default=None, max_length=255)
 
 
+ERROR_ANSWERS = {
+    400: "The request is malformed",
+    401: "Not signed in",
+    403: "Signed in, but not allowed (admins only, or a failed CSRF check)",
+    404: "No such record",
+    413: "The body is larger than the limit",
+    415: "The body is not of a type this endpoint reads",
+    422: "The request or the file cannot be used (a file error: nothing was queued)",
+    429: "Too many attempts: wait the number of seconds in the Retry-After header",
+}
+
+
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """The error answers a route may give, for its OpenAPI description."""
-    described = {
-        400: "The request is malformed",
-        401: "Not signed in",
-        403: "Signed in, but not allowed (admins only, or a failed CSRF check)",
-        404: "No such record",
-        413: "The upload is larger than the limit",
-        422: "The request or the file cannot be used",
-    }
-    return {
-        code: {"model": FileProblem if code == 422 else Problem, "description": described[code]}
-        for code in codes
-    }
+    """The error answers a route may give, for its OpenAPI description: all ``ErrorBody``."""
+    return {code: {"model": ErrorBody, "description": ERROR_ANSWERS[code]} for code in codes}
