@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Protocol
 
 from rolodex.domain import USER_COLUMNS, Role, UserState
+from rolodex.errors import FileError
 from rolodex.importing import values
 from rolodex.importing.columns import ColumnMap, bind
 from rolodex.importing.engine import BatchOutcome
@@ -25,6 +26,25 @@ from rolodex.importing.rows import RowParser, wrong_width
 from rolodex.passwords import HashingPool
 
 SECRET_COLUMNS = ("password", "password_hash")
+
+
+def secret_columns(header: Sequence[str]) -> set[int]:
+    """The positions whose cells are never shown, decided by what each column *binds* to
+    (``password``, ``password_hash``), not by its name: the one place a display asks.
+    A header that does not bind hides every column."""
+    try:
+        columns = bind(header, USER_COLUMNS)
+    except FileError:
+        return set(range(len(header)))
+    return {columns.standard[name] for name in SECRET_COLUMNS if name in columns.standard}
+
+
+def email_column(header: Sequence[str]) -> int | None:
+    """Where the email binds, if the header binds at all."""
+    try:
+        return bind(header, USER_COLUMNS).standard.get("email")
+    except FileError:
+        return None
 
 
 @dataclass(slots=True)

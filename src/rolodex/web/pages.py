@@ -43,9 +43,11 @@ from starlette.datastructures import FormData, UploadFile
 from rolodex import jobs
 from rolodex.config import Limits, Settings
 from rolodex.errors import FileError, NotFound, StoreError, UsageError
+from rolodex.importing import users, values
 from rolodex.importing.kinds import KINDS
 from rolodex.importing.options import ImportOptions
 from rolodex.importing.reader import open_csv
+from rolodex.importing.report import ValueProblem
 from rolodex.sealing import Sealer
 from rolodex.store import catalog as catalog_sql
 from rolodex.store import imports as records
@@ -64,6 +66,7 @@ MAX_ID = 2**31 - 1
 PREVIEW_ROWS = 10
 PREVIEW_COLUMNS = 30
 CELL_CHARS = 120
+HIDDEN = "••••••"
 PER_PAGE = 50
 HISTORY_LIMIT = 200
 FINAL = frozenset({"done", "failed", "interrupted"})
@@ -413,19 +416,46 @@ class Preview:
 
 
 def read_preview(path: Path, limits: Limits, kind: str) -> Preview:
-    """The first rows as the importer reads them, cut to fit a page; password cells masked."""
+    """The first rows as the importer reads them, cut to fit a page; secrets masked."""
     source = open_csv(path, limits)
     width = min(len(source.header), PREVIEW_COLUMNS)
-    secret = {
-        i for i, name in enumerate(source.header) if kind == "users" and "password" in name.lower()
-    }
+    mask = Mask.of(source.header) if kind == "users" else None
     rows = []
     for raw in islice(source.rows(), PREVIEW_ROWS):
-        values = [*raw.values[:width], *[""] * (width - len(raw.values))]
-        shown = ["••••••" if i in secret and v else _cut(v) for i, v in enumerate(values)]
-        rows.append((raw.row, shown))
+        cells = mask.hide(raw.values) if mask else raw.values
+        padded = [*cells[:width], *[""] * (width - len(cells))]
+        rows.append((raw.row, [_cut(v) for v in padded]))
     header = [_cut(name) for name in source.header[:width]]
     return Preview(header, rows, source.rows_total, len(source.header) - width)
+
+
+@dataclass(frozen=True)
+class Mask:
+    """What a users file's preview may show: never a cell of a column that binds to a
+    password or a hash; and in a row whose width differs from the header's, where a
+    password may have slid into any column, nothing but a valid email in the email
+    column."""
+
+    width: int
+    secret: frozenset[int]
+    email: int | None
+
+    @classmethod
+    def of(cls, header: list[str]) -> Mask:
+        return cls(len(header), frozenset(users.secret_columns(header)), users.email_column(header))
+
+    def hide(self, cells: list[str]) -> list[str]:
+        if len(cells) == self.width:
+            return [HIDDEN if i in self.secret and v else v for i, v in enumerate(cells)]
+        return ["" if i != self.email or not _is_email(v) else v for i, v in enumerate(cells)]
+
+
+def _is_email(text: str) -> bool:
+    try:
+        values.parse_email(values.clean(text))
+    except ValueProblem:
+        return False
+    return True
 
 
 def _cut(value: str) -> str:
@@ -491,9 +521,10 @@ def preview_of(request: Request, record: dict[str, Any]) -> Preview | None:
 ImportId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 
 
-def import_record(store: Store, import_id: int) -> dict[str, Any]:
+def import_record(store: Store, import_id: int, session: tokens.Session) -> dict[str, Any]:
+    """The run, or 404 — also an admin-only run for an agent, as the API does."""
     with store.read() as conn:
-        record = records.record(conn, import_id)
+        record = records.record(conn, import_id, session.is_admin)
     if record is None:
         raise HTTPException(404, f"There is no import with ID {import_id}.")
     return record
@@ -506,7 +537,7 @@ def may_import(session: tokens.Session, kind: str) -> bool:
 @router.get("/imports/{import_id}")
 def import_page(import_id: ImportId, request: Request, session: PageSession) -> Response:
     store = get_store(request)
-    record = import_record(store, import_id)
+    record = import_record(store, import_id, session)
     job = job_document(store, record)
     final = job["status"] in FINAL
     note = confirm_note(session, job, bool(record["strict"]))
@@ -551,7 +582,7 @@ async def confirm_import(import_id: ImportId, request: Request, session: PageSes
     """Queue the real run of a finished dry run, from the file the dry run kept."""
     await checked_form(request, session)
     store = get_store(request)
-    record = import_record(store, import_id)
+    record = import_record(store, import_id, session)
     if not record["dry_run"] or record["status"] != "done":
         raise HTTPException(409, "Only a finished dry run can be confirmed.")
     if not may_import(session, record["kind"]):
@@ -577,7 +608,7 @@ def history_page(request: Request, session: PageSession) -> Response:
     store = get_store(request)
     store.reap_interrupted()
     with store.read() as conn:
-        history = records.history(conn, limit=HISTORY_LIMIT)
+        history = records.history(conn, limit=HISTORY_LIMIT, admin=session.is_admin)
     context = {
         "nav": "history",
         "imports": history,
@@ -611,7 +642,7 @@ def _check_undoable(session: tokens.Session, record: dict[str, Any]) -> None:
 @router.get("/imports/{import_id}/undo")
 def undo_confirmation(import_id: ImportId, request: Request, session: PageSession) -> Response:
     """Ask before taking an import back: an undo cannot itself be undone."""
-    record = import_record(get_store(request), import_id)
+    record = import_record(get_store(request), import_id, session)
     _check_undoable(session, record)
     return render(request, "undo.html", {"nav": "history", "job": record, "result": None}, session)
 
@@ -620,7 +651,7 @@ def undo_confirmation(import_id: ImportId, request: Request, session: PageSessio
 async def undo_run(import_id: ImportId, request: Request, session: PageSession) -> Response:
     form = await checked_form(request, session)
     store = get_store(request)
-    record = import_record(store, import_id)
+    record = import_record(store, import_id, session)
     _check_undoable(session, record)
     force = _checked(form, "force")
     result = await run_in_threadpool(undo_import, store, import_id, False, force, session.email)

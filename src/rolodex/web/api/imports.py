@@ -50,13 +50,15 @@ def job_document(store: Store, record: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-def _visible(store: Store, import_id: int) -> dict[str, Any]:
+def _visible(store: Store, import_id: int, admin: bool) -> dict[str, Any]:
     """The import record, or 404 — also for an id no import can have (0, or past the
-    database's integer range, which would otherwise fail inside the database)."""
+    database's integer range, which would otherwise fail inside the database), and for
+    an admin-only run asked for by an agent: 404 rather than 403, so an agent cannot tell
+    which ids are users imports (the history leaves them out too)."""
     if not 1 <= import_id <= MAX_ID:
         raise HTTPException(404, f"There is no import with ID {import_id}")
     with store.read() as conn:
-        record = records.record(conn, import_id)
+        record = records.record(conn, import_id, admin)
     if record is None:
         raise HTTPException(404, f"There is no import with ID {import_id}")
     return record
@@ -136,20 +138,20 @@ def _queue(
         return JSONResponse({"error": error.message}, status_code=422)
     finally:
         path.unlink(missing_ok=True)
-    return JSONResponse(job_document(store, _visible(store, import_id)), status_code=202)
+    return JSONResponse(job_document(store, _visible(store, import_id, True)), status_code=202)
 
 
 @router.get("/imports", response_model=list[Job], responses=errors(401))
-def list_imports(_: SessionDep, store: StoreDep) -> list[dict[str, Any]]:
+def list_imports(session: SessionDep, store: StoreDep) -> list[dict[str, Any]]:
     store.reap_interrupted()
     with store.read() as conn:
-        history = records.history(conn, limit=500)
+        history = records.history(conn, limit=500, admin=session.is_admin)
     return [job_document(store, record) for record in history]
 
 
 @router.get("/imports/{import_id}", response_model=Job, responses=errors(401, 404, 422))
-def show_import(import_id: ImportId, _: SessionDep, store: StoreDep) -> dict[str, Any]:
-    return job_document(store, _visible(store, import_id))
+def show_import(import_id: ImportId, session: SessionDep, store: StoreDep) -> dict[str, Any]:
+    return job_document(store, _visible(store, import_id, session.is_admin))
 
 
 def error_file_lines(store: Store, import_id: int, header: list[str]) -> Iterator[bytes]:
@@ -166,8 +168,8 @@ def error_file_lines(store: Store, import_id: int, header: list[str]) -> Iterato
     response_class=StreamingResponse,
     responses={200: {"content": {"text/csv": {}}}, **errors(401, 404, 422)},
 )
-def error_file(import_id: ImportId, _: SessionDep, store: StoreDep) -> StreamingResponse:
-    record = _visible(store, import_id)
+def error_file(import_id: ImportId, session: SessionDep, store: StoreDep) -> StreamingResponse:
+    record = _visible(store, import_id, session.is_admin)
     return StreamingResponse(
         error_file_lines(store, import_id, record["header"]),
         media_type="text/csv; charset=utf-8",
@@ -188,5 +190,5 @@ def undo(
     force: bool = False,
 ) -> dict[str, Any]:
     """Take an import back (admins). Records changed since are skipped unless ``force``."""
-    _visible(store, import_id)
+    _visible(store, import_id, True)
     return undo_import(store, import_id, dry_run, force, session.email).as_dict()
