@@ -43,6 +43,8 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     mailbox_addresses: tuple[str, ...] = ()
     max_upload_bytes: int = 100 * 1024 * 1024
+    max_body_bytes: int = 1024 * 1024
+    """Any other request body (JSON, forms): 1 MiB is far more than any of them needs."""
     journal_days: int = 30
     secret_key: str | None = field(default=None, repr=False)
     key_file: str = "~/.config/rolodex/secret.key"
@@ -58,6 +60,7 @@ class Settings:
             limits=Limits.from_env(env),
             mailbox_addresses=mailbox,
             max_upload_bytes=_int(env, "ROLODEX_MAX_UPLOAD_BYTES", cls.max_upload_bytes),
+            max_body_bytes=_int(env, "ROLODEX_MAX_BODY_BYTES", cls.max_body_bytes),
             journal_days=_int(env, "ROLODEX_JOURNAL_DAYS", cls.journal_days),
             secret_key=env.get("ROLODEX_SECRET_KEY") or None,
             key_file=env.get("ROLODEX_KEY_FILE") or cls.key_file,

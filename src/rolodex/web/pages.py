@@ -249,8 +249,15 @@ def login_form(request: Request) -> Response:
     return login_page(request, next_path)
 
 
+SIGN_IN_FORM = "application/x-www-form-urlencoded"
+
+
 @router.post("/login")
 async def login(request: Request) -> Response:
+    """Sign in. Only a small URL-encoded form is read (the body limit keeps it to a few
+    KiB): a multipart body, which Starlette would spool to disk part by part, is 415."""
+    if request.headers.get("content-type", "").partition(";")[0].strip().lower() != SIGN_IN_FORM:
+        raise HTTPException(415, "Sign in with the form on this page.")
     form = await request.form()
     email, password = text_field(form, "email", 320), text_field(form, "password", 1024)
     next_path = safe_next(text_field(form, "next"))
@@ -358,10 +365,6 @@ def import_form(request: Request, session: PageSession) -> Response:
 async def preview_upload(request: Request, session: PageSession) -> Response:
     """Check an upload with a dry-run job, then show its page (preview, result, confirm)."""
     settings: Settings = get_settings(request)
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > settings.max_upload_bytes + 64 * 1024:
-        too_large = f"The file is larger than the limit of {size_text(settings.max_upload_bytes)}."
-        return form_page(request, session, error=too_large, status=413)
     form = await checked_form(request, session)
     try:
         choice = Choice.of(form)

@@ -21,10 +21,12 @@ from rolodex.sealing import Sealer
 from rolodex.store import imports as records
 from rolodex.store.store import Store
 from rolodex.undo import undo_import
-from rolodex.web.deps import AdminDep, SessionDep, SettingsDep, StoreDep
+from rolodex.web.deps import AdminDep, CallerFirst, SessionDep, SettingsDep, StoreDep
 from rolodex.web.schemas import Job, UndoResult, errors
 
 router = APIRouter(tags=["imports"])
+uploads = APIRouter(tags=["imports"], route_class=CallerFirst)
+"""The upload route: its caller is known (401) before a byte of the file is read."""
 MAX_ID = 2**31 - 1
 ImportId = Annotated[int, Path(description="An import's id")]
 MAX_FILE_NAME = 255
@@ -89,7 +91,7 @@ def spool_upload(upload: UploadFile, limit: int) -> FilePath:
     return path
 
 
-@router.post(
+@uploads.post(
     "/imports", status_code=202, response_model=Job, responses=errors(400, 401, 403, 413, 422)
 )
 async def upload_import(
@@ -107,11 +109,6 @@ async def upload_import(
         return JSONResponse({"error": "kind must be 'contacts' or 'users'"}, status_code=422)
     if kind == "users" and not session.is_admin:
         raise HTTPException(403, "Only an admin may import users")
-    declared = int(request.headers.get("content-length") or 0)
-    if declared > settings.max_upload_bytes + 64 * 1024:
-        raise HTTPException(
-            413, f"The file is larger than the limit of {settings.max_upload_bytes:,} bytes"
-        )
     options = ImportOptions(
         dry_run=dry_run,
         strict=strict,

@@ -24,7 +24,7 @@ def sign_in(store: StoreDep, email: str, password: str, kind: str) -> tuple[str,
         return tokens.issue(conn, check.user.id, kind)
 
 
-@router.post("/tokens", status_code=201, response_model=Token, responses=errors(400, 401, 422))
+@router.post("/tokens", status_code=201, response_model=Token, responses=errors(400, 401, 413, 422))
 async def create_token(body: Credentials, store: StoreDep) -> Token:
     token, _ = await run_in_threadpool(sign_in, store, body.email, body.password, "api")
     return Token(token=token)
