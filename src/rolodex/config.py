@@ -38,9 +38,30 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class ThrottlePolicy:
+    """How fast passwords may be guessed (see :mod:`rolodex.security.throttle`)."""
+
+    account_failures: int = 5
+    address_failures: int = 20
+    lock_seconds: int = 30
+    max_lock_seconds: int = 15 * 60
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> ThrottlePolicy:
+        d = cls()
+        return cls(
+            account_failures=_int(env, "ROLODEX_LOGIN_ACCOUNT_FAILURES", d.account_failures),
+            address_failures=_int(env, "ROLODEX_LOGIN_ADDRESS_FAILURES", d.address_failures),
+            lock_seconds=_int(env, "ROLODEX_LOGIN_LOCK_SECONDS", d.lock_seconds),
+            max_lock_seconds=_int(env, "ROLODEX_LOGIN_MAX_LOCK_SECONDS", d.max_lock_seconds),
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     limits: Limits = field(default_factory=Limits)
+    throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
     mailbox_addresses: tuple[str, ...] = ()
     max_upload_bytes: int = 100 * 1024 * 1024
     max_body_bytes: int = 1024 * 1024
@@ -58,6 +79,7 @@ class Settings:
         return cls(
             database_url=env.get("ROLODEX_DATABASE_URL") or DEFAULT_DATABASE_URL,
             limits=Limits.from_env(env),
+            throttle=ThrottlePolicy.from_env(env),
             mailbox_addresses=mailbox,
             max_upload_bytes=_int(env, "ROLODEX_MAX_UPLOAD_BYTES", cls.max_upload_bytes),
             max_body_bytes=_int(env, "ROLODEX_MAX_BODY_BYTES", cls.max_body_bytes),

@@ -23,6 +23,7 @@ from rolodex.importing.options import ImportOptions
 from rolodex.jobs import Worker
 from rolodex.passwords import HashingPool
 from rolodex.sealing import Sealer
+from rolodex.security.throttle import LoginThrottle
 from rolodex.store.store import Store
 from rolodex.web import api, errors, pages
 from rolodex.web.bodylimit import Allowance, BodyLimit, BodyTooLarge
@@ -36,6 +37,7 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
         store = Store.open(settings.database_url)
         pool = HashingPool()
         app.state.settings, app.state.store, app.state.pool = settings, store, pool
+        app.state.throttle = LoginThrottle(settings.throttle)
         sealer = Sealer.from_settings(settings)
         app.state.sealer = sealer
         worker = Worker(store, pool, ImportOptions(limits=settings.limits), sealer=sealer)

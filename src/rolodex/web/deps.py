@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute
 
 from rolodex.config import Settings
 from rolodex.passwords import HashingPool
+from rolodex.security.throttle import LoginThrottle
 from rolodex.store import tokens
 from rolodex.store.store import Store
 
@@ -38,8 +39,19 @@ def get_pool(request: Request) -> HashingPool:
     return pool
 
 
+def get_throttle(request: Request) -> LoginThrottle:
+    throttle: LoginThrottle = request.app.state.throttle
+    return throttle
+
+
+def client_address(request: Request) -> str:
+    """The peer's address (behind a proxy, as uvicorn's ``--forwarded-allow-ips`` says)."""
+    return request.client.host if request.client else "unknown"
+
+
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+ThrottleDep = Annotated[LoginThrottle, Depends(get_throttle)]
 
 
 def _bearer(request: Request) -> str | None:

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from rolodex.errors import FileError, NotFound, StoreError, UsageError
+from rolodex.security.signin import SignInRefused, TooManyAttempts
 from rolodex.web import pages
 
 API_PREFIX = "/api"
@@ -54,6 +55,14 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def missing(_: Request, exc: NotFound) -> JSONResponse:
         return error_body(404, exc.message)
+
+    @app.exception_handler(SignInRefused)
+    async def refused_sign_in(_: Request, exc: SignInRefused) -> JSONResponse:
+        return error_body(401, exc.message)
+
+    @app.exception_handler(TooManyAttempts)
+    async def throttled(_: Request, exc: TooManyAttempts) -> JSONResponse:
+        return error_body(429, exc.message, {"Retry-After": str(exc.retry_after)})
 
     @app.exception_handler(StoreError)
     async def database(_: Request, exc: StoreError) -> JSONResponse:

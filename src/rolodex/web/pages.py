@@ -49,6 +49,7 @@ from rolodex.importing.options import ImportOptions
 from rolodex.importing.reader import open_csv
 from rolodex.importing.report import ValueProblem
 from rolodex.sealing import Sealer
+from rolodex.security.signin import Attempt, SignInRefused, TooManyAttempts, sign_in
 from rolodex.store import catalog as catalog_sql
 from rolodex.store import imports as records
 from rolodex.store import tokens
@@ -58,8 +59,7 @@ from rolodex.undo import undo_import
 from rolodex.views import iso
 from rolodex.web.api.contacts import contact_page
 from rolodex.web.api.imports import SUMMARY_ERRORS, job_document, spool_upload, upload_name
-from rolodex.web.api.tokens import WRONG, sign_in
-from rolodex.web.deps import SESSION_COOKIE, get_settings, get_store
+from rolodex.web.deps import SESSION_COOKIE, client_address, get_settings, get_store, get_throttle
 
 LOGIN_CSRF_COOKIE = "rolodex_login_csrf"
 MAX_ID = 2**31 - 1
@@ -266,10 +266,17 @@ async def login(request: Request) -> Response:
         return login_page(request, next_path, message, email, status=403)
     if not email.strip() or not password:
         return login_page(request, next_path, "Enter your email and password.", email, 422)
+    attempt = Attempt(email, password, client_address(request), "session")
     try:
-        token, _ = await run_in_threadpool(sign_in, get_store(request), email, password, "session")
-    except HTTPException:
-        return login_page(request, next_path, WRONG, email, status=401)
+        token, _ = await run_in_threadpool(
+            sign_in, get_store(request), get_throttle(request), attempt
+        )
+    except SignInRefused as refused:
+        return login_page(request, next_path, refused.message, email, status=401)
+    except TooManyAttempts as throttled:
+        page = login_page(request, next_path, throttled.message, email, status=429)
+        page.headers["Retry-After"] = str(throttled.retry_after)
+        return page
     response = RedirectResponse(next_path, status_code=303)
     response.set_cookie(
         SESSION_COOKIE, token, httponly=True, samesite="lax", secure=secure(request), path="/"

@@ -2,31 +2,30 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Response
+from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from rolodex import accounts
+from rolodex.security.signin import Attempt, sign_in
 from rolodex.store import tokens
-from rolodex.web.deps import SessionDep, StoreDep
+from rolodex.web.deps import SessionDep, StoreDep, ThrottleDep, client_address
 from rolodex.web.schemas import Credentials, Token, errors
 
 router = APIRouter(tags=["tokens"])
-WRONG = "Wrong email or password, or the account is inactive"
 
 
-def sign_in(store: StoreDep, email: str, password: str, kind: str) -> tuple[str, str]:
-    """A new token for an active user whose password matches; the same 401, after the same
-    argon2 work, for a wrong password, an unknown email and an inactive user."""
-    check = accounts.check_password(store, email, password)
-    if not check.ok or check.user is None or not check.user.active or check.user.id is None:
-        raise HTTPException(401, WRONG)
-    with store.write() as conn:
-        return tokens.issue(conn, check.user.id, kind)
-
-
-@router.post("/tokens", status_code=201, response_model=Token, responses=errors(400, 401, 413, 422))
-async def create_token(body: Credentials, store: StoreDep) -> Token:
-    token, _ = await run_in_threadpool(sign_in, store, body.email, body.password, "api")
+@router.post(
+    "/tokens",
+    status_code=201,
+    response_model=Token,
+    responses=errors(400, 401, 413, 422, 429),
+)
+async def create_token(
+    body: Credentials, request: Request, store: StoreDep, throttle: ThrottleDep
+) -> Token:
+    """401 alike for a wrong password, an unknown email and an inactive user; 429 with
+    ``Retry-After`` after repeated failures for the account or from the address."""
+    attempt = Attempt(body.email, body.password, client_address(request), "api")
+    token, _ = await run_in_threadpool(sign_in, store, throttle, attempt)
     return Token(token=token)
 
 
