@@ -58,10 +58,28 @@ class ThrottlePolicy:
 
 
 @dataclass(frozen=True)
+class SessionPolicy:
+    """How long a web session lasts: ``idle_minutes`` (120) after its last use, and never
+    more than ``max_hours`` (12) after sign-in — a working day, then sign in again."""
+
+    idle_minutes: int = 120
+    max_hours: int = 12
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> SessionPolicy:
+        d = cls()
+        return cls(
+            idle_minutes=_int(env, "ROLODEX_SESSION_IDLE_MINUTES", d.idle_minutes),
+            max_hours=_int(env, "ROLODEX_SESSION_MAX_HOURS", d.max_hours),
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     limits: Limits = field(default_factory=Limits)
     throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
+    sessions: SessionPolicy = field(default_factory=SessionPolicy)
     mailbox_addresses: tuple[str, ...] = ()
     max_upload_bytes: int = 100 * 1024 * 1024
     max_body_bytes: int = 1024 * 1024
@@ -80,6 +98,7 @@ class Settings:
             database_url=env.get("ROLODEX_DATABASE_URL") or DEFAULT_DATABASE_URL,
             limits=Limits.from_env(env),
             throttle=ThrottlePolicy.from_env(env),
+            sessions=SessionPolicy.from_env(env),
             mailbox_addresses=mailbox,
             max_upload_bytes=_int(env, "ROLODEX_MAX_UPLOAD_BYTES", cls.max_upload_bytes),
             max_body_bytes=_int(env, "ROLODEX_MAX_BODY_BYTES", cls.max_body_bytes),

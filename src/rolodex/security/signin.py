@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from rolodex import accounts
+from rolodex.config import SessionPolicy
 from rolodex.errors import RolodexError
+from rolodex.security import sessions
 from rolodex.security.throttle import LoginThrottle
 from rolodex.store import tokens
 from rolodex.store.store import Store
@@ -37,10 +40,14 @@ class Attempt:
     password: str
     address: str
     kind: str  # "api" (a bearer token) or "session" (the web app's cookie)
+    expires_in: timedelta | None = None  # an API token's life; None: until revoked
 
 
-def sign_in(store: Store, throttle: LoginThrottle, attempt: Attempt) -> tuple[str, str]:
-    """A new token and CSRF secret for an active user whose password matches."""
+def sign_in(
+    store: Store, throttle: LoginThrottle, attempt: Attempt, policy: SessionPolicy
+) -> tuple[str, str]:
+    """A new token and CSRF secret for an active user whose password matches: a session
+    ends as ``policy`` says, an API token after ``expires_in`` if given."""
     wait = throttle.attempt(attempt.email, attempt.address)
     if wait:
         raise TooManyAttempts(math.ceil(wait))
@@ -49,5 +56,10 @@ def sign_in(store: Store, throttle: LoginThrottle, attempt: Attempt) -> tuple[st
     if not check.ok or user is None or not user.active or user.id is None:
         raise SignInRefused(WRONG)
     throttle.succeeded(attempt.email, attempt.address)
+    at = sessions.now()
+    if attempt.kind == "session":
+        end: datetime | None = sessions.first_end(policy, at)
+    else:
+        end = at + attempt.expires_in if attempt.expires_in else None
     with store.write() as conn:
-        return tokens.issue(conn, user.id, attempt.kind)
+        return tokens.issue(conn, user.id, attempt.kind, at, end)

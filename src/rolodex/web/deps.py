@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute
 
 from rolodex.config import Settings
 from rolodex.passwords import HashingPool
+from rolodex.security.sessions import authenticate
 from rolodex.security.throttle import LoginThrottle
 from rolodex.store import tokens
 from rolodex.store.store import Store
@@ -67,8 +68,7 @@ def _caller(request: Request, store: Store) -> tokens.Session | None:
     token = _bearer(request) or request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    with store.read() as conn:
-        return tokens.find(conn, token)
+    return authenticate(store, token, get_settings(request).sessions)
 
 
 async def current_session(request: Request, store: StoreDep) -> tokens.Session:

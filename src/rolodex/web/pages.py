@@ -49,6 +49,7 @@ from rolodex.importing.options import ImportOptions
 from rolodex.importing.reader import open_csv
 from rolodex.importing.report import ValueProblem
 from rolodex.sealing import Sealer
+from rolodex.security.sessions import authenticate
 from rolodex.security.signin import Attempt, SignInRefused, TooManyAttempts, sign_in
 from rolodex.store import catalog as catalog_sql
 from rolodex.store import imports as records
@@ -176,8 +177,8 @@ def page_session(request: Request) -> tokens.Session:
     """The signed-in person, from the session cookie; anonymous visits go to ``/login``."""
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        with get_store(request).read() as conn:
-            session = tokens.find(conn, token)
+        settings: Settings = get_settings(request)
+        session = authenticate(get_store(request), token, settings.sessions)
         if session is not None and session.kind == "session":
             return session
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -269,7 +270,11 @@ async def login(request: Request) -> Response:
     attempt = Attempt(email, password, client_address(request), "session")
     try:
         token, _ = await run_in_threadpool(
-            sign_in, get_store(request), get_throttle(request), attempt
+            sign_in,
+            get_store(request),
+            get_throttle(request),
+            attempt,
+            get_settings(request).sessions,
         )
     except SignInRefused as refused:
         return login_page(request, next_path, refused.message, email, status=401)

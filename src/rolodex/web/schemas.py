@@ -16,6 +16,13 @@ class ErrorBody(BaseModel):
 class Credentials(BaseModel):
     email: str = Field(max_length=320)
     password: str = Field(max_length=1024)
+    expires_in: int | None = Field(
+        default=None,
+        ge=60,
+        le=366 * 24 * 3600,
+        description="Seconds until the token ends (a minute to a year); none: until "
+        "revoked, the password changes or the user is deactivated",
+    )
 
 
 class Token(BaseModel):

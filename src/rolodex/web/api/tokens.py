@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from rolodex.security.signin import Attempt, sign_in
 from rolodex.store import tokens
-from rolodex.web.deps import SessionDep, StoreDep, ThrottleDep, client_address
+from rolodex.web.deps import SessionDep, SettingsDep, StoreDep, ThrottleDep, client_address
 from rolodex.web.schemas import Credentials, Token, errors
 
 router = APIRouter(tags=["tokens"])
@@ -20,12 +22,19 @@ router = APIRouter(tags=["tokens"])
     responses=errors(400, 401, 413, 422, 429),
 )
 async def create_token(
-    body: Credentials, request: Request, store: StoreDep, throttle: ThrottleDep
+    body: Credentials,
+    request: Request,
+    store: StoreDep,
+    throttle: ThrottleDep,
+    settings: SettingsDep,
 ) -> Token:
     """401 alike for a wrong password, an unknown email and an inactive user; 429 with
-    ``Retry-After`` after repeated failures for the account or from the address."""
-    attempt = Attempt(body.email, body.password, client_address(request), "api")
-    token, _ = await run_in_threadpool(sign_in, store, throttle, attempt)
+    ``Retry-After`` after repeated failures for the account or from the address. The
+    token ends after ``expires_in`` seconds if given, when the user's password changes or
+    the user is deactivated, or on ``DELETE /api/tokens/current``."""
+    life = timedelta(seconds=body.expires_in) if body.expires_in else None
+    attempt = Attempt(body.email, body.password, client_address(request), "api", life)
+    token, _ = await run_in_threadpool(sign_in, store, throttle, attempt, settings.sessions)
     return Token(token=token)
 
 
