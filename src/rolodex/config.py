@@ -75,11 +75,30 @@ class SessionPolicy:
 
 
 @dataclass(frozen=True)
+class UploadPolicy:
+    """Uploaded files (kept sealed in the database) are dropped ``hours`` (24) after upload
+    once their run has ended, and a person may have at most ``max_pending`` (20) kept at
+    once — dry runs not confirmed yet, and queued runs (see :mod:`rolodex.uploads`)."""
+
+    hours: int = 24
+    max_pending: int = 20
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> UploadPolicy:
+        d = cls()
+        return cls(
+            hours=_int(env, "ROLODEX_UPLOAD_HOURS", d.hours),
+            max_pending=_int(env, "ROLODEX_MAX_PENDING_UPLOADS", d.max_pending),
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     limits: Limits = field(default_factory=Limits)
     throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
     sessions: SessionPolicy = field(default_factory=SessionPolicy)
+    uploads: UploadPolicy = field(default_factory=UploadPolicy)
     mailbox_addresses: tuple[str, ...] = ()
     max_upload_bytes: int = 100 * 1024 * 1024
     max_body_bytes: int = 1024 * 1024
@@ -99,6 +118,7 @@ class Settings:
             limits=Limits.from_env(env),
             throttle=ThrottlePolicy.from_env(env),
             sessions=SessionPolicy.from_env(env),
+            uploads=UploadPolicy.from_env(env),
             mailbox_addresses=mailbox,
             max_upload_bytes=_int(env, "ROLODEX_MAX_UPLOAD_BYTES", cls.max_upload_bytes),
             max_body_bytes=_int(env, "ROLODEX_MAX_BODY_BYTES", cls.max_body_bytes),

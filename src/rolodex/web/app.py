@@ -40,7 +40,8 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
         app.state.throttle = LoginThrottle(settings.throttle)
         sealer = Sealer.from_settings(settings)
         app.state.sealer = sealer
-        worker = Worker(store, pool, ImportOptions(limits=settings.limits), sealer=sealer)
+        options = ImportOptions(limits=settings.limits)
+        worker = Worker(store, pool, options, sealer=sealer, uploads=settings.uploads)
         thread = threading.Thread(target=worker.run_forever, name="import-worker", daemon=True)
         if run_worker:
             thread.start()

@@ -19,6 +19,7 @@ from starlette.responses import Response
 
 from rolodex.errors import FileError, NotFound, StoreError, UsageError
 from rolodex.security.signin import SignInRefused, TooManyAttempts
+from rolodex.uploads import TooManyUploads
 from rolodex.web import pages
 
 API_PREFIX = "/api"
@@ -62,6 +63,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(TooManyAttempts)
     async def throttled(_: Request, exc: TooManyAttempts) -> JSONResponse:
+        return error_body(429, exc.message, {"Retry-After": str(exc.retry_after)})
+
+    @app.exception_handler(TooManyUploads)
+    async def too_many_uploads(_: Request, exc: TooManyUploads) -> JSONResponse:
         return error_body(429, exc.message, {"Retry-After": str(exc.retry_after)})
 
     @app.exception_handler(StoreError)

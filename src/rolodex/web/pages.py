@@ -40,7 +40,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
-from rolodex import jobs
+from rolodex import jobs, uploads
 from rolodex.config import Limits, Settings
 from rolodex.errors import FileError, NotFound, StoreError, UsageError
 from rolodex.importing import users, values
@@ -54,9 +54,10 @@ from rolodex.security.signin import Attempt, SignInRefused, TooManyAttempts, sig
 from rolodex.store import catalog as catalog_sql
 from rolodex.store import imports as records
 from rolodex.store import tokens
-from rolodex.store.jobs import upload_chunks
+from rolodex.store.jobs import has_upload, upload_chunks
 from rolodex.store.store import Store
 from rolodex.undo import undo_import
+from rolodex.uploads import TooManyUploads
 from rolodex.views import iso
 from rolodex.web.api.contacts import contact_page
 from rolodex.web.api.imports import SUMMARY_ERRORS, job_document, spool_upload, upload_name
@@ -389,6 +390,10 @@ async def preview_upload(request: Request, session: PageSession) -> Response:
         return form_page(request, session, Choice.of(form), str(exc.detail), exc.status_code)
     except FileError as exc:
         return form_page(request, session, Choice.of(form), exc.message, 422)
+    except TooManyUploads as exc:
+        page = form_page(request, session, Choice.of(form), exc.message, 429)
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     finally:
         await form.close()
     previews(request.app).put(*checked)
@@ -400,6 +405,7 @@ def check_upload(
 ) -> tuple[int, Preview]:
     """Queue the dry run of the uploaded file; its first rows come back for the preview."""
     assert choice.upload is not None
+    uploads.admit(store, settings.uploads, actor)
     # A parsed form holds Starlette's UploadFile; the spooler reads only ``.file``.
     upload = cast(fastapi.UploadFile, choice.upload)
     path = spool_upload(upload, settings.max_upload_bytes)
@@ -603,6 +609,14 @@ async def confirm_import(import_id: ImportId, request: Request, session: PageSes
     if not may_import(session, record["kind"]):
         raise HTTPException(403, "Only an admin may import agents (users).")
     settings: Settings = get_settings(request)
+    with store.read() as conn:
+        kept = has_upload(conn, import_id)
+    if not kept:
+        raise HTTPException(
+            409,
+            f"The file of this dry run is no longer kept (files are kept "
+            f"{settings.uploads.hours} hours): upload it again.",
+        )
     new_id = await run_in_threadpool(queue_real_run, store, settings, record, session.email)
     return RedirectResponse(f"/imports/{new_id}", status_code=303)
 
@@ -611,7 +625,9 @@ def queue_real_run(store: Store, settings: Settings, record: dict[str, Any], act
     base = ImportOptions(limits=settings.limits)
     options = replace(jobs.options_of(record, base), dry_run=False, actor=actor)
     with stored_upload(store, settings, record["id"]) as path:
-        job = jobs.Submission(record["kind"], path, record["file_name"], options)
+        job = jobs.Submission(
+            record["kind"], path, record["file_name"], options, confirms=record["id"]
+        )
         return jobs.submit(store, job, Sealer.from_settings(settings))
 
 

@@ -11,7 +11,8 @@ from fastapi import APIRouter, File, Form, HTTPException, Path, Request, UploadF
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from rolodex import jobs, views
+from rolodex import jobs, uploads, views
+from rolodex.config import Settings
 from rolodex.errorfile import error_table
 from rolodex.errors import FileError
 from rolodex.export import csv_chunks
@@ -25,7 +26,7 @@ from rolodex.web.deps import AdminDep, CallerFirst, SessionDep, SettingsDep, Sto
 from rolodex.web.schemas import Job, UndoResult, errors
 
 router = APIRouter(tags=["imports"])
-uploads = APIRouter(tags=["imports"], route_class=CallerFirst)
+upload_router = APIRouter(tags=["imports"], route_class=CallerFirst)
 """The upload route: its caller is known (401) before a byte of the file is read."""
 MAX_ID = 2**31 - 1
 ImportId = Annotated[int, Path(description="An import's id")]
@@ -91,8 +92,11 @@ def spool_upload(upload: UploadFile, limit: int) -> FilePath:
     return path
 
 
-@uploads.post(
-    "/imports", status_code=202, response_model=Job, responses=errors(400, 401, 403, 413, 422)
+@upload_router.post(
+    "/imports",
+    status_code=202,
+    response_model=Job,
+    responses=errors(400, 401, 403, 413, 422, 429),
 )
 async def upload_import(
     request: Request,
@@ -118,15 +122,19 @@ async def upload_import(
         file_name=upload_name(file.filename),
     )
     sealer = request.app.state.sealer
-    return await run_in_threadpool(
-        _queue, store, kind, file, options, settings.max_upload_bytes, sealer
-    )
+    return await run_in_threadpool(_queue, store, kind, file, options, settings, sealer)
 
 
 def _queue(
-    store: Store, kind: str, file: UploadFile, options: ImportOptions, limit: int, sealer: Sealer
+    store: Store,
+    kind: str,
+    file: UploadFile,
+    options: ImportOptions,
+    settings: Settings,
+    sealer: Sealer,
 ) -> Any:
-    path = spool_upload(file, limit)
+    uploads.admit(store, settings.uploads, options.actor or "")
+    path = spool_upload(file, settings.max_upload_bytes)
     try:
         import_id = jobs.submit(
             store, jobs.Submission(kind, path, options.file_name or "upload.csv", options), sealer
