@@ -67,12 +67,72 @@ class MailLimits:
 
 
 @dataclass(frozen=True)
+class ThrottlePolicy:
+    """How fast passwords may be guessed (see :mod:`rolodex.security.throttle`)."""
+
+    account_failures: int = 5
+    address_failures: int = 20
+    lock_seconds: int = 30
+    max_lock_seconds: int = 15 * 60
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> ThrottlePolicy:
+        d = cls()
+        return cls(
+            account_failures=_int(env, "ROLODEX_LOGIN_ACCOUNT_FAILURES", d.account_failures),
+            address_failures=_int(env, "ROLODEX_LOGIN_ADDRESS_FAILURES", d.address_failures),
+            lock_seconds=_int(env, "ROLODEX_LOGIN_LOCK_SECONDS", d.lock_seconds),
+            max_lock_seconds=_int(env, "ROLODEX_LOGIN_MAX_LOCK_SECONDS", d.max_lock_seconds),
+        )
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    """How long a web session lasts: ``idle_minutes`` (120) after its last use, and never
+    more than ``max_hours`` (12) after sign-in — a working day, then sign in again."""
+
+    idle_minutes: int = 120
+    max_hours: int = 12
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> SessionPolicy:
+        d = cls()
+        return cls(
+            idle_minutes=_int(env, "ROLODEX_SESSION_IDLE_MINUTES", d.idle_minutes),
+            max_hours=_int(env, "ROLODEX_SESSION_MAX_HOURS", d.max_hours),
+        )
+
+
+@dataclass(frozen=True)
+class UploadPolicy:
+    """Uploaded files (kept sealed in the database) are dropped ``hours`` (24) after upload
+    once their run has ended, and a person may have at most ``max_pending`` (20) kept at
+    once — dry runs not confirmed yet, and queued runs (see :mod:`rolodex.uploads`)."""
+
+    hours: int = 24
+    max_pending: int = 20
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> UploadPolicy:
+        d = cls()
+        return cls(
+            hours=_int(env, "ROLODEX_UPLOAD_HOURS", d.hours),
+            max_pending=_int(env, "ROLODEX_MAX_PENDING_UPLOADS", d.max_pending),
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     limits: Limits = field(default_factory=Limits)
     mail: MailLimits = field(default_factory=MailLimits)
+    throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
+    sessions: SessionPolicy = field(default_factory=SessionPolicy)
+    uploads: UploadPolicy = field(default_factory=UploadPolicy)
     mailbox_addresses: tuple[str, ...] = ()
     max_upload_bytes: int = 100 * 1024 * 1024
+    max_body_bytes: int = 1024 * 1024
+    """Any other request body (JSON, forms): 1 MiB is far more than any of them needs."""
     journal_days: int = 30
     secret_key: str | None = field(default=None, repr=False)
     key_file: str = "~/.config/rolodex/secret.key"
@@ -87,8 +147,12 @@ class Settings:
             database_url=env.get("ROLODEX_DATABASE_URL") or DEFAULT_DATABASE_URL,
             limits=Limits.from_env(env),
             mail=MailLimits.from_env(env),
+            throttle=ThrottlePolicy.from_env(env),
+            sessions=SessionPolicy.from_env(env),
+            uploads=UploadPolicy.from_env(env),
             mailbox_addresses=mailbox,
             max_upload_bytes=_int(env, "ROLODEX_MAX_UPLOAD_BYTES", cls.max_upload_bytes),
+            max_body_bytes=_int(env, "ROLODEX_MAX_BODY_BYTES", cls.max_body_bytes),
             journal_days=_int(env, "ROLODEX_JOURNAL_DAYS", cls.journal_days),
             secret_key=env.get("ROLODEX_SECRET_KEY") or None,
             key_file=env.get("ROLODEX_KEY_FILE") or cls.key_file,

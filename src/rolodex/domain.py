@@ -12,6 +12,9 @@ from enum import StrEnum
 
 STANDARD_CONTACT_COLUMNS = ("email", "first_name", "last_name", "company_id", "labels", "labels_id")
 USER_COLUMNS = ("email", "first_name", "last_name", "password", "password_hash", "active")
+ADMIN_ONLY_KINDS = frozenset({"users"})
+"""Imports only admins may run or see — every route, the record, its error file and the
+history alike: a users file holds agents' passwords and who has access."""
 VARIABLE_NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 

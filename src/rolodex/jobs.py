@@ -11,12 +11,14 @@ import logging
 import socket
 import tempfile
 import threading
+import time
 import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from rolodex.config import Settings
+from rolodex import uploads
+from rolodex.config import Settings, UploadPolicy
 from rolodex.errors import StoreError
 from rolodex.importing.engine import file_sha256
 from rolodex.importing.kinds import import_file, prepare_check
@@ -38,6 +40,8 @@ class Submission:
     path: Path
     file_name: str
     options: ImportOptions
+    confirms: int | None = None
+    """The dry run this real run confirms: its file is dropped when this run is done."""
 
 
 def default_sealer() -> Sealer:
@@ -59,7 +63,7 @@ def submit(store: Store, job: Submission, sealer: Sealer | None = None) -> int:
         rows_total=source.rows_total,
         actor=job.options.actor,
         warnings=tuple(source.warnings),
-        options=job.options.recorded(),
+        options=job.options.recorded() | ({"confirms": job.confirms} if job.confirms else {}),
         columns=tuple(binding.report()),
     )
     with store.write() as conn, job.path.open("rb") as upload:
@@ -87,9 +91,12 @@ class Worker:
         base: ImportOptions,
         poll: float = 1.0,
         sealer: Sealer | None = None,
+        uploads: UploadPolicy | None = None,
     ):
         self.store, self.pool, self.base, self.poll = store, pool, base, poll
         self.sealer = sealer or default_sealer()
+        self.uploads = uploads
+        self.purged_at = float("-inf")
         self.name = f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
         self.stopping = threading.Event()
 
@@ -101,10 +108,20 @@ class Worker:
                 log.warning("worker: %s", error)
                 ran = False
             if not ran:
+                self._purge_now_and_then()
                 self.stopping.wait(self.poll)
 
     def stop(self) -> None:
         self.stopping.set()
+
+    def _purge_now_and_then(self) -> None:
+        """While idle, drop the uploads kept past their time (every ``PURGE_EVERY``)."""
+        if self.uploads is None:
+            return
+        now = time.monotonic()
+        if now - self.purged_at >= uploads.PURGE_EVERY.total_seconds():
+            self.purged_at = now
+            uploads.purge(self.store, self.uploads)
 
     def run_once(self) -> bool:
         """Take one job and run it; False when there was none."""
@@ -133,8 +150,11 @@ class Worker:
                     record["kind"], path, self.store, options, pool=self.pool, job_id=job_id
                 )
             if not record["dry_run"]:
+                confirmed = (record.get("options") or {}).get("confirms")
                 with self.store.write() as conn:
-                    queue.forget_upload(conn, job_id)
+                    for done_with in (job_id, confirmed):
+                        if done_with:
+                            queue.forget_upload(conn, int(done_with))
         except Exception:  # a job must end in a final state, whatever went wrong
             log.exception("import %s failed", job_id)
             self.store.mark_failed(job_id)

@@ -37,9 +37,14 @@ BOOKKEEPING = {"imports", "import_errors", "import_rejects", "import_uploads", "
 WAIT_LIMIT_SECONDS = 120  # a safety net against a hang, not a measure of speed
 
 
+MOVES_ON = {"updated_at", "auth_epoch"}
+"""Columns an undo moves forward, not back: ``auth_epoch`` goes up when an undo restores
+an older password, so sessions opened with the imported one end (issue 14, item 5)."""
+
+
 def dump(store: Any) -> dict[str, list[dict[str, Any]]]:
     """Every table but the import bookkeeping, row by row in primary-key order, without
-    ``updated_at``: what "the database is as it was" means."""
+    the columns that move on: what "the database is as it was" means."""
     tables: dict[str, list[dict[str, Any]]] = {}
     with store.read() as conn:
         for table in metadata.sorted_tables:
@@ -47,7 +52,7 @@ def dump(store: Any) -> dict[str, list[dict[str, Any]]]:
                 continue
             rows = conn.execute(select(table).order_by(*table.primary_key.columns))
             tables[table.name] = [
-                {k: v for k, v in row._mapping.items() if k != "updated_at"} for row in rows
+                {k: v for k, v in row._mapping.items() if k not in MOVES_ON} for row in rows
             ]
     return tables
 

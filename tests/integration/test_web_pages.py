@@ -406,9 +406,29 @@ def test_an_agent_cannot_confirm_an_admins_users_import(
     answer = upload(admin, "email,password\nnew@example.com,long-enough\n", kind="users")
     import_id = id_of(answer)
     wait(admin, import_id)
-    assert "Confirm import" not in text_of(agent.get(f"/imports/{import_id}").text)
-    assert confirm(agent, import_id).status_code == 403
+    assert agent.get(f"/imports/{import_id}").status_code == 404
+    refused = agent.post(
+        f"/imports/{import_id}/confirm", data={"csrf": csrf_of(agent.get("/").text)}
+    )
+    assert refused.status_code == 404
     assert "Confirm import" in text_of(admin.get(f"/imports/{import_id}").text)
+
+
+def test_an_agent_sees_no_users_import_on_any_page(
+    make_client: Callable[..., TestClient],
+) -> None:
+    """Issue 14, item 1: an agent read an admin's users import (and a password) on its page."""
+    admin, agent = make_client(), make_client()
+    log_in(admin, *ADMIN)
+    log_in(agent, *AGENT)
+    import_id = id_of(upload(admin, "email,password\nnew@example.com,long-enough\n", "users"))
+    wait(admin, import_id)
+
+    assert agent.get(f"/imports/{import_id}").status_code == 404
+    assert f'href="/imports/{import_id}"' not in agent.get("/imports").text
+    assert f'href="/imports/{import_id}"' in admin.get("/imports").text
+    assert agent.get(f"/api/imports/{import_id}").status_code == 404
+    assert agent.get(f"/api/imports/{import_id}/errors.csv").status_code == 404
 
 
 def test_the_preview_of_a_users_file_never_shows_a_password(admin: TestClient) -> None:
@@ -417,6 +437,33 @@ def test_the_preview_of_a_users_file_never_shows_a_password(admin: TestClient) -
     page = admin.get(answer.headers["location"]).text
     assert "new@example.com" in page
     assert "Sup3r-Secret!" not in page
+
+
+UNEVEN_USERS_FILES = {
+    "a row short one cell": "email,first_name,last_name,password\n"
+    "new2@acme.example,NoLastName,TopSecret222\n",
+    "a row one cell too long": "email,first_name,password\nnew2@acme.example,Ann,x,TopSecret222\n",
+    "the password first, short": "password,first_name,email\nTopSecret222,new2@acme.example\n",
+    "a hash column": "email,password_hash,first_name\nnew2@acme.example,TopSecret222,Ann\n",
+}
+
+
+@pytest.mark.parametrize("content", UNEVEN_USERS_FILES.values(), ids=UNEVEN_USERS_FILES.keys())
+def test_the_preview_hides_what_binds_to_a_password_and_uneven_rows_show_only_an_email(
+    make_client: Callable[..., TestClient], content: str
+) -> None:
+    """Issue 14, item 1: a row short one cell showed its password in the last_name column.
+    Checked on the page as built at upload time and as rebuilt from the stored file."""
+    admin = make_client()
+    log_in(admin, *ADMIN)
+    location = upload(admin, content, kind="users").headers["location"]
+    later = make_client()  # another server: no cached preview, rebuilt from the stored file
+    log_in(later, *ADMIN)
+
+    for client in (admin, later):
+        page = text_of(client.get(location).text)
+        assert "TopSecret222" not in page
+        assert "NoLastName" not in page
 
 
 # -- history and contacts -----------------------------------------------------------------------

@@ -52,6 +52,7 @@ def worker(ctx: typer.Context) -> None:
             pool,
             ImportOptions(limits=context.settings.limits),
             sealer=Sealer.from_settings(context.settings),
+            uploads=context.settings.uploads,
         )
         signal.signal(signal.SIGTERM, lambda *_: runner.stop())
         err.print(f"worker {runner.name} waiting for imports (Ctrl-C stops)", markup=False)

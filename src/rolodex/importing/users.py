@@ -15,8 +15,9 @@ from datetime import datetime
 from typing import Protocol
 
 from rolodex.domain import USER_COLUMNS, Role, UserState
+from rolodex.errors import FileError
 from rolodex.importing import values
-from rolodex.importing.columns import Binding, Targets, bind
+from rolodex.importing.columns import Binding, Targets, bind, propose
 from rolodex.importing.engine import BatchOutcome
 from rolodex.importing.options import ImportOptions
 from rolodex.importing.reader import RawRow
@@ -26,6 +27,29 @@ from rolodex.passwords import HashingPool
 
 SECRET_TARGETS = ("password", "password_hash")
 USER_TARGETS = Targets("users", USER_COLUMNS, ("name",))
+
+
+def secret_columns(header: Sequence[str]) -> set[int]:
+    """The positions whose cells are never shown, decided by what each column *binds* to
+    (``password``, ``password_hash``) — and any whose name says password, in case the person
+    binds it there in the Columns step: the one place a display asks. A header that does not
+    bind at all hides every column."""
+    try:
+        columns = propose(header, USER_TARGETS)
+    except FileError:
+        return set(range(len(header)))
+    return {
+        c.index for c in columns if c.target in SECRET_TARGETS or "password" in c.name.casefold()
+    }
+
+
+def email_column(header: Sequence[str]) -> int | None:
+    """Where the email binds (the first such column), if the header binds at all."""
+    try:
+        columns = propose(header, USER_TARGETS)
+    except FileError:
+        return None
+    return next((c.index for c in columns if c.target == "email"), None)
 
 
 @dataclass(slots=True)

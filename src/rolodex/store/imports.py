@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import ColumnElement, Connection, and_, delete, insert, not_, or_, select, update
 
 from rolodex import liveness
+from rolodex.domain import ADMIN_ONLY_KINDS
 from rolodex.importing.ports import Counts, ImportMeta, Reject
 from rolodex.store import schema as t
 
@@ -106,15 +107,34 @@ def forget_rejects(conn: Connection, import_id: int) -> None:
     conn.execute(delete(t.import_errors).where(t.import_errors.c.import_id == import_id))
 
 
-def history(conn: Connection, limit: int | None = None) -> list[dict[str, Any]]:
+def agent_may_see() -> ColumnElement[bool]:
+    """Runs of a kind anyone may import, and undos of them (an undo of a users import
+    lists agents too)."""
+    c, target = t.imports.c, t.imports.alias("target")
+    admin_only = select(target.c.id).where(target.c.kind.in_(ADMIN_ONLY_KINDS))
+    return and_(
+        c.kind.not_in(ADMIN_ONLY_KINDS),
+        or_(c.undo_of.is_(None), not_(c.undo_of.in_(admin_only))),
+    )
+
+
+def history(conn: Connection, limit: int | None = None, admin: bool = True) -> list[dict[str, Any]]:
+    """The runs, newest first; an agent's history leaves out the admin-only ones."""
     query = select(t.imports).order_by(t.imports.c.id.desc())
+    if not admin:
+        query = query.where(agent_may_see())
     if limit:
         query = query.limit(limit)
     return [dict(row._mapping) for row in conn.execute(query)]
 
 
-def record(conn: Connection, import_id: int) -> dict[str, Any] | None:
-    row = conn.execute(select(t.imports).where(t.imports.c.id == import_id)).first()
+def record(conn: Connection, import_id: int, admin: bool = True) -> dict[str, Any] | None:
+    """One run, or ``None`` — also when an agent asks for an admin-only one, so its
+    existence is not revealed."""
+    query = select(t.imports).where(t.imports.c.id == import_id)
+    if not admin:
+        query = query.where(agent_may_see())
+    row = conn.execute(query).first()
     return dict(row._mapping) if row else None
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, BinaryIO
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, distinct, func, insert, select, update
 
 from rolodex import liveness
 from rolodex.importing.ports import ImportMeta
@@ -22,6 +22,7 @@ from rolodex.store import imports as records
 from rolodex.store import schema as t
 
 UPLOAD_CHUNK = 1 << 20
+ENDED = ("done", "failed", "interrupted")
 
 
 def enqueue(conn: Connection, meta: ImportMeta, upload: BinaryIO, sealer: Sealer) -> int:
@@ -80,6 +81,32 @@ def forget_upload(conn: Connection, import_id: int) -> None:
     conn.execute(delete(t.import_uploads).where(t.import_uploads.c.import_id == import_id))
 
 
+def has_upload(conn: Connection, import_id: int) -> bool:
+    u = t.import_uploads.c
+    return conn.execute(select(u.seq).where(u.import_id == import_id).limit(1)).first() is not None
+
+
+def forget_uploads_before(conn: Connection, cutoff: datetime) -> int:
+    """Drop the files of runs that have ended and were started before ``cutoff`` (a dry
+    run not confirmed in time; a failed run); the number of runs whose file went."""
+    c = t.imports.c
+    ended = select(c.id).where(c.status.in_(ENDED), c.started_at < cutoff)
+    u = t.import_uploads
+    gone = conn.execute(
+        select(func.count(distinct(u.c.import_id))).where(u.c.import_id.in_(ended))
+    ).scalar_one()
+    conn.execute(delete(u).where(u.c.import_id.in_(ended)))
+    return int(gone)
+
+
+def pending_uploads(conn: Connection, actor: str) -> list[datetime]:
+    """When each run of ``actor`` whose file is still kept was started, oldest first."""
+    c, u = t.imports.c, t.import_uploads.c
+    kept = select(u.import_id).distinct()
+    query = select(c.started_at).where(c.actor == actor, c.id.in_(kept)).order_by(c.started_at)
+    return [_aware(moment) for moment in conn.execute(query).scalars()]
+
+
 def requeue_orphans(conn: Connection) -> list[int]:
     """Jobs whose worker is dead go back to the queue, to be taken up where they stopped."""
     orphans = records.dead_runs(conn, by_worker=True)
@@ -91,3 +118,7 @@ def requeue_orphans(conn: Connection) -> list[int]:
             .values(status="queued", worker=None)
         )
     return orphans
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -112,7 +112,10 @@ users = Table(
     Column("active", Boolean, nullable=False),
     Column("role", String(16), nullable=False),
     *_timestamps(),
+    Column("auth_epoch", Integer, nullable=False, server_default="0"),
 )
+"""``auth_epoch`` goes up when the password changes or the user is deactivated: every
+token and session stamped with an older epoch is dead (:mod:`rolodex.store.tokens`)."""
 
 imports = Table(
     "imports",
@@ -201,6 +204,8 @@ api_tokens = Table(
     Column("csrf", String(64)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
+    Column("auth_epoch", Integer, nullable=False, server_default="0"),
+    Column("expires_at", DateTime(timezone=True)),
 )
 """Bearer tokens and web sessions; only a SHA-256 of the token is stored."""
 

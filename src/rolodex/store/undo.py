@@ -11,6 +11,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from rolodex.domain import Role
 from rolodex.store import schema as t
 from rolodex.store.snapshot import Snapshot
+from rolodex.store.users import next_epoch
 
 CHUNK = 1000
 
@@ -95,6 +96,7 @@ def restore_user(conn: Connection, user_id: int, before: Snapshot) -> None:
             active=before["active"],
             role=Role(before["role"]).value,
             updated_at=datetime.now(UTC),
+            auth_epoch=next_epoch(before["password_hash"], before["active"]),
         )
     )
 

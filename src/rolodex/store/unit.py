@@ -234,14 +234,16 @@ class SqlUnit:
         """Upsert; the role is set when a user is created and never by an import after."""
         stmt = insert(self.conn, t.users)
         c, new = t.users.c, stmt.excluded
+        password_hash = func.coalesce(new.password_hash, c.password_hash)
         stmt = stmt.on_conflict_do_update(
             index_elements=["email_key"],
             set_={
                 "first_name": func.coalesce(new.first_name, c.first_name),
                 "last_name": func.coalesce(new.last_name, c.last_name),
-                "password_hash": func.coalesce(new.password_hash, c.password_hash),
+                "password_hash": password_hash,
                 "active": new.active,
                 "updated_at": new.updated_at,
+                "auth_epoch": user_rows.next_epoch(password_hash, new.active),
             },
         )
         self.conn.execute(

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import ColumnElement, Connection, and_, case, insert, literal, or_, select, update
 
 from rolodex.domain import Role, UserState
 from rolodex.store import schema as t
@@ -60,7 +61,24 @@ def every(conn: Connection) -> Iterator[UserRecord]:
         last = chunk[-1].state.id or 0
 
 
+def next_epoch(new_hash: Any, new_active: Any) -> ColumnElement[int]:
+    """The user's ``auth_epoch`` after a write of this hash and active flag (SQL values or
+    Python ones): one more when the password hash changes or an active user is
+    deactivated, which ends every token and session the user holds — for good, since a
+    reactivation does not give the old epoch back."""
+    u = t.users.c
+    new_hash = new_hash if isinstance(new_hash, ColumnElement) else literal(new_hash)
+    new_active = new_active if isinstance(new_active, ColumnElement) else literal(new_active)
+    ends = or_(
+        u.password_hash.is_distinct_from(new_hash),
+        and_(u.active.is_(True), new_active.is_(False)),
+    )
+    return case((ends, u.auth_epoch + 1), else_=u.auth_epoch)
+
+
 def set_password_hash(conn: Connection, user_id: int, password_hash: str) -> None:
+    """The same password, hashed anew (an upgrade at sign-in): not a change of password,
+    so the user's sessions go on."""
     conn.execute(
         update(t.users)
         .where(t.users.c.id == user_id)
@@ -89,6 +107,10 @@ def save_admin(conn: Connection, user: UserState) -> None:
         update(t.users)
         .where(t.users.c.id == user.id)
         .values(
-            password_hash=user.password_hash, role=Role.ADMIN.value, active=True, updated_at=stamp
+            password_hash=user.password_hash,
+            role=Role.ADMIN.value,
+            active=True,
+            updated_at=stamp,
+            auth_epoch=t.users.c.auth_epoch + 1,  # a password set anew ends the old sessions
         )
     )

@@ -8,24 +8,25 @@ number of ``rolodex worker`` processes may join it).
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.responses import Response
+from starlette.types import Scope
 
 from rolodex import __version__
 from rolodex.config import Settings
-from rolodex.errors import Conflict, FileError, NotFound, StoreError, UsageError
 from rolodex.importing.options import ImportOptions
 from rolodex.jobs import Worker
 from rolodex.passwords import HashingPool
 from rolodex.sealing import Sealer
+from rolodex.security.throttle import LoginThrottle
 from rolodex.store.store import Store
-from rolodex.web import api, columns_page, pages
+from rolodex.web import api, columns_page, errors, pages
+from rolodex.web.bodylimit import Allowance, BodyLimit, BodyTooLarge
 from rolodex.web.pending import PendingUploads
 
 STATIC = Path(__file__).with_name("static")
@@ -37,9 +38,11 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
         store = Store.open(settings.database_url)
         pool = HashingPool()
         app.state.settings, app.state.store, app.state.pool = settings, store, pool
+        app.state.throttle = LoginThrottle(settings.throttle)
         sealer = Sealer.from_settings(settings)
         app.state.sealer = sealer
-        worker = Worker(store, pool, ImportOptions(limits=settings.limits), sealer=sealer)
+        options = ImportOptions(limits=settings.limits)
+        worker = Worker(store, pool, options, sealer=sealer, uploads=settings.uploads)
         thread = threading.Thread(target=worker.run_forever, name="import-worker", daemon=True)
         if run_worker:
             thread.start()
@@ -66,32 +69,41 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(columns_page.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    _error_handlers(app)
+    errors.install(app)
+    app.add_middleware(BodyLimit, limit_for=body_limit(settings), refuse=too_large)
     return app
 
 
-def _error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
-        return JSONResponse(
-            {"error": f"{where}: {first.get('msg', 'invalid request')}"}, status_code=422
-        )
+UPLOADS = frozenset({"/api/imports", "/imports/preview"})
+FORM_ROOM = 64 * 1024
+"""Room for the form fields and multipart boundaries around an uploaded file."""
+SIGN_IN_BYTES = 8 * 1024
+"""A sign-in form: an email (320), a password (1,024), a next path and a CSRF token,
+each up to three times longer when percent-encoded — under 8 KiB."""
 
-    @app.exception_handler(UsageError)
-    @app.exception_handler(FileError)
-    async def unusable(_: Request, exc: UsageError | FileError) -> JSONResponse:
-        return JSONResponse({"error": exc.message}, status_code=422)
 
-    @app.exception_handler(Conflict)
-    async def duplicate(_: Request, exc: Conflict) -> JSONResponse:
-        return JSONResponse({"error": exc.message}, status_code=409)
+def body_limit(settings: Settings) -> Callable[[Scope], Allowance]:
+    """The most bytes a request's body may hold: uploads up to the file limit, the sign-in
+    form a few KiB, anything else ``max_body_bytes``."""
+    upload = Allowance(
+        settings.max_upload_bytes + FORM_ROOM,
+        f"The file is larger than the limit of {settings.max_upload_bytes:,} bytes",
+    )
+    sign_in = Allowance(SIGN_IN_BYTES, f"A sign-in form holds at most {SIGN_IN_BYTES:,} bytes")
+    other = Allowance(
+        settings.max_body_bytes,
+        f"The request body is larger than the limit of {settings.max_body_bytes:,} bytes",
+    )
 
-    @app.exception_handler(NotFound)
-    async def missing(_: Request, exc: NotFound) -> JSONResponse:
-        return JSONResponse({"detail": exc.message}, status_code=404)
+    def limit(scope: Scope) -> Allowance:
+        if scope["method"] == "POST" and scope["path"] in UPLOADS:
+            return upload
+        return sign_in if scope["path"] == "/login" else other
 
-    @app.exception_handler(StoreError)
-    async def database(_: Request, exc: StoreError) -> JSONResponse:
-        return JSONResponse({"detail": exc.message}, status_code=503)
+    return limit
+
+
+def too_large(scope: Scope, error: BodyTooLarge) -> Response:
+    if errors.is_api(scope["path"]):
+        return errors.error_body(error.status_code, error.detail)
+    return pages.error_page(Request(scope), error.status_code, error.detail)

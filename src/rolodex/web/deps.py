@@ -8,12 +8,16 @@ session cookie, and then every unsafe request must also carry the session's CSRF
 from __future__ import annotations
 
 import hmac
-from typing import Annotated
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request, Response
+from fastapi.routing import APIRoute
 
 from rolodex.config import Settings
 from rolodex.passwords import HashingPool
+from rolodex.security.sessions import authenticate
+from rolodex.security.throttle import LoginThrottle
 from rolodex.store import tokens
 from rolodex.store.store import Store
 
@@ -36,8 +40,19 @@ def get_pool(request: Request) -> HashingPool:
     return pool
 
 
+def get_throttle(request: Request) -> LoginThrottle:
+    throttle: LoginThrottle = request.app.state.throttle
+    return throttle
+
+
+def client_address(request: Request) -> str:
+    """The peer's address (behind a proxy, as uvicorn's ``--forwarded-allow-ips`` says)."""
+    return request.client.host if request.client else "unknown"
+
+
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+ThrottleDep = Annotated[LoginThrottle, Depends(get_throttle)]
 
 
 def _bearer(request: Request) -> str | None:
@@ -46,18 +61,41 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+SIGN_IN_FIRST = "Sign in first: send Authorization: Bearer TOKEN (POST /api/tokens)"
+
+
+def _caller(request: Request, store: Store) -> tokens.Session | None:
+    token = _bearer(request) or request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    return authenticate(store, token, get_settings(request).sessions)
+
+
 async def current_session(request: Request, store: StoreDep) -> tokens.Session:
     """The signed-in user; 401 without a valid token or session."""
-    bearer = _bearer(request)
-    token = bearer or request.cookies.get(SESSION_COOKIE)
-    if token:
-        with store.read() as conn:
-            session = tokens.find(conn, token)
-        if session is not None:
-            if bearer is None:
-                await _check_csrf(request, session)
-            return session
-    raise HTTPException(401, "Sign in first: send Authorization: Bearer TOKEN (POST /api/tokens)")
+    session = _caller(request, store)
+    if session is None:
+        raise HTTPException(401, SIGN_IN_FIRST)
+    if _bearer(request) is None:
+        await _check_csrf(request, session)
+    return session
+
+
+class CallerFirst(APIRoute):
+    """A route that answers 401 before its body is read. FastAPI reads (and spools) a form
+    body before it solves the route's dependencies, so without this an anonymous upload
+    reaches the temp directory in full before its 401; the dependencies still run after,
+    as for any route."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def identified(request: Request) -> Response:
+            if _caller(request, get_store(request)) is None:
+                raise HTTPException(401, SIGN_IN_FIRST)
+            return await handler(request)
+
+        return identified
 
 
 async def _check_csrf(request: Request, session: tokens.Session) -> None:

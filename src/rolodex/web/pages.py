@@ -40,25 +40,29 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
-from rolodex import jobs
+from rolodex import jobs, uploads
 from rolodex.config import Limits, Settings
 from rolodex.errors import FileError, NotFound, StoreError, UsageError
+from rolodex.importing import users, values
 from rolodex.importing.kinds import KINDS, targets_of
 from rolodex.importing.options import ImportOptions
+from rolodex.importing.report import ValueProblem
 from rolodex.importing.source import open_source
 from rolodex.mappings import creation_refused, needs_step
 from rolodex.sealing import Sealer
+from rolodex.security.sessions import authenticate
+from rolodex.security.signin import Attempt, SignInRefused, TooManyAttempts, sign_in_evenly
 from rolodex.store import catalog as catalog_sql
 from rolodex.store import imports as records
 from rolodex.store import tokens
-from rolodex.store.jobs import upload_chunks
+from rolodex.store.jobs import has_upload, upload_chunks
 from rolodex.store.store import Store
 from rolodex.undo import undo_import
+from rolodex.uploads import TooManyUploads
 from rolodex.views import iso
 from rolodex.web.api.contacts import contact_page
 from rolodex.web.api.imports import SUMMARY_ERRORS, job_document, spool_upload, upload_name
-from rolodex.web.api.tokens import WRONG, sign_in_evenly
-from rolodex.web.deps import SESSION_COOKIE, get_settings, get_store
+from rolodex.web.deps import SESSION_COOKIE, client_address, get_settings, get_store, get_throttle
 from rolodex.web.pending import Pending, PendingUploads, pending_uploads, read_samples
 
 LOGIN_CSRF_COOKIE = "rolodex_login_csrf"
@@ -66,6 +70,7 @@ MAX_ID = 2**31 - 1
 PREVIEW_ROWS = 10
 PREVIEW_COLUMNS = 30
 CELL_CHARS = 120
+HIDDEN = "••••••"
 PER_PAGE = 50
 HISTORY_LIMIT = 200
 FINAL = frozenset({"done", "failed", "interrupted"})
@@ -79,9 +84,12 @@ TITLES = {
     400: "The request could not be read",
     403: "Not allowed",
     404: "Not found",
+    405: "Not possible on this page",
     409: "Not possible now",
     413: "The file is too large",
+    415: "That cannot be read here",
     422: "That cannot be used",
+    429: "Too many attempts",
     503: "The database is unavailable",
 }
 
@@ -172,8 +180,8 @@ def page_session(request: Request) -> tokens.Session:
     """The signed-in person, from the session cookie; anonymous visits go to ``/login``."""
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        with get_store(request).read() as conn:
-            session = tokens.find(conn, token)
+        settings: Settings = get_settings(request)
+        session = authenticate(get_store(request), token, settings.sessions)
         if session is not None and session.kind == "session":
             return session
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -245,8 +253,15 @@ def login_form(request: Request) -> Response:
     return login_page(request, next_path)
 
 
+SIGN_IN_FORM = "application/x-www-form-urlencoded"
+
+
 @router.post("/login")
 async def login(request: Request) -> Response:
+    """Sign in. Only a small URL-encoded form is read (the body limit keeps it to a few
+    KiB): a multipart body, which Starlette would spool to disk part by part, is 415."""
+    if request.headers.get("content-type", "").partition(";")[0].strip().lower() != SIGN_IN_FORM:
+        raise HTTPException(415, "Sign in with the form on this page.")
     form = await request.form()
     email, password = text_field(form, "email", 320), text_field(form, "password", 1024)
     next_path = safe_next(text_field(form, "next"))
@@ -255,10 +270,20 @@ async def login(request: Request) -> Response:
         return login_page(request, next_path, message, email, status=403)
     if not email.strip() or not password:
         return login_page(request, next_path, "Enter your email and password.", email, 422)
+    attempt = Attempt(email, password, client_address(request), "session")
     try:
-        token, _ = await sign_in_evenly(get_store(request), email, password, "session")
-    except HTTPException:
-        return login_page(request, next_path, WRONG, email, status=401)
+        token, _ = await sign_in_evenly(
+            get_store(request),
+            get_throttle(request),
+            attempt,
+            get_settings(request).sessions,
+        )
+    except SignInRefused as refused:
+        return login_page(request, next_path, refused.message, email, status=401)
+    except TooManyAttempts as throttled:
+        page = login_page(request, next_path, throttled.message, email, status=429)
+        page.headers["Retry-After"] = str(throttled.retry_after)
+        return page
     response = RedirectResponse(next_path, status_code=303)
     response.set_cookie(
         SESSION_COOKIE, token, httponly=True, samesite="lax", secure=secure(request), path="/"
@@ -366,10 +391,6 @@ def import_form(request: Request, session: PageSession) -> Response:
 async def preview_upload(request: Request, session: PageSession) -> Response:
     """Check an upload with a dry-run job, then show its page (preview, result, confirm)."""
     settings: Settings = get_settings(request)
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > settings.max_upload_bytes + 64 * 1024:
-        too_large = f"The file is larger than the limit of {size_text(settings.max_upload_bytes)}."
-        return form_page(request, session, error=too_large, status=413)
     form = await checked_form(request, session)
     try:
         choice = Choice.of(form)
@@ -383,6 +404,10 @@ async def preview_upload(request: Request, session: PageSession) -> Response:
         return form_page(request, session, Choice.of(form), str(exc.detail), exc.status_code)
     except FileError as exc:
         return form_page(request, session, Choice.of(form), exc.message, 422)
+    except TooManyUploads as exc:
+        page = form_page(request, session, Choice.of(form), exc.message, 429)
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     finally:
         await form.close()
     if isinstance(checked, str):
@@ -401,6 +426,7 @@ def check_upload(
     """Queue the dry run of the uploaded file (its first rows come back for the preview);
     or, when its header is not exactly ours, keep it for the Columns step (its token)."""
     assert choice.upload is not None
+    uploads.admit(store, settings.uploads, session.email)
     # A parsed form holds Starlette's UploadFile; the spooler reads only ``.file``.
     upload = cast(fastapi.UploadFile, choice.upload)
     path = spool_upload(upload, settings.max_upload_bytes)
@@ -436,19 +462,46 @@ class Preview:
 
 
 def read_preview(path: Path, limits: Limits, kind: str, sheet: str | None = None) -> Preview:
-    """The first rows as the importer reads them, cut to fit a page; password cells masked."""
+    """The first rows as the importer reads them, cut to fit a page; secrets masked."""
     source = open_source(path, limits, sheet)
     width = min(len(source.header), PREVIEW_COLUMNS)
-    secret = {
-        i for i, name in enumerate(source.header) if kind == "users" and "password" in name.lower()
-    }
+    mask = Mask.of(source.header) if kind == "users" else None
     rows = []
     for raw in islice(source.rows(), PREVIEW_ROWS):
-        values = [*raw.values[:width], *[""] * (width - len(raw.values))]
-        shown = ["••••••" if i in secret and v else _cut(v) for i, v in enumerate(values)]
-        rows.append((raw.row, shown))
+        cells = mask.hide(raw.values) if mask else raw.values
+        padded = [*cells[:width], *[""] * (width - len(cells))]
+        rows.append((raw.row, [_cut(v) for v in padded]))
     header = [_cut(name) for name in source.header[:width]]
     return Preview(header, rows, source.rows_total, len(source.header) - width)
+
+
+@dataclass(frozen=True)
+class Mask:
+    """What a users file's preview may show: never a cell of a column that binds to a
+    password or a hash; and in a row whose width differs from the header's, where a
+    password may have slid into any column, nothing but a valid email in the email
+    column."""
+
+    width: int
+    secret: frozenset[int]
+    email: int | None
+
+    @classmethod
+    def of(cls, header: list[str]) -> Mask:
+        return cls(len(header), frozenset(users.secret_columns(header)), users.email_column(header))
+
+    def hide(self, cells: list[str]) -> list[str]:
+        if len(cells) == self.width:
+            return [HIDDEN if i in self.secret and v else v for i, v in enumerate(cells)]
+        return ["" if i != self.email or not _is_email(v) else v for i, v in enumerate(cells)]
+
+
+def _is_email(text: str) -> bool:
+    try:
+        values.parse_email(values.clean(text))
+    except ValueProblem:
+        return False
+    return True
 
 
 def _cut(value: str) -> str:
@@ -514,9 +567,10 @@ def preview_of(request: Request, record: dict[str, Any]) -> Preview | None:
 ImportId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 
 
-def import_record(store: Store, import_id: int) -> dict[str, Any]:
+def import_record(store: Store, import_id: int, session: tokens.Session) -> dict[str, Any]:
+    """The run, or 404 — also an admin-only run for an agent, as the API does."""
     with store.read() as conn:
-        record = records.record(conn, import_id)
+        record = records.record(conn, import_id, session.is_admin)
     if record is None:
         raise HTTPException(404, f"There is no import with ID {import_id}.")
     return record
@@ -529,7 +583,7 @@ def may_import(session: tokens.Session, kind: str) -> bool:
 @router.get("/imports/{import_id}")
 def import_page(import_id: ImportId, request: Request, session: PageSession) -> Response:
     store = get_store(request)
-    record = import_record(store, import_id)
+    record = import_record(store, import_id, session)
     job = job_document(store, record)
     final = job["status"] in FINAL
     note = confirm_note(session, job, bool(record["strict"]))
@@ -574,12 +628,20 @@ async def confirm_import(import_id: ImportId, request: Request, session: PageSes
     """Queue the real run of a finished dry run, from the file the dry run kept."""
     await checked_form(request, session)
     store = get_store(request)
-    record = import_record(store, import_id)
+    record = import_record(store, import_id, session)
     if not record["dry_run"] or record["status"] != "done":
         raise HTTPException(409, "Only a finished dry run can be confirmed.")
     if not may_import(session, record["kind"]):
         raise HTTPException(403, "Only an admin may import agents (users).")
     settings: Settings = get_settings(request)
+    with store.read() as conn:
+        kept = has_upload(conn, import_id)
+    if not kept:
+        raise HTTPException(
+            409,
+            f"The file of this dry run is no longer kept (files are kept "
+            f"{settings.uploads.hours} hours): upload it again.",
+        )
     new_id = await run_in_threadpool(queue_real_run, store, settings, record, session.email)
     return RedirectResponse(f"/imports/{new_id}", status_code=303)
 
@@ -588,7 +650,9 @@ def queue_real_run(store: Store, settings: Settings, record: dict[str, Any], act
     base = ImportOptions(limits=settings.limits)
     options = replace(jobs.options_of(record, base), dry_run=False, actor=actor)
     with stored_upload(store, settings, record["id"]) as path:
-        job = jobs.Submission(record["kind"], path, record["file_name"], options)
+        job = jobs.Submission(
+            record["kind"], path, record["file_name"], options, confirms=record["id"]
+        )
         return jobs.submit(store, job, Sealer.from_settings(settings))
 
 
@@ -600,7 +664,7 @@ def history_page(request: Request, session: PageSession) -> Response:
     store = get_store(request)
     store.reap_interrupted()
     with store.read() as conn:
-        history = records.history(conn, limit=HISTORY_LIMIT)
+        history = records.history(conn, limit=HISTORY_LIMIT, admin=session.is_admin)
     context = {
         "nav": "history",
         "imports": history,
@@ -634,7 +698,7 @@ def _check_undoable(session: tokens.Session, record: dict[str, Any]) -> None:
 @router.get("/imports/{import_id}/undo")
 def undo_confirmation(import_id: ImportId, request: Request, session: PageSession) -> Response:
     """Ask before taking an import back: an undo cannot itself be undone."""
-    record = import_record(get_store(request), import_id)
+    record = import_record(get_store(request), import_id, session)
     _check_undoable(session, record)
     return render(request, "undo.html", {"nav": "history", "job": record, "result": None}, session)
 
@@ -643,7 +707,7 @@ def undo_confirmation(import_id: ImportId, request: Request, session: PageSessio
 async def undo_run(import_id: ImportId, request: Request, session: PageSession) -> Response:
     form = await checked_form(request, session)
     store = get_store(request)
-    record = import_record(store, import_id)
+    record = import_record(store, import_id, session)
     _check_undoable(session, record)
     force = ticked(form, "force")
     result = await run_in_threadpool(undo_import, store, import_id, False, force, session.email)

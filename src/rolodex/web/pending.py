@@ -22,10 +22,9 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from rolodex.config import Limits
-from rolodex.importing.columns import propose
 from rolodex.importing.options import ImportOptions
 from rolodex.importing.source import open_source
-from rolodex.importing.users import SECRET_TARGETS, USER_TARGETS
+from rolodex.importing.users import secret_columns
 
 KEEP_SECONDS = 3600
 KEEP_AT_MOST = 32
@@ -47,23 +46,13 @@ def read_samples(path: Path, limits: Limits, kind: str) -> Sample:
     reads them (Google's export leaves most columns empty, so the first row alone says
     little); passwords of a users file are masked."""
     source = open_source(path, limits)
-    secret = _secret_columns(source.header) if kind == "users" else set()
+    secret = secret_columns(source.header) if kind == "users" else set()
     found: list[list[str]] = [[] for _ in source.header]
     for raw in islice(source.rows(), SAMPLE_ROWS):
         for at, value in enumerate(raw.values[: len(found)]):
             if value.strip() and len(found[at]) < SAMPLES:
                 found[at].append("••••••" if at in secret else _shortened(value))
     return Sample(list(source.header), found)
-
-
-def _secret_columns(header: list[str]) -> set[int]:
-    """Columns that bind to a password or a hash — by what they bind to, not their name —
-    and any whose name says password, in case the person binds it there."""
-    return {
-        column.index
-        for column in propose(header, USER_TARGETS)
-        if column.target in SECRET_TARGETS or "password" in column.name.casefold()
-    }
 
 
 def _shortened(value: str) -> str:

@@ -7,12 +7,10 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 
-class Problem(BaseModel):
-    detail: str = Field(description="What went wrong, in words for a person")
+class ErrorBody(BaseModel):
+    """Every 4xx (and 5xx) answer of the API: one shape, so a client reads one key."""
 
-
-class FileProblem(BaseModel):
-    error: str = Field(description="Why the file cannot be imported; nothing was queued")
+    error: str = Field(description="What went wrong, in words for a person")
 
 
 class ColumnTarget(BaseModel):
@@ -35,6 +33,13 @@ class ImportFileProblem(BaseModel):
 class Credentials(BaseModel):
     email: str = Field(max_length=320)
     password: str = Field(max_length=1024)
+    expires_in: int | None = Field(
+        default=None,
+        ge=60,
+        le=366 * 24 * 3600,
+        description="Seconds until the token ends (a minute to a year); none: until "
+        "revoked, the password changes or the user is deactivated",
+    )
 
 
 class Token(BaseModel):
@@ -161,21 +166,28 @@ class NewCustomField(BaseModel):
     title: str | None = Field(default=None, max_length=255)
 
 
+ERROR_ANSWERS = {
+    400: "The request is malformed",
+    401: "Not signed in",
+    403: "Signed in, but not allowed (admins only, or a failed CSRF check)",
+    404: "No such record",
+    409: "A record with that name exists already",
+    413: "The body is larger than the limit",
+    415: "The body is not of a type this endpoint reads",
+    422: "The request or the file cannot be used (a file error: nothing was queued)",
+    429: "Too many attempts: wait the number of seconds in the Retry-After header",
+}
+
+
 def errors(
-    *codes: int, file_problem: type[BaseModel] = FileProblem
+    *codes: int, unprocessable: type[BaseModel] = ErrorBody
 ) -> dict[int | str, dict[str, Any]]:
-    """The error answers a route may give, for its OpenAPI description (``file_problem``:
-    the body of its 422)."""
-    described = {
-        400: "The request is malformed",
-        401: "Not signed in",
-        403: "Signed in, but not allowed (admins only, or a failed CSRF check)",
-        404: "No such record",
-        409: "A record with that name exists already",
-        413: "The upload is larger than the limit",
-        422: "The request or the file cannot be used",
-    }
+    """The error answers a route may give, for its OpenAPI description: all ``ErrorBody``
+    (``unprocessable``: a 422 that says more, as an import's unbound columns do)."""
     return {
-        code: {"model": file_problem if code == 422 else Problem, "description": described[code]}
+        code: {
+            "model": unprocessable if code == 422 else ErrorBody,
+            "description": ERROR_ANSWERS[code],
+        }
         for code in codes
     }

@@ -20,6 +20,7 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -122,7 +123,7 @@ def bearer(store: Store, email: str) -> dict[str, str]:
     with store.write() as conn:
         found = users.by_key(conn, email)
         assert found is not None and found.state.id is not None
-        token, _ = tokens.issue(conn, found.state.id, "api")
+        token, _ = tokens.issue(conn, found.state.id, "api", datetime.now(UTC), None)
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -154,7 +154,7 @@ def test_refused_sign_in_is_401_with_one_body_for_every_reason(client, accounts,
 
     assert answer.status_code == 401
     assert answer.json() == reference.json()
-    assert set(answer.json()) == {"detail"}
+    assert set(answer.json()) == {"error"}
 
 
 def test_a_user_made_inactive_loses_the_tokens_already_given(client, accounts, admin, imports):
@@ -224,7 +224,7 @@ def test_anonymous_or_unknown_token_is_401(client, key):
         answer = CASES[key].send(client, headers)
 
         assert answer.status_code == 401, (who, answer.text)
-        assert set(answer.json()) == {"detail"}, who
+        assert set(answer.json()) == {"error"}, who
 
 
 @pytest.mark.parametrize("call", ADMIN_ONLY.values(), ids=ADMIN_ONLY.keys())
@@ -232,7 +232,7 @@ def test_agent_on_an_admin_only_action_is_403(client, agent, call):
     answer = call.send(client, agent)
 
     assert answer.status_code == 403, answer.text
-    assert set(answer.json()) == {"detail"}
+    assert set(answer.json()) == {"error"}
 
 
 @pytest.mark.parametrize("call", ADMIN_ONLY.values(), ids=ADMIN_ONLY.keys())

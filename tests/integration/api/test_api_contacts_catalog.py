@@ -185,7 +185,7 @@ def test_missing_contact_is_404(client, agent, people, asked):
     answer = client.get(f"/api/contacts/{asked}", headers=agent)
 
     assert answer.status_code == 404
-    assert set(answer.json()) == {"detail"}
+    assert set(answer.json()) == {"error"}
 
 
 # -- GET /api/export/contacts.csv ------------------------------------------------------------------

@@ -464,12 +464,12 @@ def test_openapi_lists_each_endpoints_answers(route):
 
 @pytest.mark.parametrize("route", sorted(ANSWERS), ids=" ".join)
 def test_openapi_error_bodies_are_the_bodies_the_api_sends(route):
-    """Validation failures answer ``{"error": "..."}``; the other errors ``{"detail": "..."}``."""
+    """Every error answers ``{"error": "..."}`` (issue 14, item 16)."""
     errors = {int(code) for code in documented(route) if int(code) >= 400}
 
     shapes = {code: body_keys(route, code) for code in errors}
 
-    assert shapes == {code: {"error"} if code == 422 else {"detail"} for code in errors}
+    assert shapes == {code: {"error"} for code in errors}
 
 
 @pytest.mark.parametrize(
@@ -479,3 +479,42 @@ def test_openapi_error_bodies_are_the_bodies_the_api_sends(route):
 )
 def test_openapi_says_the_csv_endpoints_answer_csv(route):
     assert "text/csv" in documented(route)["200"]["content"]
+
+
+# -- one error shape (issue 14, item 16) -----------------------------------------------------------
+
+FRAMEWORK_REFUSALS = {
+    "no such endpoint": ("GET", "/api/no-such-thing", None, 404),
+    "wrong method": ("PUT", "/api/labels", None, 405),
+    "body that is not JSON": ("POST", "/api/tokens", b"{not json", 422),
+    "body of the wrong type": ("POST", "/api/tokens", b'{"email": 1}', 422),
+}
+
+
+@pytest.mark.parametrize(
+    "method,url,content,status", FRAMEWORK_REFUSALS.values(), ids=FRAMEWORK_REFUSALS.keys()
+)
+def test_the_frameworks_own_refusals_answer_the_one_error_shape(
+    client, admin, method, url, content, status
+):
+    answer = client.request(method, url, content=content, headers={**JSON_TYPE, **admin})
+
+    assert answer.status_code == status, answer.text
+    assert set(answer.json()) == {"error"}, answer.text
+    assert answer.json()["error"]
+
+
+def test_every_documented_error_of_every_route_is_the_shared_error_body():
+    for path, operations in openapi()["paths"].items():
+        for method, operation in operations.items():
+            for code, answer in operation["responses"].items():
+                if int(code) >= 400:
+                    schema = answer["content"]["application/json"]["schema"]
+                    assert schema == {"$ref": "#/components/schemas/ErrorBody"}, (method, path)
+
+
+def test_a_refusal_outside_the_api_is_still_a_page(client):
+    answer = client.get("/no-such-page")
+
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("text/html")

@@ -156,7 +156,7 @@ def test_only_an_admin_may_undo(client, store, admin, agent, imports, base, who,
     answer = client.post(f"/api/imports/{import_id}/undo", headers=headers)
 
     assert answer.status_code == status, answer.text
-    assert set(answer.json()) == {"detail"}
+    assert set(answer.json()) == {"error"}
     assert dump(store) == after_import
     allowed = client.post(f"/api/imports/{import_id}/undo", headers=admin).json()
     assert allowed["already_undone_by"] is None
@@ -166,7 +166,7 @@ def test_undo_of_an_unknown_import_is_404(client, admin):
     answer = client.post("/api/imports/424242/undo", headers=admin)
 
     assert answer.status_code == 404, answer.text
-    assert "424242" in answer.json()["detail"]
+    assert "424242" in answer.json()["error"]
 
 
 def test_undo_of_a_dry_run_import_is_422_with_a_clear_message(client, store, admin, imports, base):

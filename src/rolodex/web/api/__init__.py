@@ -7,3 +7,4 @@ from rolodex.web.api import catalog, contacts, imports, tokens
 router = APIRouter(prefix="/api")
 for module in (tokens, imports, contacts, catalog):
     router.include_router(module.router)
+router.include_router(imports.upload_router)

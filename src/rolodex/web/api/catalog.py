@@ -26,7 +26,9 @@ def list_labels(_: SessionDep, store: StoreDep) -> list[dict[str, object]]:
         return [views.label(item) for item in sql.labels(conn)]
 
 
-@router.post("/labels", status_code=201, response_model=Label, responses=errors(400, 401, 403, 422))
+@router.post(
+    "/labels", status_code=201, response_model=Label, responses=errors(400, 401, 403, 413, 422)
+)
 def add_label(body: NewLabel, _: AdminDep, store: StoreDep) -> dict[str, object]:
     return views.label(catalog.add_labels(store, [body.name])[0])
 
@@ -41,7 +43,7 @@ def list_companies(_: SessionDep, store: StoreDep) -> list[dict[str, object]]:
     "/companies",
     status_code=201,
     response_model=Company,
-    responses=errors(400, 401, 403, 409, 422),
+    responses=errors(400, 401, 403, 409, 413, 422),
 )
 def add_company(body: NewCompany, _: AdminDep, store: StoreDep) -> dict[str, object]:
     return views.company(catalog.add_company(store, body.name, body.domain))
@@ -54,7 +56,10 @@ def list_fields(_: SessionDep, store: StoreDep) -> list[dict[str, object]]:
 
 
 @router.post(
-    "/fields", status_code=201, response_model=CustomField, responses=errors(400, 401, 403, 422)
+    "/fields",
+    status_code=201,
+    response_model=CustomField,
+    responses=errors(400, 401, 403, 413, 422),
 )
 def add_field(body: NewCustomField, _: AdminDep, store: StoreDep) -> dict[str, object]:
     field = catalog.add_field(store, body.variable_name, body.type, body.options, body.title)

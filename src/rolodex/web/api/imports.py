@@ -11,7 +11,8 @@ from fastapi import APIRouter, File, Form, HTTPException, Path, Request, UploadF
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from rolodex import jobs, views
+from rolodex import jobs, uploads, views
+from rolodex.config import Settings
 from rolodex.errorfile import error_table
 from rolodex.errors import FileError, UsageError
 from rolodex.export import csv_chunks
@@ -23,10 +24,12 @@ from rolodex.sealing import Sealer
 from rolodex.store import imports as records
 from rolodex.store.store import Store
 from rolodex.undo import undo_import
-from rolodex.web.deps import AdminDep, SessionDep, SettingsDep, StoreDep
+from rolodex.web.deps import AdminDep, CallerFirst, SessionDep, SettingsDep, StoreDep
 from rolodex.web.schemas import ImportFileProblem, Job, UndoResult, errors
 
 router = APIRouter(tags=["imports"])
+upload_router = APIRouter(tags=["imports"], route_class=CallerFirst)
+"""The upload route: its caller is known (401) before a byte of the file is read."""
 MAX_ID = 2**31 - 1
 ImportId = Annotated[int, Path(description="An import's id")]
 MAX_FILE_NAME = 255
@@ -54,13 +57,15 @@ def job_document(store: Store, record: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-def _visible(store: Store, import_id: int) -> dict[str, Any]:
+def _visible(store: Store, import_id: int, admin: bool) -> dict[str, Any]:
     """The import record, or 404 — also for an id no import can have (0, or past the
-    database's integer range, which would otherwise fail inside the database)."""
+    database's integer range, which would otherwise fail inside the database), and for
+    an admin-only run asked for by an agent: 404 rather than 403, so an agent cannot tell
+    which ids are users imports (the history leaves them out too)."""
     if not 1 <= import_id <= MAX_ID:
         raise HTTPException(404, f"There is no import with ID {import_id}")
     with store.read() as conn:
-        record = records.record(conn, import_id)
+        record = records.record(conn, import_id, admin)
     if record is None:
         raise HTTPException(404, f"There is no import with ID {import_id}")
     return record
@@ -95,11 +100,11 @@ def _flag(description: str) -> Any:
     return Form(description=description)
 
 
-@router.post(
+@upload_router.post(
     "/imports",
     status_code=202,
     response_model=Job,
-    responses=errors(400, 401, 403, 413, 422, file_problem=ImportFileProblem),
+    responses=errors(400, 401, 403, 413, 422, 429, unprocessable=ImportFileProblem),
 )
 async def upload_import(
     request: Request,
@@ -139,11 +144,6 @@ async def upload_import(
         return JSONResponse({"error": "kind must be 'contacts' or 'users'"}, status_code=422)
     if kind == "users" and not session.is_admin:
         raise HTTPException(403, "Only an admin may import users")
-    declared = int(request.headers.get("content-length") or 0)
-    if declared > settings.max_upload_bytes + 64 * 1024:
-        raise HTTPException(
-            413, f"The file is larger than the limit of {settings.max_upload_bytes:,} bytes"
-        )
     try:
         chosen = parse_mapping(mapping)
     except UsageError as error:
@@ -166,15 +166,19 @@ async def upload_import(
     if refused:
         raise HTTPException(403, refused)
     sealer = request.app.state.sealer
-    return await run_in_threadpool(
-        _queue, store, kind, file, options, settings.max_upload_bytes, sealer
-    )
+    return await run_in_threadpool(_queue, store, kind, file, options, settings, sealer)
 
 
 def _queue(
-    store: Store, kind: str, file: UploadFile, options: ImportOptions, limit: int, sealer: Sealer
+    store: Store,
+    kind: str,
+    file: UploadFile,
+    options: ImportOptions,
+    settings: Settings,
+    sealer: Sealer,
 ) -> Any:
-    path = spool_upload(file, limit)
+    uploads.admit(store, settings.uploads, options.actor or "")
+    path = spool_upload(file, settings.max_upload_bytes)
     try:
         import_id = jobs.submit(
             store, jobs.Submission(kind, path, options.file_name or "upload.csv", options), sealer
@@ -185,20 +189,20 @@ def _queue(
         return JSONResponse({"error": error.message}, status_code=422)
     finally:
         path.unlink(missing_ok=True)
-    return JSONResponse(job_document(store, _visible(store, import_id)), status_code=202)
+    return JSONResponse(job_document(store, _visible(store, import_id, True)), status_code=202)
 
 
 @router.get("/imports", response_model=list[Job], responses=errors(401))
-def list_imports(_: SessionDep, store: StoreDep) -> list[dict[str, Any]]:
+def list_imports(session: SessionDep, store: StoreDep) -> list[dict[str, Any]]:
     store.reap_interrupted()
     with store.read() as conn:
-        history = records.history(conn, limit=500)
+        history = records.history(conn, limit=500, admin=session.is_admin)
     return [job_document(store, record) for record in history]
 
 
 @router.get("/imports/{import_id}", response_model=Job, responses=errors(401, 404, 422))
-def show_import(import_id: ImportId, _: SessionDep, store: StoreDep) -> dict[str, Any]:
-    return job_document(store, _visible(store, import_id))
+def show_import(import_id: ImportId, session: SessionDep, store: StoreDep) -> dict[str, Any]:
+    return job_document(store, _visible(store, import_id, session.is_admin))
 
 
 def error_file_lines(store: Store, import_id: int, header: list[str]) -> Iterator[bytes]:
@@ -215,8 +219,8 @@ def error_file_lines(store: Store, import_id: int, header: list[str]) -> Iterato
     response_class=StreamingResponse,
     responses={200: {"content": {"text/csv": {}}}, **errors(401, 404, 422)},
 )
-def error_file(import_id: ImportId, _: SessionDep, store: StoreDep) -> StreamingResponse:
-    record = _visible(store, import_id)
+def error_file(import_id: ImportId, session: SessionDep, store: StoreDep) -> StreamingResponse:
+    record = _visible(store, import_id, session.is_admin)
     return StreamingResponse(
         error_file_lines(store, import_id, record["header"]),
         media_type="text/csv; charset=utf-8",
@@ -237,5 +241,5 @@ def undo(
     force: bool = False,
 ) -> dict[str, Any]:
     """Take an import back (admins). Records changed since are skipped unless ``force``."""
-    _visible(store, import_id)
+    _visible(store, import_id, True)
     return undo_import(store, import_id, dry_run, force, session.email).as_dict()

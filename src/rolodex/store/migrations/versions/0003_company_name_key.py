@@ -1,7 +1,7 @@
 """company names unique in any case
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 
 ``companies.name_key`` holds :func:`rolodex.domain.company_key` of the name (trimmed,
 casefolded — computed here in Python, because SQLite's ``lower()`` folds ASCII only) under a
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
