@@ -123,8 +123,8 @@ def test_only_admins_may_create_records_by_import(client, agent, admin, form):
     answer = upload(client, agent, OTHER_SYSTEM, **form)
 
     assert answer.status_code == 403
-    assert set(answer.json()) == {"detail"}
-    assert "Only an admin may create" in answer.json()["detail"]
+    assert set(answer.json()) == {"error"}
+    assert "Only an admin may create" in answer.json()["error"]
     assert history(client, admin) == before
 
 

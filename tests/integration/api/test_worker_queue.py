@@ -224,7 +224,7 @@ RESUMABLE = (
     "ann@example.com,Ann,Lee,Trial\n"
     "bob@example.com,Bob,,\n"
     "not-an-email,X,,\n"
-    "ann@example.com,,Smith,Brand New\n"
+    "ann@example.com,,,Brand New\n"
     "cy@example.com,Cy,Young,Trial\n"
     "also bad,Y,,\n"
 )

@@ -80,7 +80,7 @@ def export_lines(store: Store, bom: bool = True) -> Iterator[str]:
 @router.get(
     "/export/contacts.csv",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/csv": {}}}, **errors(401)},
+    responses={200: {"content": {"text/csv": {}}}, **errors(401, 422)},
 )
 def export_contacts(_: SessionDep, store: StoreDep, bom: bool = True) -> StreamingResponse:
     """The CLI's ``export contacts``; ``bom=false`` leaves out the UTF-8 BOM."""

@@ -1,6 +1,6 @@
 """sessions and tokens end: expiry, and a credentials epoch per user
 
-Revision ID: 0002_sessions_end
+Revision ID: 0002
 Revises: 0001
 
 ``users.auth_epoch`` goes up by one when a user's password is changed or the user is
@@ -13,7 +13,7 @@ issued before the upgrade stay valid until the next change.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_sessions_end"
+revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
