@@ -29,7 +29,7 @@ from rolodex.errors import StoreError
 from rolodex.gc_tuning import bulk_work
 from rolodex.importing.options import ImportOptions, Progress
 from rolodex.importing.pipeline import Parsed, parsed_batches
-from rolodex.importing.ports import Counts, ImportMeta, ImportStore, Reject
+from rolodex.importing.ports import Counts, ImportMeta, ImportStore, ImportUnit, Reject
 from rolodex.importing.reader import CsvSource, RawRow, open_csv
 from rolodex.importing.report import ImportReport, RowIssue
 
@@ -197,7 +197,7 @@ class _Run:
         if self.options.strict and self.report.failed:
             self._nothing_written()
 
-    def _batch(self, batch: list[Parsed], unit: Any) -> list[Reject]:
+    def _batch(self, batch: list[Parsed], unit: ImportUnit) -> list[Reject]:
         drafts, issues = [], {}
         for raw, parsed in batch:
             if isinstance(parsed, list):

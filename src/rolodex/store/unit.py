@@ -1,4 +1,4 @@
-"""One transaction of an import: the engine's :class:`~rolodex.importing.ports.ContactUnit`.
+"""One transaction of an import: the engine's :class:`~rolodex.importing.ports.ImportUnit`.
 
 Every read takes a whole batch's keys in one query; every write is one executemany per
 table, with rows sorted by key so that two imports at once lock in the same order.
