@@ -12,10 +12,6 @@ import typer
 
 from rolodex.cli.context import err, state
 from rolodex.errors import UsageError
-from rolodex.export import USER_EXPORT_COLUMNS, contact_header, contact_row, user_row, write_rows
-from rolodex.store import catalog as sql
-from rolodex.store import contacts as read
-from rolodex.store import users
 
 app = typer.Typer(help="Write CSV files that import back as they are.", no_args_is_help=True)
 OUTPUT = typer.Option(None, "-o", "--output", metavar="FILE", help="Write here, not to stdout.")
@@ -42,6 +38,10 @@ def export_contacts(
     raw: bool = typer.Option(False, "--raw", help="Do not neutralise formula-looking values."),
 ) -> None:
     """All contacts, with labels and custom fields."""
+    from rolodex.export import contact_header, contact_row, write_rows
+    from rolodex.store import catalog as sql
+    from rolodex.store import contacts as read
+
     with state(ctx).store.read() as conn, writable(output) as stream:
         fields = sql.fields(conn)
         rows = (contact_row(view, fields) for view in read.every(conn))
@@ -53,6 +53,9 @@ def export_contacts(
 @app.command("users")
 def export_users(ctx: typer.Context, output: Path | None = OUTPUT) -> None:
     """All users (never a password or a hash), re-importable as they are."""
+    from rolodex.export import USER_EXPORT_COLUMNS, user_row, write_rows
+    from rolodex.store import users
+
     with state(ctx).store.read() as conn, writable(output) as stream:
         rows = (user_row(record.state) for record in users.every(conn))
         count = write_rows(stream, USER_EXPORT_COLUMNS, rows)

@@ -10,25 +10,19 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-from rich.table import Table
 
-from rolodex import views
 from rolodex.cli.context import err, out, print_json, state
 from rolodex.cli.export import writable
-from rolodex.cli.render import show_report
 from rolodex.config import Limits
-from rolodex.errorfile import write_error_file
 from rolodex.errors import FileError, NotFound
-from rolodex.importing.kinds import import_file
-from rolodex.importing.options import ImportOptions
+from rolodex.importing.options import ImportOptions, Progress
 from rolodex.importing.report import ImportReport
-from rolodex.store import imports as records
-from rolodex.store.store import Store
-from rolodex.undo import prune, undo_import
+
+if TYPE_CHECKING:
+    from rolodex.store.store import Store
 
 import_app = typer.Typer(help="Import a CSV file of contacts or users.", no_args_is_help=True)
 imports_app = typer.Typer(help="The record of past imports.", no_args_is_help=True)
@@ -82,6 +76,9 @@ def run(
     errors: Path | None,
     as_json: bool,
 ) -> None:
+    from rolodex.cli.render import show_report
+    from rolodex.importing.kinds import import_file
+
     context = state(ctx)
     options = _with_run_details(options, context.settings.limits, file)
     with ExitStack() as stack:
@@ -134,12 +131,15 @@ def _readable(file: str) -> Iterator[Path]:
 
 
 @contextmanager
-def _progress_bar(as_json: bool) -> Iterator[object]:
+def _progress_bar(as_json: bool) -> Iterator[Progress | None]:
     """A progress bar on a terminal (stderr), nothing when output goes to a file or pipe."""
     if as_json or not err.is_terminal:
         yield None
         return
-    bar = Progress(
+    from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
+    from rich.progress import Progress as Bar
+
+    bar = Bar(
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
@@ -153,6 +153,9 @@ def _progress_bar(as_json: bool) -> Iterator[object]:
 
 
 def _write_errors(store: Store, report: ImportReport, out: TextIO) -> None:
+    from rolodex.errorfile import write_error_file
+    from rolodex.store import imports as records
+
     assert report.id is not None
     with store.read() as conn:
         record = records.record(conn, report.id)
@@ -163,6 +166,11 @@ def _write_errors(store: Store, report: ImportReport, out: TextIO) -> None:
 @imports_app.command("list")
 def list_imports(ctx: typer.Context, as_json: bool = JSON) -> None:
     """Past imports, newest first."""
+    from rich.table import Table
+
+    from rolodex import views
+    from rolodex.store import imports as records
+
     store = state(ctx).store
     store.reap_interrupted()
     with store.read() as conn:
@@ -188,6 +196,9 @@ def list_imports(ctx: typer.Context, as_json: bool = JSON) -> None:
 @imports_app.command("show")
 def show_import(ctx: typer.Context, import_id: int, as_json: bool = JSON) -> None:
     """One import: its counts and its first errors."""
+    from rolodex import views
+    from rolodex.store import imports as records
+
     store = state(ctx).store
     store.reap_interrupted()
     with store.read() as conn:
@@ -219,6 +230,8 @@ def undo(
     as_json: bool = JSON,
 ) -> None:
     """Take an import back: created records removed, changed ones restored."""
+    from rolodex.undo import undo_import
+
     report = undo_import(state(ctx).store, import_id, dry_run, force, _whoami())
     if as_json:
         print_json(report.as_dict())
@@ -252,6 +265,8 @@ def prune_journals(
     ),
 ) -> None:
     """Forget the undo journals of imports older than the retention period."""
+    from rolodex.undo import prune
+
     context = state(ctx)
     removed = prune(context.store, context.settings.journal_days if days is None else days)
     out.print(f"{removed} journal entries removed", markup=False)
