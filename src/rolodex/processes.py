@@ -14,7 +14,9 @@ def available_cpus() -> int:
     return os.cpu_count() or 1
 
 
-def start_context() -> multiprocessing.context.BaseContext:
+def start_context() -> (
+    multiprocessing.context.ForkServerContext | multiprocessing.context.SpawnContext
+):
     """``forkserver`` where available, else ``spawn``.
 
     Not ``fork``: children are made inside uvicorn or a CLI that may already run threads,
@@ -25,5 +27,6 @@ def start_context() -> multiprocessing.context.BaseContext:
     the parent's main module: a script that starts children needs the usual
     ``if __name__ == "__main__":`` guard (console scripts and uvicorn already have it).
     """
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    return multiprocessing.get_context(method)
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context("spawn")

@@ -6,11 +6,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import typer
-from rich.table import Table
 
-from rolodex import catalog, views
 from rolodex.cli.context import out, print_json, state
-from rolodex.store import catalog as sql
 
 labels_app = typer.Typer(
     help="Labels contacts carry (names are case-sensitive).", no_args_is_help=True
@@ -29,6 +26,8 @@ def _show(items: Sequence[dict[str, Any]], as_json: bool, single: bool = False) 
     if not items:
         out.print("(none)")
         return
+    from rich.table import Table
+
     table = Table(*items[0].keys())
     for item in items:
         table.add_row(*("" if v is None else str(v) for v in item.values()))
@@ -52,12 +51,17 @@ def add_labels(
     as_json: bool = JSON,
 ) -> None:
     """Create labels."""
+    from rolodex import catalog, views
+
     _show([views.label(x) for x in catalog.add_labels(state(ctx).store, names)], as_json)
 
 
 @labels_app.command("list")
 def list_labels(ctx: typer.Context, as_json: bool = JSON) -> None:
     """All labels with their IDs."""
+    from rolodex import views
+    from rolodex.store import catalog as sql
+
     _listing(ctx, sql.labels, views.label, as_json)
 
 
@@ -69,12 +73,17 @@ def add_company(
     as_json: bool = JSON,
 ) -> None:
     """Create a company; contacts refer to it by its ID (company_id)."""
+    from rolodex import catalog, views
+
     _show([views.company(catalog.add_company(state(ctx).store, name, domain))], as_json, True)
 
 
 @companies_app.command("list")
 def list_companies(ctx: typer.Context, as_json: bool = JSON) -> None:
     """All companies with their IDs."""
+    from rolodex import views
+    from rolodex.store import catalog as sql
+
     _listing(ctx, sql.companies, views.company, as_json)
 
 
@@ -92,6 +101,8 @@ def add_field(
     as_json: bool = JSON,
 ) -> None:
     """Create a custom field; its variable name is its CSV column."""
+    from rolodex import catalog, views
+
     field = catalog.add_field(state(ctx).store, variable_name, type_, options.split(","), title)
     _show([views.field(field)], as_json, True)
 
@@ -99,4 +110,7 @@ def add_field(
 @fields_app.command("list")
 def list_fields(ctx: typer.Context, as_json: bool = JSON) -> None:
     """All custom fields."""
+    from rolodex import views
+    from rolodex.store import catalog as sql
+
     _listing(ctx, sql.fields, views.field, as_json)

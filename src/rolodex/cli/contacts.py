@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Column, Table
 
-from rolodex import views
 from rolodex.cli.context import out, print_json, state
 from rolodex.cli.render import show_record
 from rolodex.errors import NotFound, UsageError
 from rolodex.importing.report import ValueProblem
-from rolodex.importing.values import clean, parse_email
-from rolodex.store import catalog as sql
-from rolodex.store import contacts as read
 
 app = typer.Typer(help="Look at contacts.", no_args_is_help=True)
 JSON = typer.Option(False, "--json", help="Print JSON.")
@@ -21,6 +16,11 @@ JSON = typer.Option(False, "--json", help="Print JSON.")
 @app.command("show")
 def show(ctx: typer.Context, email: str, as_json: bool = JSON) -> None:
     """One contact, found by email (case-insensitively). Exit 1 if there is none."""
+    from rolodex import views
+    from rolodex.importing.values import clean, parse_email
+    from rolodex.store import catalog as sql
+    from rolodex.store import contacts as read
+
     try:
         key = parse_email(clean(email)).key
     except ValueProblem as problem:
@@ -49,6 +49,12 @@ def list_(
     as_json: bool = JSON,
 ) -> None:
     """All contacts (or those with a label), oldest first."""
+    from rich.table import Column, Table
+
+    from rolodex import views
+    from rolodex.store import catalog as sql
+    from rolodex.store import contacts as read
+
     with state(ctx).store.read() as conn:
         label_id = None
         if label is not None:

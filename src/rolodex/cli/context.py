@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 
 from rolodex.config import Settings
-from rolodex.store.store import Store
+
+if TYPE_CHECKING:
+    from rolodex.store.store import Store
 
 
 @dataclass
@@ -22,6 +24,8 @@ class Context:
     @property
     def store(self) -> Store:
         if self._store is None:
+            from rolodex.store.store import Store
+
             self._store = Store.open(self.settings.database_url)
         return self._store
 

@@ -12,17 +12,6 @@ import typer
 
 from rolodex.cli.context import err, state
 from rolodex.errors import UsageError
-from rolodex.export import (
-    BOM,
-    USER_EXPORT_COLUMNS,
-    contact_header,
-    contact_row,
-    user_row,
-    write_rows,
-)
-from rolodex.store import catalog as sql
-from rolodex.store import contacts as read
-from rolodex.store import users
 
 app = typer.Typer(help="Write CSV files that import back as they are.", no_args_is_help=True)
 OUTPUT = typer.Option(None, "-o", "--output", metavar="FILE", help="Write here, not to stdout.")
@@ -51,6 +40,8 @@ def writable(path: Path | None, encoding: str = "utf-8") -> Iterator[TextIO]:
 def export_stream(path: Path | None, bom: bool) -> Iterator[TextIO]:
     """Where an export goes, its BOM already written unless ``--no-bom`` (stdout too: a
     redirected export is a file for Excel like any other)."""
+    from rolodex.export import BOM
+
     with writable(path) as stream:
         if bom:
             stream.write(BOM)
@@ -65,6 +56,10 @@ def export_contacts(
     bom: bool = WITH_BOM,
 ) -> None:
     """All contacts, with labels and custom fields."""
+    from rolodex.export import contact_header, contact_row, write_rows
+    from rolodex.store import catalog as sql
+    from rolodex.store import contacts as read
+
     with state(ctx).store.read() as conn, export_stream(output, bom) as stream:
         fields = sql.fields(conn)
         rows = (contact_row(view, fields) for view in read.every(conn))
@@ -76,6 +71,9 @@ def export_contacts(
 @app.command("users")
 def export_users(ctx: typer.Context, output: Path | None = OUTPUT, bom: bool = WITH_BOM) -> None:
     """All users (never a password or a hash), re-importable as they are."""
+    from rolodex.export import USER_EXPORT_COLUMNS, user_row, write_rows
+    from rolodex.store import users
+
     with state(ctx).store.read() as conn, export_stream(output, bom) as stream:
         rows = (user_row(record.state) for record in users.every(conn))
         count = write_rows(stream, USER_EXPORT_COLUMNS, rows)

@@ -11,27 +11,19 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-from rich.table import Table
 
-from rolodex import views
 from rolodex.cli.context import err, out, print_json, state
 from rolodex.cli.export import writable
-from rolodex.cli.render import show_report
 from rolodex.config import Limits
-from rolodex.errorfile import write_error_file
 from rolodex.errors import FileError, NotFound, UsageError
-from rolodex.importing import encodings
-from rolodex.importing.columns import UnboundColumns
-from rolodex.importing.kinds import import_file
-from rolodex.importing.options import ImportOptions
+from rolodex.importing.options import ImportOptions, Progress
 from rolodex.importing.report import ImportReport
-from rolodex.store import imports as records
-from rolodex.store.store import Store
-from rolodex.undo import prune, undo_import
+
+if TYPE_CHECKING:
+    from rolodex.store.store import Store
 
 import_app = typer.Typer(
     help="Import a CSV file or a workbook of contacts or users.", no_args_is_help=True
@@ -53,6 +45,8 @@ SHEET = typer.Option(
 
 
 def _known_encoding(name: str | None) -> str | None:
+    from rolodex.importing import encodings
+
     if name is None:
         return None
     try:
@@ -190,6 +184,9 @@ def run(
     errors: Path | None,
     as_json: bool,
 ) -> None:
+    from rolodex.cli.render import show_report
+    from rolodex.importing.kinds import import_file
+
     context = state(ctx)
     options = _with_run_details(options, context.settings.limits, file)
     with ExitStack() as stack:
@@ -214,6 +211,8 @@ def run(
 
 def file_error_json(error: FileError) -> dict[str, object]:
     """``{"error"}``; for unbound columns also ``"columns"``, each with a suggested target."""
+    from rolodex.importing.columns import UnboundColumns
+
     document: dict[str, object] = {"error": error.message}
     if isinstance(error, UnboundColumns):
         document["columns"] = error.columns
@@ -250,12 +249,15 @@ def _readable(file: str) -> Iterator[Path]:
 
 
 @contextmanager
-def _progress_bar(as_json: bool) -> Iterator[object]:
+def _progress_bar(as_json: bool) -> Iterator[Progress | None]:
     """A progress bar on a terminal (stderr), nothing when output goes to a file or pipe."""
     if as_json or not err.is_terminal:
         yield None
         return
-    bar = Progress(
+    from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
+    from rich.progress import Progress as Bar
+
+    bar = Bar(
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
@@ -269,6 +271,9 @@ def _progress_bar(as_json: bool) -> Iterator[object]:
 
 
 def _write_errors(store: Store, report: ImportReport, out: TextIO) -> None:
+    from rolodex.errorfile import write_error_file
+    from rolodex.store import imports as records
+
     assert report.id is not None
     with store.read() as conn:
         record = records.record(conn, report.id)
@@ -279,6 +284,11 @@ def _write_errors(store: Store, report: ImportReport, out: TextIO) -> None:
 @imports_app.command("list")
 def list_imports(ctx: typer.Context, as_json: bool = JSON) -> None:
     """Past imports, newest first."""
+    from rich.table import Table
+
+    from rolodex import views
+    from rolodex.store import imports as records
+
     store = state(ctx).store
     store.reap_interrupted()
     with store.read() as conn:
@@ -304,6 +314,9 @@ def list_imports(ctx: typer.Context, as_json: bool = JSON) -> None:
 @imports_app.command("show")
 def show_import(ctx: typer.Context, import_id: int, as_json: bool = JSON) -> None:
     """One import: its counts and its first errors."""
+    from rolodex import views
+    from rolodex.store import imports as records
+
     store = state(ctx).store
     store.reap_interrupted()
     with store.read() as conn:
@@ -335,6 +348,8 @@ def undo(
     as_json: bool = JSON,
 ) -> None:
     """Take an import back: created records removed, changed ones restored."""
+    from rolodex.undo import undo_import
+
     report = undo_import(state(ctx).store, import_id, dry_run, force, _whoami())
     if as_json:
         print_json(report.as_dict())
@@ -368,6 +383,8 @@ def prune_journals(
     ),
 ) -> None:
     """Forget the undo journals of imports older than the retention period."""
+    from rolodex.undo import prune
+
     context = state(ctx)
     removed = prune(context.store, context.settings.journal_days if days is None else days)
     out.print(f"{removed} journal entries removed", markup=False)

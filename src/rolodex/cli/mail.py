@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
 from rolodex.cli.context import err, out, print_json, state
 from rolodex.errors import UsageError
 from rolodex.importing.report import ValueProblem
-from rolodex.mail.capture import CaptureSummary, capture
-from rolodex.mail.senders import mailbox_keys_of
-from rolodex.mail.smtp import make_controller
-from rolodex.mail.sources import iter_messages
+
+if TYPE_CHECKING:
+    from rolodex.mail.capture import CaptureSummary
 
 app = typer.Typer(help="Contacts from inbound email.", no_args_is_help=True)
 MAILBOX = typer.Option(
@@ -26,6 +25,8 @@ MAILBOX = typer.Option(
 
 
 def mailbox_keys(ctx: typer.Context, given: list[str] | None) -> frozenset[str]:
+    from rolodex.mail.senders import mailbox_keys_of
+
     addresses = [a for item in given or [] for a in item.split(",") if a.strip()]
     addresses += state(ctx).settings.mailbox_addresses
     try:
@@ -50,6 +51,11 @@ def ingest(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Store the senders (From, Reply-To, Cc) of every message as contacts."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    from rolodex.mail.capture import capture
+    from rolodex.mail.sources import iter_messages
+
     missing = [str(path) for path in paths if not path.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
@@ -104,6 +110,8 @@ def smtp_command(
     mailbox: list[str] | None = MAILBOX,
 ) -> None:
     """Run the inbound SMTP listener alone: mail to the mailbox stores its senders."""
+    from rolodex.mail.smtp import make_controller
+
     keys = mailbox_keys(ctx, mailbox)
     if not keys:
         raise UsageError(

@@ -9,10 +9,6 @@ import typer
 from rolodex.cli.context import err, state
 from rolodex.cli.mail import mailbox_keys
 from rolodex.importing.options import ImportOptions
-from rolodex.jobs import Worker
-from rolodex.mail.smtp import make_controller
-from rolodex.passwords import HashingPool
-from rolodex.sealing import Sealer
 
 
 def serve(
@@ -25,6 +21,7 @@ def serve(
     """The HTTP API (/api), the web app (/) and the inbound SMTP listener."""
     import uvicorn  # the web stack loads only for the commands that serve it
 
+    from rolodex.mail.smtp import make_controller
     from rolodex.web.app import create_app
 
     context = state(ctx)
@@ -45,6 +42,10 @@ def serve(
 
 def worker(ctx: typer.Context) -> None:
     """Run queued imports (for PostgreSQL deployments; start as many as you like)."""
+    from rolodex.jobs import Worker
+    from rolodex.passwords import HashingPool
+    from rolodex.sealing import Sealer
+
     context = state(ctx)
     with HashingPool() as pool:
         runner = Worker(

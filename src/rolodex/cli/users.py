@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import getpass
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
-from rolodex import accounts
 from rolodex.cli.context import err, out, print_json, state
 from rolodex.cli.render import show_record
 from rolodex.errors import UsageError
-from rolodex.store.users import UserRecord
-from rolodex.views import iso
+
+if TYPE_CHECKING:
+    from rolodex.store.users import UserRecord
 
 app = typer.Typer(help="Agents: the people who log in.", no_args_is_help=True)
 
 
 def user_document(record: UserRecord) -> dict[str, object]:
+    from rolodex.views import iso
+
     user = record.state
     return {
         "id": user.id,
@@ -34,6 +37,8 @@ def user_document(record: UserRecord) -> dict[str, object]:
 @app.command("show")
 def show(ctx: typer.Context, email: str, as_json: bool = typer.Option(False, "--json")) -> None:
     """One user, found by email. Exit 1 if there is none."""
+    from rolodex import accounts
+
     document = user_document(accounts.find(state(ctx).store, email))
     if as_json:
         print_json(document)
@@ -51,6 +56,8 @@ def _stdin_password() -> str:
 @app.command("verify")
 def verify(ctx: typer.Context, email: str) -> None:
     """Check a password read from standard input. Exit 0 if it matches, 1 if not."""
+    from rolodex import accounts
+
     check = accounts.check_password(state(ctx).store, email, _stdin_password())
     if not check.ok:
         err.print("no: the password does not match (or there is no such user)")
@@ -74,6 +81,8 @@ def _ask_password() -> str:
 def create_admin(ctx: typer.Context, email: str) -> None:
     """Create an admin, or make an existing user admin. Asks for the password (twice) on a
     terminal; reads one line of standard input otherwise."""
+    from rolodex import accounts
+
     user, created = accounts.create_admin(state(ctx).store, email, _ask_password())
     out.print(
         f"{user.email} is {'now an admin' if not created else 'created as an admin'}", markup=False

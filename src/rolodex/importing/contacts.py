@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from rolodex.domain import (
     STANDARD_CONTACT_COLUMNS,
@@ -127,16 +127,16 @@ class ContactsKind:
         except ValueProblem:
             return self._parse_all(raw)
 
-    def pack(self, parsed: ContactDraft | list[RowIssue]) -> object:
+    def pack(self, parsed: ContactDraft | list[RowIssue]) -> tuple[Any, ...] | list[RowIssue]:
         if isinstance(parsed, list):
             return parsed
         email = parsed.email
         return (parsed[0], None if email is None else tuple(email), *parsed[2:])
 
-    def unpack(self, packed: object) -> ContactDraft | list[RowIssue]:
+    def unpack(self, packed: tuple[Any, ...] | list[RowIssue]) -> ContactDraft | list[RowIssue]:
         if isinstance(packed, list):
             return packed
-        row, email, *rest = packed  # type: ignore[misc]
+        row, email, *rest = packed
         return ContactDraft(row, None if email is None else values.Email(*email), *rest)
 
     def _parse_good(self, raw: RawRow) -> ContactDraft:

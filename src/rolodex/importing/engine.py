@@ -30,7 +30,7 @@ from rolodex.gc_tuning import bulk_work
 from rolodex.importing.columns import Binding
 from rolodex.importing.options import ImportOptions, Progress
 from rolodex.importing.pipeline import Parsed, parsed_batches
-from rolodex.importing.ports import Counts, ImportMeta, ImportStore, Reject, RowSource
+from rolodex.importing.ports import Counts, ImportMeta, ImportStore, ImportUnit, Reject, RowSource
 from rolodex.importing.reader import RawRow
 from rolodex.importing.report import ImportReport, NewThings, RowIssue
 from rolodex.importing.source import open_source
@@ -216,7 +216,7 @@ class _Run:
         if self.options.strict and self.report.failed:
             self._nothing_written()
 
-    def _batch(self, batch: list[Parsed], unit: Any) -> list[Reject]:
+    def _batch(self, batch: list[Parsed], unit: ImportUnit) -> list[Reject]:
         drafts, issues = [], {}
         for raw, parsed in batch:
             if isinstance(parsed, list):

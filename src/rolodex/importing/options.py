@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rolodex.config import Limits
-from rolodex.importing.columns import BindOptions
+
+if TYPE_CHECKING:
+    from rolodex.importing.columns import BindOptions
 
 Progress = Callable[[int, int], None]
 """Called with (rows done, rows in the file) after each batch."""
@@ -41,6 +43,10 @@ class ImportOptions:
 
     @property
     def binding(self) -> BindOptions:
+        """Imported here: the binding loads the value parsers, which the CLI's ``--help``
+        must not pay for."""
+        from rolodex.importing.columns import BindOptions
+
         return BindOptions(
             dict(self.mapping), self.ignore_unknown, self.create_fields, self.labels_separator
         )

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import gc
 import signal
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from itertools import islice
 from multiprocessing.connection import Connection
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from rolodex.errors import FileError
 from rolodex.gc_tuning import BULK_THRESHOLDS
@@ -34,6 +34,11 @@ Parsed = tuple[RawRow, Any]
 class Parser(Protocol):
     def parse(self, raw: RawRow) -> Any | list[RowIssue]: ...
 
+
+@runtime_checkable
+class PortableParser(Parser, Protocol):
+    """A parser whose results can cross to this process from the second one."""
+
     def pack(self, parsed: Any) -> Any:
         """What ``parse`` made, as plain tuples and lists: those pickle several times
         faster than named tuples or dataclasses, which are rebuilt one call each."""
@@ -44,13 +49,15 @@ class Parser(Protocol):
 
 def parsed_batches(
     source: RowSource, parser: Parser, batch_size: int, skip: int, in_child: bool
-) -> Iterator[list[Parsed]]:
+) -> Generator[list[Parsed], None, None]:
     """The file's rows after the first ``skip``, parsed, in batches of ``batch_size``.
 
+    A generator, so that the caller can close it and stop the second process early.
     ``in_child`` asks for the second process; it is used only where there is a second core
-    to run it on. ``parser`` must then pickle (its parse must need nothing of this process).
+    to run it on and ``parser`` packs its results (a :class:`PortableParser`). ``parser``
+    must then pickle (its parse must need nothing of this process).
     """
-    if in_child and available_cpus() > 1:
+    if in_child and isinstance(parser, PortableParser) and available_cpus() > 1:
         yield from _from_child(source, parser, batch_size, skip)
     else:
         yield from _parse(source, parser, batch_size, skip)
@@ -62,7 +69,7 @@ def _parse(source: RowSource, parser: Parser, batch_size: int, skip: int) -> Ite
 
 
 def _from_child(
-    source: RowSource, parser: Parser, batch_size: int, skip: int
+    source: RowSource, parser: PortableParser, batch_size: int, skip: int
 ) -> Iterator[list[Parsed]]:
     context = start_context()
     receiver, sender = context.Pipe(duplex=False)
@@ -101,7 +108,7 @@ def _from_child(
 
 
 def _produce(
-    source: RowSource, parser: Parser, batch_size: int, skip: int, sender: Connection
+    source: RowSource, parser: PortableParser, batch_size: int, skip: int, sender: Connection
 ) -> None:
     """The child: parse and send until the end (``None``) or the first error, which the
     parent raises as its own (no traceback is printed here).

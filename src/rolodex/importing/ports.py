@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from rolodex.domain import ContactState, CustomField
+from rolodex.domain import ContactState, CustomField, UserState
 from rolodex.importing.reader import RawRow
 from rolodex.importing.report import ImportReport, RowIssue
 
@@ -140,8 +140,22 @@ class ContactUnit(Protocol):
         """Record a batch's counts and rejected rows in the batch's own transaction."""
 
 
+class UserUnit(Protocol):
+    """One transaction's view of agents."""
+
+    def users_by_key(self, keys: Collection[str]) -> dict[str, UserState]: ...
+    def write_users(
+        self, users: Sequence[UserState], now: datetime, before: dict[str, UserState]
+    ) -> None: ...
+
+
+class ImportUnit(ContactUnit, UserUnit, Protocol):
+    """A transaction of the store: one unit serves every kind of import, so the engine
+    need not know which kind it runs."""
+
+
 class ImportStore(Protocol):
-    def unit(self, journal: int | None = None) -> AbstractContextManager[ContactUnit]: ...
+    def unit(self, journal: int | None = None) -> AbstractContextManager[ImportUnit]: ...
     def start_import(self, meta: ImportMeta) -> int: ...
     def resume_import(self, import_id: int, meta: ImportMeta, keep: bool) -> Counts:
         """Mark a queued (or orphaned) run as running; ``keep``: continue from the

@@ -9,10 +9,9 @@ importing a file twice writes nothing the second time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Protocol
 
 from rolodex.domain import USER_COLUMNS, Role, UserState
 from rolodex.errors import FileError
@@ -20,6 +19,7 @@ from rolodex.importing import values
 from rolodex.importing.columns import Binding, Targets, bind, propose
 from rolodex.importing.engine import BatchOutcome
 from rolodex.importing.options import ImportOptions
+from rolodex.importing.ports import UserUnit
 from rolodex.importing.reader import RawRow
 from rolodex.importing.report import RowIssue
 from rolodex.importing.rows import RowParser, fitted
@@ -62,13 +62,6 @@ class UserDraft:
     password_hash: str | None = field(repr=False)
     active: bool | None
     issues: list[RowIssue]
-
-
-class UserUnit(Protocol):
-    def users_by_key(self, keys: Collection[str]) -> dict[str, UserState]: ...
-    def write_users(
-        self, users: Sequence[UserState], now: datetime, before: dict[str, UserState]
-    ) -> None: ...
 
 
 class UsersKind:

@@ -1,4 +1,4 @@
-"""One transaction of an import: the engine's :class:`~rolodex.importing.ports.ContactUnit`.
+"""One transaction of an import: the engine's :class:`~rolodex.importing.ports.ImportUnit`.
 
 Every read takes a whole batch's keys in one query; every write is one executemany per
 table, with rows sorted by key so that two imports at once lock in the same order.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, Transaction, func, select
+from sqlalchemy import Column, Connection, Transaction, func, select
 
 from rolodex.domain import ContactState, CustomField, FieldType, UserState, company_key
 from rolodex.importing.ports import ContactWrite, Counts, Reject
@@ -96,12 +96,12 @@ class SqlUnit:
     def existing_company_ids(self, ids: Collection[int]) -> set[int]:
         return self._existing_ids(t.companies.c.id, ids)
 
-    def _existing_ids(self, column: object, ids: Collection[int]) -> set[int]:
+    def _existing_ids(self, column: Column[int], ids: Collection[int]) -> set[int]:
         """Which of ``ids`` exist; one past the column's range (PostgreSQL's integer) simply
         does not, rather than failing the whole run."""
         found: set[int] = set()
         for part in bulk.chunks([i for i in ids if i <= MAX_INTEGER]):
-            found.update(self.conn.scalars(select(column).where(column.in_(part))))  # type: ignore[attr-defined]
+            found.update(self.conn.scalars(select(column).where(column.in_(part))))
         return found
 
     def create_labels(self, names: Sequence[str]) -> dict[str, int]:

@@ -7,7 +7,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, case, insert, literal, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    Select,
+    and_,
+    case,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 
 from rolodex.domain import Role, UserState
 from rolodex.store import schema as t
@@ -22,7 +34,8 @@ class UserRecord:
     updated_at: datetime
 
 
-def columns():  # type: ignore[no-untyped-def]
+def columns() -> Select[*tuple[Any, ...]]:
+    """A user's columns, read by name in :func:`record`."""
     u = t.users.c
     return select(
         u.id,
@@ -38,8 +51,18 @@ def columns():  # type: ignore[no-untyped-def]
     )
 
 
-def record(row) -> UserRecord:  # type: ignore[no-untyped-def]
-    state = UserState(*row[:7], role=Role(row.role))
+def record(row: Row[*tuple[Any, ...]]) -> UserRecord:
+    """A row of :func:`columns` as a record; the role column holds the enum's value."""
+    state = UserState(
+        row.id,
+        row.email,
+        row.email_key,
+        row.first_name,
+        row.last_name,
+        row.password_hash,
+        row.active,
+        Role(row.role),
+    )
     return UserRecord(state, row.created_at, row.updated_at)
 
 

@@ -755,7 +755,7 @@ def contacts_page(request: Request, session: PageSession) -> Response:
     with store.read() as conn:
         labels = [label.name for label in catalog_sql.labels(conn)]
         companies = {c.id: c.name for c in catalog_sql.companies(conn)}
-    total = int(found["total"])  # type: ignore[call-overload]
+    total = found["total"]
     pages = max(1, math.ceil(total / PER_PAGE))
     context = {
         "nav": "contacts",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any, TypedDict
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import StreamingResponse
@@ -23,9 +23,17 @@ from rolodex.web.schemas import Contact, ContactPage, errors
 router = APIRouter(tags=["contacts"])
 
 
+class ContactPageData(TypedDict):
+    """One page of contacts as :class:`ContactPage` validates it; typed, so that the web
+    page can use ``total`` as the number it is."""
+
+    items: list[dict[str, Any]]
+    total: int
+
+
 def contact_page(
     store: Store, label: str | None, q: str | None, page: int, per_page: int
-) -> dict[str, object]:
+) -> ContactPageData:
     with store.read() as conn:
         label_id = None
         if label:
@@ -46,7 +54,7 @@ def list_contacts(
     q: Annotated[str | None, Query(max_length=320)] = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> dict[str, object]:
+) -> ContactPageData:
     if any(values.has_control(text) for text in (label or "", q or "")):
         raise UsageError("label and q cannot hold control characters")
     return contact_page(store, label, q, page, per_page)
