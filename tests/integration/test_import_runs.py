@@ -19,6 +19,8 @@ REPORT_KEYS = {
     "updated",
     "unchanged",
     "failed",
+    "columns",
+    "new",
     "errors",
     "warnings",
 }
