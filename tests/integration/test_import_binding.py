@@ -217,11 +217,20 @@ def test_an_unknown_company_is_a_row_error_unless_created(cli, write_csv):
 
 
 def test_a_company_name_two_companies_share_is_a_row_error(cli, write_csv, store):
-    from rolodex.store import catalog
+    """Names are unique in any case now; a database from before that may still hold two."""
+    from datetime import UTC, datetime
+
+    from rolodex.store import schema
 
     with store.write() as conn:
-        first = catalog.add_company(conn, "Initech", None).id
-        second = catalog.add_company(conn, "initech", None).id
+        ids = [
+            conn.execute(
+                schema.companies.insert().returning(schema.companies.c.id),
+                {"name": name, "created_at": datetime.now(UTC)},
+            ).scalar_one()
+            for name in ("Initech", "initech")
+        ]
+    first, second = ids
     code, report = run_import(cli, write_csv("Email,Company\nann@example.com,Initech\n"))
     assert code == 1
     assert f"(IDs {first}, {second})" in report["errors"][0]["message"]

