@@ -182,6 +182,7 @@ def test_every_message_of_every_path_is_read(cli, tmp_path, make_paths):
         "names_filled": 0,
         "invalid_addresses": 0,
         "machine_addresses": 0,
+        "capped_addresses": 0,
         "skipped": 0,
         "skipped_reasons": {},
     }
@@ -604,6 +605,7 @@ def test_the_json_summary_counts_everything(cli, tmp_path, mixed_run):
         "names_filled": 1,
         "invalid_addresses": 1,
         "machine_addresses": 0,
+        "capped_addresses": 0,
         "skipped": 3,
         "skipped_reasons": {
             "no From header": 1,
