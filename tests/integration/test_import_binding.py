@@ -342,3 +342,12 @@ def test_users_files_bind_the_same_way_and_hide_bound_passwords(cli, write_csv, 
     user = cli.json("users", "show", "ann@example.com")
     assert (user["first_name"], user["last_name"]) == ("Ann", "Lee")
     assert "abc12" not in errors.read_text(encoding="utf-8-sig")
+
+
+def test_a_disagreeing_row_names_the_column_its_value_came_from(cli, write_csv):
+    path = write_csv(
+        "Email,Company,Full Name\nann@example.com,,Ann Lee\nann@example.com,,Anna Lee\n"
+    )
+    code, report = run_import(cli, path, "--create-companies")
+    assert (code, report["failed"]) == (1, 1)
+    assert report["errors"][0]["column"] == "Full Name"

@@ -178,7 +178,8 @@ class Binding:
         ignored = [n for n in ignored if n != ERROR_COLUMN]
         if ignored:
             shown = ", ".join(ignored[:SHOWN_UNBOUND])
-            more = f", … ({len(ignored) - SHOWN_UNBOUND} more)" if len(ignored) > 10 else ""
+            rest = len(ignored) - SHOWN_UNBOUND
+            more = f", … ({rest} more)" if rest > 0 else ""
             noun = "column" if len(ignored) == 1 else "columns"
             lines.append(f"{len(ignored)} {noun} ignored: {shown}{more}")
         return lines
@@ -345,9 +346,10 @@ def _suggest(name: str, targets: Targets) -> str | None:
 def _unbound_error(
     columns: list[Column], unbound: list[Column], targets: Targets
 ) -> UnboundColumns:
+    hints = {c.index: _suggest(c.name, targets) for c in unbound}
     described = []
     for column in unbound[:SHOWN_UNBOUND]:
-        hint = _suggest(column.name, targets)
+        hint = hints[column.index]
         maybe = f", perhaps '{hint}'" if hint else ""
         described.append(f"{show(column.name)} ({column.letter}{maybe})")
     rest = len(unbound) - len(described)
@@ -358,7 +360,7 @@ def _unbound_error(
         ways.append("keep them as new custom fields with --create-fields")
     message = f"Header: {noun} to nothing: {listed}. " + _sentence(ways)
     report: list[dict[str, str | None]] = [
-        {"column": c.name, "target": _suggest(c.name, targets) if c.how == "unknown" else c.target}
+        {"column": c.name, "target": hints[c.index] if c.how == "unknown" else c.target}
         for c in columns
     ]
     return UnboundColumns(message, report)

@@ -383,8 +383,11 @@ class ContactsKind:
                 if self.field_ids.get(field.id, field.id) == field_id:
                     return self.binding.name_of(at[0])
             return name
-        at = self.binding.at(name) or self.binding.at("company") or self.binding.at("name")
-        return self.binding.name_of(at[0]) if at else name
+        for target in _FILLED_FROM.get(name, (name,)):
+            at = self.binding.at(target)
+            if at:
+                return self.binding.name_of(at[0])
+        return name
 
     def _company_issues(self, draft: ContactDraft) -> list[RowIssue]:
         name = draft.company_name or ""
@@ -466,6 +469,14 @@ class ContactsKind:
             outcome.updated += 1
         else:
             outcome.unchanged += 1
+
+
+_FILLED_FROM = {
+    "first_name": ("first_name", "name"),
+    "last_name": ("last_name", "name"),
+    "company_id": ("company_id", "company"),
+}
+"""The targets a field's value may come from, in the order a row takes them."""
 
 
 def _given_values(draft: ContactDraft) -> list[tuple[str, object]]:
