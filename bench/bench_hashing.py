@@ -14,7 +14,7 @@ import statistics
 import sys
 import time
 
-from rolodex.passwords import ARGON2_PARAMS, HashingPool, hash_password
+from rolodex.security.passwords import ARGON2_PARAMS, HashingPool, hash_password
 
 GOAL_RATIO = 1.2
 

@@ -17,9 +17,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from bench.generate import COMPANIES, LABELS, contacts_file, contacts_workbook
-from rolodex import catalog
 from rolodex.importing.kinds import import_file
 from rolodex.importing.options import ImportOptions
+from rolodex.services import catalog
 from rolodex.store.store import Store
 
 

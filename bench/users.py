@@ -8,7 +8,7 @@ from pathlib import Path
 from bench.bench_hashing import one_hash_seconds
 from rolodex.importing.kinds import import_file
 from rolodex.importing.options import ImportOptions
-from rolodex.passwords import HashingPool
+from rolodex.security.passwords import HashingPool
 from rolodex.store.store import Store
 
 

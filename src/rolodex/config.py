@@ -107,7 +107,7 @@ class SessionPolicy:
 class UploadPolicy:
     """Uploaded files (kept sealed in the database) are dropped ``hours`` (24) after upload
     once their run has ended, and a person may have at most ``max_pending`` (20) kept at
-    once — dry runs not confirmed yet, and queued runs (see :mod:`rolodex.uploads`)."""
+    once — dry runs not confirmed yet, and queued runs (see :mod:`rolodex.services.uploads`)."""
 
     hours: int = 24
     max_pending: int = 20

@@ -7,8 +7,13 @@ tested without a database and the same rules hold on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
+from typing import NamedTuple
+
+import idna
 
 STANDARD_CONTACT_COLUMNS = ("email", "first_name", "last_name", "company_id", "labels", "labels_id")
 USER_COLUMNS = ("email", "first_name", "last_name", "password", "password_hash", "active")
@@ -110,3 +115,44 @@ class UserState:
     password_hash: str | None = field(default=None, repr=False)
     active: bool = True
     role: Role = Role.AGENT
+
+
+# --- email -------------------------------------------------------------------------------
+
+
+class Email(NamedTuple):
+    """An address as stored (``address``) and the key rows are matched on (``key``).
+
+    A named tuple, not a dataclass: parsed rows cross a process boundary (see
+    :mod:`rolodex.importing.pipeline`), and tuples pickle several times faster."""
+
+    address: str
+    key: str
+
+
+def email_key(address: str) -> str:
+    """The match key of a normalised address (see :func:`rolodex.importing.values.parse_email`).
+
+    Lower-casing, not case folding: ``Straße`` and ``strasse`` are different mailboxes.
+    The domain goes to its ASCII form so Unicode and punycode spellings meet.
+    """
+    local, _, domain = address.rpartition("@")
+    return match_key(local, ascii_domain(domain))
+
+
+def match_key(local: str, ascii_domain: str) -> str:
+    if local.isascii():
+        return f"{local.lower()}@{ascii_domain.lower()}"
+    local = unicodedata.normalize("NFC", unicodedata.normalize("NFC", local).lower())
+    return f"{local}@{ascii_domain.lower()}"
+
+
+@lru_cache(maxsize=4096)
+def ascii_domain(domain: str) -> str:
+    """Domains repeat across a file (``gmail.com``), so the IDNA work is cached, bounded."""
+    if domain.isascii():
+        return domain
+    try:
+        return idna.encode(domain, uts46=True).decode("ascii")
+    except idna.IDNAError:
+        return domain

@@ -28,7 +28,7 @@ import bcrypt
 import httpx
 import pytest
 
-from rolodex.passwords import FAILED_CHECK_FLOOR_SECONDS
+from rolodex.security.passwords import FAILED_CHECK_FLOOR_SECONDS
 
 ROLODEX = Path(sys.executable).parent / "rolodex"
 OVER_CAP = "$argon2id$v=19$m=1048576,t=16,p=64$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2g"

@@ -18,10 +18,9 @@ from typing import Any
 
 import pytest
 
-from rolodex.domain import ContactState
+from rolodex.domain import ContactState, email_key
 from rolodex.importing.kinds import import_file
 from rolodex.importing.options import ImportOptions
-from rolodex.importing.values import email_key
 from rolodex.store import snapshot, undo
 from rolodex.store.store import Store
 from tests.integration.test_import_pipeline import add_catalog

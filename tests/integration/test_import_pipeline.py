@@ -29,8 +29,7 @@ import pytest
 from sqlalchemy import select
 
 from rolodex.config import Limits
-from rolodex.domain import CustomField, FieldType
-from rolodex.errorfile import write_error_file
+from rolodex.domain import CustomField, Email, FieldType
 from rolodex.errors import FileError
 from rolodex.importing import pipeline
 from rolodex.importing.contacts import ContactDraft, ContactsKind
@@ -39,7 +38,7 @@ from rolodex.importing.kinds import import_file
 from rolodex.importing.options import ImportOptions
 from rolodex.importing.reader import CsvSource, RawRow, open_csv
 from rolodex.importing.report import ImportReport, RowIssue
-from rolodex.importing.values import Email
+from rolodex.services.errorfile import write_error_file
 from rolodex.store import imports as records
 from rolodex.store.schema import metadata
 from rolodex.store.store import Store

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event
 
-from rolodex import catalog
 from rolodex.importing.kinds import import_file
 from rolodex.importing.options import ImportOptions
+from rolodex.services import catalog
 
 
 def _file(write_csv, rows: int, updated: bool = False):

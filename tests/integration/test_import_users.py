@@ -20,7 +20,7 @@ from sqlalchemy import text
 
 from rolodex.importing.kinds import import_file
 from rolodex.importing.options import ImportOptions
-from rolodex.passwords import ARGON2_PARAMS, HashingPool
+from rolodex.security.passwords import ARGON2_PARAMS, HashingPool
 
 USERS_HEADER = ["email", "first_name", "last_name", "password", "active"]
 REPORT_KEYS = {

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
-from rolodex.importing.values import email_key
+from rolodex.domain import email_key
 from rolodex.store import schema
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from rolodex import catalog
 from rolodex.importing.kinds import import_file
 from rolodex.importing.options import ImportOptions
 from rolodex.importing.report import ImportReport
+from rolodex.services import catalog
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "workbooks"
 FORMATS = ("xlsx", "xls", "ods")

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
-from rolodex import liveness
 from rolodex.importing.ports import ImportMeta
+from rolodex.runtime import liveness
 from rolodex.store import imports as records
 from rolodex.store import schema as t
 

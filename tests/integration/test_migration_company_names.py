@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
-from rolodex import catalog
 from rolodex.errors import Conflict
+from rolodex.services import catalog
 from rolodex.store import catalog as sql
 from rolodex.store.database import MIGRATIONS, make_engine, normalise_url
 from rolodex.store.store import Store

@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from rolodex import catalog
+from rolodex.services import catalog
 from rolodex.store.store import Store
 
 from . import test_web_pages as pages

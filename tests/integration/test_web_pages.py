@@ -20,12 +20,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 import rolodex.web.app as web_app
-from rolodex.accounts import create_admin
 from rolodex.config import Settings
 from rolodex.importing.kinds import import_file
 from rolodex.importing.options import ImportOptions
-from rolodex.jobs import Worker
-from rolodex.passwords import HashingPool
+from rolodex.security.passwords import HashingPool
+from rolodex.services.accounts import create_admin
+from rolodex.services.jobs import Worker
 from rolodex.store.store import Store
 
 ADMIN = ("admin@example.com", "admin-secret")

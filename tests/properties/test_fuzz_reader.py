@@ -27,12 +27,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from rolodex.config import Limits
-from rolodex.domain import CustomField, FieldType
+from rolodex.domain import CustomField, FieldType, email_key
 from rolodex.errors import FileError
-from rolodex.export import neutralise
 from rolodex.importing import values
 from rolodex.importing.reader import CsvSource, open_csv
 from rolodex.importing.report import ValueProblem
+from rolodex.services.export import neutralise
 
 SCALE = 10 if os.environ.get("HYPOTHESIS_PROFILE") == "ci" else 1
 
@@ -274,7 +274,7 @@ def test_a_stored_address_parses_back_to_itself_and_its_key(local, domain):
     assume(email is not None)
     again = values.parse_email(values.clean(neutralise(email.address)))
     assert (again.address, again.key) == (email.address, email.key)
-    assert values.email_key(email.address) == email.key
+    assert email_key(email.address) == email.key
 
 
 @pytest.mark.parametrize(

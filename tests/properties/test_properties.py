@@ -27,14 +27,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rolodex import views
 from rolodex.config import Limits
+from rolodex.domain import email_key
 from rolodex.errors import FileError
 from rolodex.importing.kinds import import_file
 from rolodex.importing.options import ImportOptions
 from rolodex.importing.report import ValueProblem
-from rolodex.importing.values import clean, email_key, parse_email
-from rolodex.passwords import HashingPool
+from rolodex.importing.values import clean, parse_email
+from rolodex.security.passwords import HashingPool
+from rolodex.services import views
 from rolodex.store import catalog as sql
 from rolodex.store import contacts as read
 from rolodex.store.store import Store

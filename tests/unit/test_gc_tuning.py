@@ -1,4 +1,4 @@
-"""``rolodex.gc_tuning.bulk_work``: collect rarely inside the block, and put the thresholds
+"""``rolodex.runtime.gc_tuning.bulk_work``: collect rarely inside the block, and put the thresholds
 that were set before back when the last block (nested, or in another thread) ends — also
 when a block raises."""
 
@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from rolodex import gc_tuning
-from rolodex.gc_tuning import BULK_THRESHOLDS, bulk_work
+from rolodex.runtime import gc_tuning
+from rolodex.runtime.gc_tuning import BULK_THRESHOLDS, bulk_work
 
 OWN = (777, 11, 12)
 """Thresholds no one else uses, so that 'restored' cannot be a coincidence."""

@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rolodex.domain import email_key
 from rolodex.importing.report import ValueProblem
-from rolodex.importing.values import email_key, parse_email
+from rolodex.importing.values import parse_email
 from rolodex.mail import senders
 from rolodex.mail.senders import (
     MAX_ADDRESS_TEXT,

@@ -16,8 +16,8 @@ import argon2
 import bcrypt
 import pytest
 
-from rolodex import passwords
-from rolodex.passwords import (
+from rolodex.security import passwords
+from rolodex.security.passwords import (
     ARGON2_PARAMS,
     HashingPool,
     VerifyResult,

@@ -10,14 +10,12 @@ from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from rolodex.domain import CustomField, FieldType
+from rolodex.domain import CustomField, Email, FieldType, email_key
 from rolodex.importing import values
 from rolodex.importing.report import ValueProblem
 from rolodex.importing.values import (
-    Email,
     check_password,
     clean,
-    email_key,
     parse_active,
     parse_boolean,
     parse_custom,

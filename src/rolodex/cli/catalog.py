@@ -51,7 +51,7 @@ def add_labels(
     as_json: bool = JSON,
 ) -> None:
     """Create labels."""
-    from rolodex import catalog, views
+    from rolodex.services import catalog, views
 
     _show([views.label(x) for x in catalog.add_labels(state(ctx).store, names)], as_json)
 
@@ -59,7 +59,7 @@ def add_labels(
 @labels_app.command("list")
 def list_labels(ctx: typer.Context, as_json: bool = JSON) -> None:
     """All labels with their IDs."""
-    from rolodex import views
+    from rolodex.services import views
     from rolodex.store import catalog as sql
 
     _listing(ctx, sql.labels, views.label, as_json)
@@ -73,7 +73,7 @@ def add_company(
     as_json: bool = JSON,
 ) -> None:
     """Create a company; contacts refer to it by its ID (company_id)."""
-    from rolodex import catalog, views
+    from rolodex.services import catalog, views
 
     _show([views.company(catalog.add_company(state(ctx).store, name, domain))], as_json, True)
 
@@ -81,7 +81,7 @@ def add_company(
 @companies_app.command("list")
 def list_companies(ctx: typer.Context, as_json: bool = JSON) -> None:
     """All companies with their IDs."""
-    from rolodex import views
+    from rolodex.services import views
     from rolodex.store import catalog as sql
 
     _listing(ctx, sql.companies, views.company, as_json)
@@ -101,7 +101,7 @@ def add_field(
     as_json: bool = JSON,
 ) -> None:
     """Create a custom field; its variable name is its CSV column."""
-    from rolodex import catalog, views
+    from rolodex.services import catalog, views
 
     field = catalog.add_field(state(ctx).store, variable_name, type_, options.split(","), title)
     _show([views.field(field)], as_json, True)
@@ -110,7 +110,7 @@ def add_field(
 @fields_app.command("list")
 def list_fields(ctx: typer.Context, as_json: bool = JSON) -> None:
     """All custom fields."""
-    from rolodex import views
+    from rolodex.services import views
     from rolodex.store import catalog as sql
 
     _listing(ctx, sql.fields, views.field, as_json)

@@ -16,8 +16,8 @@ JSON = typer.Option(False, "--json", help="Print JSON.")
 @app.command("show")
 def show(ctx: typer.Context, email: str, as_json: bool = JSON) -> None:
     """One contact, found by email (case-insensitively). Exit 1 if there is none."""
-    from rolodex import views
     from rolodex.importing.values import clean, parse_email
+    from rolodex.services import views
     from rolodex.store import catalog as sql
     from rolodex.store import contacts as read
 
@@ -51,7 +51,7 @@ def list_(
     """All contacts (or those with a label), oldest first."""
     from rich.table import Column, Table
 
-    from rolodex import views
+    from rolodex.services import views
     from rolodex.store import catalog as sql
     from rolodex.store import contacts as read
 

@@ -40,7 +40,7 @@ def writable(path: Path | None, encoding: str = "utf-8") -> Iterator[TextIO]:
 def export_stream(path: Path | None, bom: bool) -> Iterator[TextIO]:
     """Where an export goes, its BOM already written unless ``--no-bom`` (stdout too: a
     redirected export is a file for Excel like any other)."""
-    from rolodex.export import BOM
+    from rolodex.services.export import BOM
 
     with writable(path) as stream:
         if bom:
@@ -56,7 +56,7 @@ def export_contacts(
     bom: bool = WITH_BOM,
 ) -> None:
     """All contacts, with labels and custom fields."""
-    from rolodex.export import contact_header, contact_row, write_rows
+    from rolodex.services.export import contact_header, contact_row, write_rows
     from rolodex.store import catalog as sql
     from rolodex.store import contacts as read
 
@@ -71,7 +71,7 @@ def export_contacts(
 @app.command("users")
 def export_users(ctx: typer.Context, output: Path | None = OUTPUT, bom: bool = WITH_BOM) -> None:
     """All users (never a password or a hash), re-importable as they are."""
-    from rolodex.export import USER_EXPORT_COLUMNS, user_row, write_rows
+    from rolodex.services.export import USER_EXPORT_COLUMNS, user_row, write_rows
     from rolodex.store import users
 
     with state(ctx).store.read() as conn, export_stream(output, bom) as stream:

@@ -271,7 +271,7 @@ def _progress_bar(as_json: bool) -> Iterator[Progress | None]:
 
 
 def _write_errors(store: Store, report: ImportReport, out: TextIO) -> None:
-    from rolodex.errorfile import write_error_file
+    from rolodex.services.errorfile import write_error_file
     from rolodex.store import imports as records
 
     assert report.id is not None
@@ -286,7 +286,7 @@ def list_imports(ctx: typer.Context, as_json: bool = JSON) -> None:
     """Past imports, newest first."""
     from rich.table import Table
 
-    from rolodex import views
+    from rolodex.services import views
     from rolodex.store import imports as records
 
     store = state(ctx).store
@@ -314,7 +314,7 @@ def list_imports(ctx: typer.Context, as_json: bool = JSON) -> None:
 @imports_app.command("show")
 def show_import(ctx: typer.Context, import_id: int, as_json: bool = JSON) -> None:
     """One import: its counts and its first errors."""
-    from rolodex import views
+    from rolodex.services import views
     from rolodex.store import imports as records
 
     store = state(ctx).store
@@ -348,7 +348,7 @@ def undo(
     as_json: bool = JSON,
 ) -> None:
     """Take an import back: created records removed, changed ones restored."""
-    from rolodex.undo import undo_import
+    from rolodex.services.undo import undo_import
 
     report = undo_import(state(ctx).store, import_id, dry_run, force, _whoami())
     if as_json:
@@ -383,7 +383,7 @@ def prune_journals(
     ),
 ) -> None:
     """Forget the undo journals of imports older than the retention period."""
-    from rolodex.undo import prune
+    from rolodex.services.undo import prune
 
     context = state(ctx)
     removed = prune(context.store, context.settings.journal_days if days is None else days)

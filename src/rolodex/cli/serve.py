@@ -42,9 +42,9 @@ def serve(
 
 def worker(ctx: typer.Context) -> None:
     """Run queued imports (for PostgreSQL deployments; start as many as you like)."""
-    from rolodex.jobs import Worker
-    from rolodex.passwords import HashingPool
-    from rolodex.sealing import Sealer
+    from rolodex.security.passwords import HashingPool
+    from rolodex.security.sealing import Sealer
+    from rolodex.services.jobs import Worker
 
     context = state(ctx)
     with HashingPool() as pool:

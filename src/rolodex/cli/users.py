@@ -19,7 +19,7 @@ app = typer.Typer(help="Agents: the people who log in.", no_args_is_help=True)
 
 
 def user_document(record: UserRecord) -> dict[str, object]:
-    from rolodex.views import iso
+    from rolodex.services.views import iso
 
     user = record.state
     return {
@@ -37,7 +37,7 @@ def user_document(record: UserRecord) -> dict[str, object]:
 @app.command("show")
 def show(ctx: typer.Context, email: str, as_json: bool = typer.Option(False, "--json")) -> None:
     """One user, found by email. Exit 1 if there is none."""
-    from rolodex import accounts
+    from rolodex.services import accounts
 
     document = user_document(accounts.find(state(ctx).store, email))
     if as_json:
@@ -56,7 +56,7 @@ def _stdin_password() -> str:
 @app.command("verify")
 def verify(ctx: typer.Context, email: str) -> None:
     """Check a password read from standard input. Exit 0 if it matches, 1 if not."""
-    from rolodex import accounts
+    from rolodex.services import accounts
 
     check = accounts.check_password(state(ctx).store, email, _stdin_password())
     if not check.ok:
@@ -81,7 +81,7 @@ def _ask_password() -> str:
 def create_admin(ctx: typer.Context, email: str) -> None:
     """Create an admin, or make an existing user admin. Asks for the password (twice) on a
     terminal; reads one line of standard input otherwise."""
-    from rolodex import accounts
+    from rolodex.services import accounts
 
     user, created = accounts.create_admin(state(ctx).store, email, _ask_password())
     out.print(

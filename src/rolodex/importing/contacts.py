@@ -17,6 +17,7 @@ from rolodex.domain import (
     STANDARD_CONTACT_COLUMNS,
     ContactState,
     CustomField,
+    Email,
     Source,
     company_key,
 )
@@ -37,7 +38,7 @@ class ContactDraft(NamedTuple):
     A named tuple: drafts are parsed in a second process and pickled across."""
 
     row: int
-    email: values.Email | None
+    email: Email | None
     first_name: str | None
     last_name: str | None
     company_id: int | None
@@ -137,7 +138,7 @@ class ContactsKind:
         if isinstance(packed, list):
             return packed
         row, email, *rest = packed
-        return ContactDraft(row, None if email is None else values.Email(*email), *rest)
+        return ContactDraft(row, None if email is None else Email(*email), *rest)
 
     def _parse_good(self, raw: RawRow) -> ContactDraft:
         """Parse a row assuming every value is good; raises ``ValueProblem`` at the first
@@ -441,7 +442,7 @@ class ContactsKind:
     def _merge(
         self,
         draft: ContactDraft,
-        email: values.Email,
+        email: Email,
         states: dict[str, ContactState],
         before: dict[str, ContactState | None],
         outcome: BatchOutcome,

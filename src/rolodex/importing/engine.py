@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import IO, Any, Generic, Protocol, TypeVar
 
 from rolodex.errors import StoreError
-from rolodex.gc_tuning import bulk_work
 from rolodex.importing.columns import Binding
 from rolodex.importing.options import ImportOptions, Progress
 from rolodex.importing.pipeline import Parsed, parsed_batches
@@ -34,7 +33,8 @@ from rolodex.importing.ports import Counts, ImportMeta, ImportStore, ImportUnit,
 from rolodex.importing.reader import RawRow
 from rolodex.importing.report import ImportReport, NewThings, RowIssue
 from rolodex.importing.source import open_source
-from rolodex.liveness import Heartbeat
+from rolodex.runtime.gc_tuning import bulk_work
+from rolodex.runtime.liveness import Heartbeat
 
 D = TypeVar("D")
 U = TypeVar("U", contravariant=True)

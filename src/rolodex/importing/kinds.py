@@ -13,7 +13,7 @@ from rolodex.importing.options import ImportOptions, Progress
 from rolodex.importing.ports import ImportStore
 from rolodex.importing.report import ImportReport
 from rolodex.importing.users import USER_TARGETS, UsersKind
-from rolodex.passwords import HashingPool
+from rolodex.security.passwords import HashingPool
 
 KINDS = ("contacts", "users")
 

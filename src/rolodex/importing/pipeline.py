@@ -20,12 +20,12 @@ from multiprocessing.connection import Connection
 from typing import Any, Protocol, runtime_checkable
 
 from rolodex.errors import FileError
-from rolodex.gc_tuning import BULK_THRESHOLDS
 from rolodex.importing.ports import RowSource
 from rolodex.importing.reader import RawRow
 from rolodex.importing.report import RowIssue
-from rolodex.iterutil import batched
-from rolodex.processes import available_cpus, start_context
+from rolodex.runtime.gc_tuning import BULK_THRESHOLDS
+from rolodex.runtime.iterutil import batched
+from rolodex.runtime.processes import available_cpus, start_context
 
 Parsed = tuple[RawRow, Any]
 """A row and what its kind's parser made of it: a draft, or the row's issues."""

@@ -2,7 +2,7 @@
 
 Passwords are the expensive part: each one is an argon2id hash (tens of milliseconds), so
 a batch collects every hash and every check it needs and runs them together on all cores
-(:class:`~rolodex.passwords.HashingPool`). A password for an existing user is first checked
+(:class:`~rolodex.security.passwords.HashingPool`). A password for an existing user is first checked
 against the stored hash: the same password again is ``unchanged``, not a new hash, so
 importing a file twice writes nothing the second time.
 """
@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from rolodex.domain import USER_COLUMNS, Role, UserState
+from rolodex.domain import USER_COLUMNS, Email, Role, UserState
 from rolodex.errors import FileError
 from rolodex.importing import values
 from rolodex.importing.columns import Binding, Targets, bind, propose
@@ -23,7 +23,7 @@ from rolodex.importing.ports import UserUnit
 from rolodex.importing.reader import RawRow
 from rolodex.importing.report import RowIssue
 from rolodex.importing.rows import RowParser, fitted
-from rolodex.passwords import HashingPool
+from rolodex.security.passwords import HashingPool
 
 SECRET_TARGETS = ("password", "password_hash")
 USER_TARGETS = Targets("users", USER_COLUMNS, ("name",))
@@ -55,7 +55,7 @@ def email_column(header: Sequence[str]) -> int | None:
 @dataclass(slots=True)
 class UserDraft:
     row: int
-    email: values.Email | None
+    email: Email | None
     first_name: str | None
     last_name: str | None
     password: str | None = field(repr=False)
@@ -202,7 +202,7 @@ def _missing_password(
 
 def _merge(
     draft: UserDraft,
-    email: values.Email,
+    email: Email,
     states: dict[str, UserState],
     pending: dict[str, str],
     same_password: dict[str, bool],

@@ -13,18 +13,14 @@ handed an empty value say what it means; the others are never called with one.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
-from functools import lru_cache
-from typing import NamedTuple
 
-import idna
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
 
-from rolodex.domain import CustomField, FieldType
+from rolodex.domain import CustomField, Email, FieldType, match_key
 from rolodex.importing.report import ValueProblem
-from rolodex.passwords import hash_problem
+from rolodex.security.passwords import hash_problem
 
 __all__ = [
     "FORMULA_PREFIXES",
@@ -33,10 +29,8 @@ __all__ = [
     "MAX_NAME",
     "MAX_PASSWORD",
     "MIN_PASSWORD",
-    "Email",
     "check_password",
     "clean",
-    "email_key",
     "first_address",
     "has_control",
     "parse_active",
@@ -126,44 +120,6 @@ def clean(raw: str) -> str:
 # --- email -------------------------------------------------------------------------------
 
 
-class Email(NamedTuple):
-    """An address as stored (``address``) and the key rows are matched on (``key``).
-
-    A named tuple, not a dataclass: parsed rows cross a process boundary (see
-    :mod:`rolodex.importing.pipeline`), and tuples pickle several times faster."""
-
-    address: str
-    key: str
-
-
-def email_key(address: str) -> str:
-    """The match key of a normalised address (see :func:`parse_email`).
-
-    Lower-casing, not case folding: ``Straße`` and ``strasse`` are different mailboxes.
-    The domain goes to its ASCII form so Unicode and punycode spellings meet.
-    """
-    local, _, domain = address.rpartition("@")
-    return _key(local, _ascii_domain(domain))
-
-
-def _key(local: str, ascii_domain: str) -> str:
-    if local.isascii():
-        return f"{local.lower()}@{ascii_domain.lower()}"
-    local = unicodedata.normalize("NFC", unicodedata.normalize("NFC", local).lower())
-    return f"{local}@{ascii_domain.lower()}"
-
-
-@lru_cache(maxsize=4096)
-def _ascii_domain(domain: str) -> str:
-    """Domains repeat across a file (``gmail.com``), so the IDNA work is cached, bounded."""
-    if domain.isascii():
-        return domain
-    try:
-        return idna.encode(domain, uts46=True).decode("ascii")
-    except idna.IDNAError:
-        return domain
-
-
 _FAST_ATOM = r"[A-Za-z0-9_%+'-]+"
 _FAST_LABEL = r"(?!..--)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _FAST_EMAIL = re.compile(
@@ -217,7 +173,7 @@ def parse_email(value: str) -> Email:
     except EmailNotValidError as exc:
         reason = str(exc)
         raise _invalid_email(value, reason[:1].lower() + reason[1:]) from None
-    return Email(result.normalized, _key(result.local_part, result.ascii_domain))
+    return Email(result.normalized, match_key(result.local_part, result.ascii_domain))
 
 
 def _invalid_email(value: str, reason: str) -> ValueProblem:
@@ -504,7 +460,7 @@ def check_password(value: str) -> str:
 def parse_password_hash(value: str) -> str:
     """A bcrypt or argon2 hash from another system, checked so a login can verify it.
 
-    The check is the one a login makes (:func:`rolodex.passwords.hash_problem`), so a
+    The check is the one a login makes (:func:`rolodex.security.passwords.hash_problem`), so a
     hash accepted here always verifies later; better to refuse it at import time.
     """
     problem = hash_problem(value)

@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 
 from rolodex.domain import ContactState, Source
 from rolodex.importing.ports import ContactWrite, ImportStore
-from rolodex.iterutil import batched
 from rolodex.mail.senders import MAX_SENDERS, Sender, senders_of
 from rolodex.mail.sources import RawMessage, SourceProblem
+from rolodex.runtime.iterutil import batched
 
 BATCH = 500
 

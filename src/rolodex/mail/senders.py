@@ -34,8 +34,9 @@ from email import errors, policy
 from email.headerregistry import AddressHeader, HeaderRegistry
 from email.parser import BytesParser
 
+from rolodex.domain import Email
 from rolodex.importing.report import ValueProblem
-from rolodex.importing.values import MAX_NAME, Email, parse_email
+from rolodex.importing.values import MAX_NAME, parse_email
 
 __all__ = [
     "MACHINE_LOCAL_PARTS",

@@ -18,12 +18,12 @@ from datetime import datetime, timedelta
 
 from starlette.concurrency import run_in_threadpool
 
-from rolodex import accounts
 from rolodex.config import SessionPolicy
 from rolodex.errors import RolodexError
-from rolodex.passwords import FAILED_CHECK_FLOOR_SECONDS
 from rolodex.security import sessions
+from rolodex.security.passwords import FAILED_CHECK_FLOOR_SECONDS
 from rolodex.security.throttle import LoginThrottle
+from rolodex.services import accounts
 from rolodex.store import tokens
 from rolodex.store.store import Store
 

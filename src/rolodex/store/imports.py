@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, delete, insert, not_, or_, select, update
 
-from rolodex import liveness
 from rolodex.domain import ADMIN_ONLY_KINDS
 from rolodex.importing.ports import Counts, ImportMeta, Reject
+from rolodex.runtime import liveness
 from rolodex.store import schema as t
 
 CHUNK = 2000

@@ -3,7 +3,7 @@
 A worker claims the oldest queued job with ``SELECT … FOR UPDATE SKIP LOCKED`` on
 PostgreSQL (SQLite serialises writers anyway, so a plain select inside ``BEGIN IMMEDIATE``
 does the same): no job runs twice. A running job's worker refreshes ``heartbeat_at``; a job
-whose worker is dead (:func:`rolodex.liveness.is_dead`: heartbeat stopped, machine restarted
+whose worker is dead (:func:`rolodex.runtime.liveness.is_dead`: heartbeat stopped, machine restarted
 or process gone) goes back to the queue and is taken up where it stopped.
 """
 
@@ -15,9 +15,9 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import Connection, delete, distinct, func, insert, select, update
 
-from rolodex import liveness
 from rolodex.importing.ports import ImportMeta
-from rolodex.sealing import Sealer
+from rolodex.runtime import liveness
+from rolodex.security.sealing import Sealer
 from rolodex.store import imports as records
 from rolodex.store import schema as t
 

@@ -1,6 +1,6 @@
 """The tables. SQLAlchemy Core only: the engine works on plain values, not ORM objects.
 
-Every email has its match key (:func:`rolodex.importing.values.email_key`) in a column of
+Every email has its match key (:func:`rolodex.domain.email_key`) in a column of
 its own with a unique index, so case-insensitive uniqueness is the database's job too —
 SQLite's ``NOCASE`` would fold ASCII only.
 """

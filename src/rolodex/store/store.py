@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import Engine, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from rolodex import liveness
 from rolodex.errors import StoreError
 from rolodex.importing.ports import Counts, ImportMeta, Reject
-from rolodex.iterutil import batched
+from rolodex.runtime import liveness
+from rolodex.runtime.iterutil import batched
 from rolodex.store import imports as records
 from rolodex.store import schema as t
 from rolodex.store.database import WRITE, make_engine

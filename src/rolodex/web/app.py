@@ -20,13 +20,14 @@ from starlette.types import Scope
 from rolodex import __version__
 from rolodex.config import Settings
 from rolodex.importing.options import ImportOptions
-from rolodex.jobs import Worker
-from rolodex.passwords import HashingPool
-from rolodex.sealing import Sealer
+from rolodex.security.passwords import HashingPool
+from rolodex.security.sealing import Sealer
 from rolodex.security.throttle import LoginThrottle
+from rolodex.services.jobs import Worker
 from rolodex.store.store import Store
-from rolodex.web import api, columns_page, errors, pages
+from rolodex.web import api, errors, pages
 from rolodex.web.bodylimit import Allowance, BodyLimit, BodyTooLarge
+from rolodex.web.pages.common import error_page
 from rolodex.web.pending import PendingUploads
 
 STATIC = Path(__file__).with_name("static")
@@ -67,7 +68,6 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
     )
     app.include_router(api.router)
     app.include_router(pages.router)
-    app.include_router(columns_page.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     app.add_middleware(BodyLimit, limit_for=body_limit(settings), refuse=too_large)
@@ -106,4 +106,4 @@ def body_limit(settings: Settings) -> Callable[[Scope], Allowance]:
 def too_large(scope: Scope, error: BodyTooLarge) -> Response:
     if errors.is_api(scope["path"]):
         return errors.error_body(error.status_code, error.detail)
-    return pages.error_page(Request(scope), error.status_code, error.detail)
+    return error_page(Request(scope), error.status_code, error.detail)

@@ -15,7 +15,7 @@ from fastapi import Depends, HTTPException, Request, Response
 from fastapi.routing import APIRoute
 
 from rolodex.config import Settings
-from rolodex.passwords import HashingPool
+from rolodex.security.passwords import HashingPool
 from rolodex.security.sessions import authenticate
 from rolodex.security.throttle import LoginThrottle
 from rolodex.store import tokens

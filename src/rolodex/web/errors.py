@@ -4,7 +4,7 @@ FastAPI answers its own refusals (401/403/404/405/413/429 raised as ``HTTPExcept
 422 for a request that does not validate) as ``{"detail": …}``; the handlers here replace
 that, so a client reads one key whatever went wrong (CONTRACT §8). A refusal outside
 ``/api`` — an unknown page, a wrong method on a page — is an HTML page, as the pages'
-own refusals are (:class:`rolodex.web.pages.PageRoute`).
+own refusals are (:class:`rolodex.web.pages.common.PageRoute`).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from starlette.responses import Response
 
 from rolodex.errors import Conflict, FileError, NotFound, StoreError, UsageError
 from rolodex.security.signin import SignInRefused, TooManyAttempts
-from rolodex.uploads import TooManyUploads
-from rolodex.web import pages
+from rolodex.services.uploads import TooManyUploads
+from rolodex.web.pages.common import error_page
 
 API_PREFIX = "/api"
 
@@ -39,7 +39,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def refused(request: Request, exc: HTTPException) -> Response:
         if not is_api(request.url.path):
-            return pages.error_page(request, exc.status_code, str(exc.detail))
+            return error_page(request, exc.status_code, str(exc.detail))
         return error_body(exc.status_code, str(exc.detail), exc.headers)
 
     @app.exception_handler(RequestValidationError)

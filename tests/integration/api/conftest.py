@@ -30,12 +30,12 @@ from fastapi.testclient import TestClient
 from psycopg import sql
 
 import rolodex.web.app as web_app
-from rolodex.accounts import create_admin
 from rolodex.config import Settings
 from rolodex.importing.kinds import import_file
 from rolodex.importing.options import ImportOptions
-from rolodex.jobs import Worker
-from rolodex.passwords import HashingPool
+from rolodex.security.passwords import HashingPool
+from rolodex.services.accounts import create_admin
+from rolodex.services.jobs import Worker
 from rolodex.store import tokens, users
 from rolodex.store.database import make_engine
 from rolodex.store.schema import metadata

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pytest
 
-from rolodex import catalog
 from rolodex.importing.kinds import import_file
 from rolodex.importing.options import ImportOptions
+from rolodex.services import catalog
 
 PEOPLE = (
     "email,first_name,last_name,company_id,labels,plan,score\n"

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from rolodex import catalog
+from rolodex.services import catalog
 from rolodex.store.store import Store
 
 from .conftest import Imports

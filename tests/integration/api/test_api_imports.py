@@ -16,7 +16,7 @@ import io
 
 import pytest
 
-from rolodex import catalog
+from rolodex.services import catalog
 from rolodex.store.store import Store
 
 from .conftest import ADMIN, AGENT, Imports, bearer, sign_in

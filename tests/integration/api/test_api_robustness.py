@@ -19,8 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rolodex.accounts import create_admin
 from rolodex.config import Settings
+from rolodex.services.accounts import create_admin
 from rolodex.web.app import create_app
 
 from .conftest import ADMIN, bearer

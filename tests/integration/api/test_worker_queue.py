@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
-from rolodex import views
 from rolodex.importing.options import ImportOptions
-from rolodex.jobs import Submission, Worker, submit
-from rolodex.passwords import HashingPool
+from rolodex.security.passwords import HashingPool
+from rolodex.services import views
+from rolodex.services.jobs import Submission, Worker, submit
 from rolodex.store import catalog as sql
 from rolodex.store import contacts as read
 from rolodex.store import imports as records
@@ -146,8 +146,8 @@ def test_two_worker_threads_run_each_queued_job_exactly_once(db_url, jobs_store,
 WORKER_PROCESS = """
 import json, sys
 from rolodex.importing.options import ImportOptions
-from rolodex.jobs import Worker
-from rolodex.passwords import HashingPool
+from rolodex.services.jobs import Worker
+from rolodex.security.passwords import HashingPool
 from rolodex.store.store import Store
 
 ran = []
@@ -326,22 +326,22 @@ def test_job_of_this_machine_before_it_restarted_is_run_again(
 
 KILLED_AFTER_ITS_FIRST_BATCH = """
 import os, signal, sys
-import rolodex.jobs
+import rolodex.services.jobs
 from rolodex.importing.options import ImportOptions
-from rolodex.passwords import HashingPool
+from rolodex.security.passwords import HashingPool
 from rolodex.store.store import Store
 
 def die(done, total):
     os.kill(os.getpid(), signal.SIGKILL)
 
-run_import = rolodex.jobs.import_file
+run_import = rolodex.services.jobs.import_file
 
 def import_then_die(*args, **kwargs):
     return run_import(*args, progress=die, **kwargs)
 
-rolodex.jobs.import_file = import_then_die
+rolodex.services.jobs.import_file = import_then_die
 store = Store.open(sys.argv[1])
-rolodex.jobs.Worker(store, HashingPool(1), ImportOptions(batch_size=2)).run_once()
+rolodex.services.jobs.Worker(store, HashingPool(1), ImportOptions(batch_size=2)).run_once()
 """
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from rolodex import catalog, views
+from rolodex.services import catalog, views
 from rolodex.store import catalog as sql
 from rolodex.web.deps import AdminDep, SessionDep, StoreDep
 from rolodex.web.schemas import (

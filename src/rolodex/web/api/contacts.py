@@ -8,12 +8,12 @@ from typing import Annotated, Any, TypedDict
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import StreamingResponse
 
-from rolodex import views
 from rolodex.errors import UsageError
-from rolodex.export import BOM, contact_header, contact_row, csv_chunks
 from rolodex.importing import values
 from rolodex.importing.report import ValueProblem
 from rolodex.importing.values import clean, parse_email
+from rolodex.services import views
+from rolodex.services.export import BOM, contact_header, contact_row, csv_chunks
 from rolodex.store import catalog as sql
 from rolodex.store import contacts as read
 from rolodex.store.store import Store

@@ -11,19 +11,19 @@ from fastapi import APIRouter, File, Form, HTTPException, Path, Request, UploadF
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from rolodex import jobs, uploads, views
 from rolodex.config import Settings
-from rolodex.errorfile import error_table
 from rolodex.errors import FileError, UsageError
-from rolodex.export import csv_chunks
 from rolodex.importing.columns import UnboundColumns
 from rolodex.importing.kinds import KINDS
 from rolodex.importing.options import ImportOptions
-from rolodex.mappings import creation_refused, parse_mapping
-from rolodex.sealing import Sealer
+from rolodex.security.sealing import Sealer
+from rolodex.services import jobs, uploads, views
+from rolodex.services.errorfile import error_table
+from rolodex.services.export import csv_chunks
+from rolodex.services.mappings import creation_refused, parse_mapping
+from rolodex.services.undo import undo_import
 from rolodex.store import imports as records
 from rolodex.store.store import Store
-from rolodex.undo import undo_import
 from rolodex.web.deps import AdminDep, CallerFirst, SessionDep, SettingsDep, StoreDep
 from rolodex.web.schemas import ImportFileProblem, Job, UndoResult, errors
 

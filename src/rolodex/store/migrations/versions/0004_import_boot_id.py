@@ -5,7 +5,7 @@ Revises: 0003
 
 With ``host`` and ``pid``, ``boot_id`` (``/proc/sys/kernel/random/boot_id``) tells a run of
 this machine before a restart — dead, whatever its PID now names — from one of this boot
-(see ``rolodex.liveness``). Older rows keep ``NULL``: their heartbeat decides.
+(see ``rolodex.runtime.liveness``). Older rows keep ``NULL``: their heartbeat decides.
 """
 
 import sqlalchemy as sa

@@ -12,35 +12,33 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from rolodex import jobs
 from rolodex.config import Settings
 from rolodex.errors import FileError, UsageError
 from rolodex.importing.columns import NEW_FIELD
 from rolodex.importing.kinds import targets_of
-from rolodex.mappings import chosen_mapping, creation_refused, remember, step_for
-from rolodex.sealing import Sealer
+from rolodex.security.sealing import Sealer
+from rolodex.services import jobs
+from rolodex.services.mappings import chosen_mapping, creation_refused, remember, step_for
 from rolodex.store import tokens
 from rolodex.store.store import Store
 from rolodex.web.deps import get_settings, get_store
-from rolodex.web.pages import (
-    PageRoute,
+from rolodex.web.pages.common import (
     PageSession,
-    Preview,
     checked_form,
-    previews,
-    read_preview,
+    page_router,
     render,
     text_field,
     ticked,
 )
+from rolodex.web.pages.preview import Preview, previews, read_preview
 from rolodex.web.pending import Pending, pending_uploads
 
-router = APIRouter(include_in_schema=False, route_class=PageRoute)
+router = page_router()
 GONE = (
     "This upload is no longer here (uploads wait an hour for their columns, on the server "
     "that took them). Choose the file again."

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rolodex.domain import UserState
+from rolodex.domain import Email, UserState
 from rolodex.errors import NotFound, UsageError
 from rolodex.importing import values
 from rolodex.importing.report import ValueProblem
-from rolodex.passwords import hash_password, verify_password
+from rolodex.security.passwords import hash_password, verify_password
 from rolodex.store import users as sql
 from rolodex.store.store import Store
 
 
-def email_key_of(email: str) -> values.Email:
+def email_key_of(email: str) -> Email:
     try:
         return values.parse_email(values.clean(email))
     except ValueProblem as problem:

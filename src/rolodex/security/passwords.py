@@ -46,7 +46,7 @@ import argon2
 import bcrypt
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from rolodex.processes import available_cpus, start_context
+from rolodex.runtime.processes import available_cpus, start_context
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -408,7 +408,7 @@ class HashingPool:
     or construction, and stay up until :meth:`close` (or the end of a ``with`` block) so a
     long import pays the start-up once. Safe to share between threads.
 
-    Workers are started as :func:`rolodex.processes.start_context` says: a script that uses
+    Workers are started as :func:`rolodex.runtime.processes.start_context` says: a script that uses
     the pool needs the usual ``if __name__ == "__main__":`` guard.
     """
 

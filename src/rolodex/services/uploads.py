@@ -5,7 +5,7 @@ be confirmed without sending the file again. A users file holds passwords, so no
 kept longer than it is needed:
 
 - a real run's file goes when the run is done, and with it the file of the dry run it
-  confirmed (:class:`rolodex.jobs.Worker`);
+  confirmed (:class:`rolodex.services.jobs.Worker`);
 - any other file goes ``ROLODEX_UPLOAD_HOURS`` (24) after its upload once its run has
   ended. This is checked at every upload (before the quota is counted) and by each
   worker every ``PURGE_EVERY`` (10 min) while it is idle, so nothing waits on traffic;

@@ -95,18 +95,33 @@ def undo_import(
     return report
 
 
+def refusal(record: dict[str, Any]) -> str | None:
+    """Why a run cannot be undone, or ``None`` when it can: the one rule behind the CLI's
+    and the API's refusals and the Undo buttons the pages offer."""
+    import_id, status = record["id"], record["status"]
+    if record["kind"] == "undo":
+        return f"run {import_id} is itself an undo: import the file again instead"
+    if record["dry_run"]:
+        return f"import {import_id} was a dry run: it wrote nothing to take back"
+    if status in ("queued", "running"):
+        return f"import {import_id} is still {status}: wait for it to end"
+    return None
+
+
+def offers_undo(record: dict[str, Any]) -> bool:
+    """Whether a run can still be taken back: undoable, and not undone already."""
+    return refusal(record) is None and not record["undone_by"]
+
+
 def _undoable(store: Store, import_id: int) -> dict[str, Any]:
     with store.read() as conn:
         record = records.record(conn, import_id)
         journaled = sql.has_journal(conn, import_id)
     if record is None:
         raise NotFound(f"there is no import with ID {import_id}")
-    if record["kind"] == "undo":
-        raise UsageError(f"run {import_id} is itself an undo: import the file again instead")
-    if record["dry_run"]:
-        raise UsageError(f"import {import_id} was a dry run: it wrote nothing to take back")
-    if record["status"] in ("queued", "running"):
-        raise UsageError(f"import {import_id} is still {record['status']}: wait for it to end")
+    refused = refusal(record)
+    if refused is not None:
+        raise UsageError(refused)
     if not journaled and (record["created"] or record["updated"]) and not record["undone_by"]:
         raise UsageError(f"the journal of import {import_id} was pruned: it cannot be undone")
     return record

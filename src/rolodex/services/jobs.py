@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from rolodex import uploads
 from rolodex.config import Settings, UploadPolicy
 from rolodex.errors import StoreError
 from rolodex.importing.engine import file_sha256
@@ -25,9 +24,10 @@ from rolodex.importing.kinds import import_file, prepare_check
 from rolodex.importing.options import ImportOptions
 from rolodex.importing.ports import ImportMeta
 from rolodex.importing.source import open_source
-from rolodex.liveness import Heartbeat
-from rolodex.passwords import HashingPool
-from rolodex.sealing import Sealer
+from rolodex.runtime.liveness import Heartbeat
+from rolodex.security.passwords import HashingPool
+from rolodex.security.sealing import Sealer
+from rolodex.services import uploads
 from rolodex.store import jobs as queue
 from rolodex.store.store import Store
 

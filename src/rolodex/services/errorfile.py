@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TextIO
 
-from rolodex.export import write_rows
 from rolodex.importing.columns import ERROR_COLUMN
+from rolodex.services.export import write_rows
 
 
 def error_table(
