@@ -6,13 +6,14 @@ in the report. Exceptions are kept for what makes the whole run impossible::
     RolodexError
      ├── FileError        the file cannot be imported at all: unreadable, not text, bad header
      ├── UsageError       the command asks for something that cannot be done (bad option value)
-     │    └── Conflict     … because a record with that name exists already
+     │    ├── Conflict     … because a record with that name exists already
+     │    └── LastAdmin    … because it would leave the team without an active admin
      ├── NotFound         the record asked for does not exist
      └── StoreError       the database is unreachable or failed part-way
 
 Front ends map them to exit codes (``FileError``/``UsageError`` → 2, ``NotFound`` → 1) and
-HTTP statuses (``Conflict`` → 409); the message is always written for the person who ran the
-command.
+HTTP statuses (``Conflict`` and ``LastAdmin`` → 409); the message is always written for the
+person who ran the command.
 """
 
 from __future__ import annotations
@@ -45,6 +46,10 @@ class UsageError(RolodexError):
 
 class Conflict(UsageError):
     """The record would duplicate one that exists (exit 2 like any usage error; HTTP 409)."""
+
+
+class LastAdmin(UsageError):
+    """Demoting or deactivating this user would leave no active admin (HTTP 409)."""
 
 
 class NotFound(RolodexError):

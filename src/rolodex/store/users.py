@@ -14,6 +14,7 @@ from sqlalchemy import (
     Select,
     and_,
     case,
+    func,
     insert,
     literal,
     or_,
@@ -68,6 +69,11 @@ def record(row: Row[*tuple[Any, ...]]) -> UserRecord:
 
 def by_key(conn: Connection, key: str) -> UserRecord | None:
     row = conn.execute(columns().where(t.users.c.email_key == key)).first()
+    return record(row) if row else None
+
+
+def by_id(conn: Connection, user_id: int) -> UserRecord | None:
+    row = conn.execute(columns().where(t.users.c.id == user_id)).first()
     return record(row) if row else None
 
 
@@ -137,3 +143,69 @@ def save_admin(conn: Connection, user: UserState) -> None:
             auth_epoch=t.users.c.auth_epoch + 1,  # a password set anew ends the old sessions
         )
     )
+
+
+# -- the team page and ``/api/users``: one person at a time, by an admin --------------------------
+
+
+def last_sign_ins(conn: Connection) -> dict[int, datetime]:
+    """When each user last signed in (their newest session or API token), in one query;
+    users who never did are missing."""
+    k = t.api_tokens.c
+    rows = conn.execute(select(k.user_id, func.max(k.created_at)).group_by(k.user_id))
+    return {row[0]: row[1] for row in rows}
+
+
+def active_admin_ids(conn: Connection, lock: bool = False) -> set[int]:
+    """The active admins' ids; ``lock`` holds their rows until the transaction ends
+    (PostgreSQL's ``FOR UPDATE``; SQLite's write transaction is exclusive already), so two
+    admins demoting each other at once cannot both pass the last-admin check."""
+    u = t.users.c
+    query = select(u.id).where(u.active.is_(True), u.role == Role.ADMIN.value)
+    return set(conn.scalars(query.with_for_update() if lock else query))
+
+
+def add(conn: Connection, user: UserState) -> int:
+    """A new user; returns its id."""
+    stamp = datetime.now(UTC)
+    row = conn.execute(
+        insert(t.users).returning(t.users.c.id),
+        {
+            "email": user.email,
+            "email_key": user.email_key,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "password_hash": user.password_hash,
+            "active": user.active,
+            "role": user.role.value,
+            "created_at": stamp,
+            "updated_at": stamp,
+        },
+    ).one()
+    return int(row[0])
+
+
+def change(
+    conn: Connection,
+    user_id: int,
+    *,
+    active: bool | None = None,
+    role: Role | None = None,
+    password_hash: str | None = None,
+) -> None:
+    """Set what is given; a new password hash or a deactivation moves ``auth_epoch`` on
+    (:func:`next_epoch`), ending the user's sessions and tokens."""
+    u = t.users.c
+    new_hash = u.password_hash if password_hash is None else literal(password_hash)
+    new_active = u.active if active is None else literal(active)
+    values: dict[str, Any] = {
+        "updated_at": datetime.now(UTC),
+        "auth_epoch": next_epoch(new_hash, new_active),
+    }
+    if active is not None:
+        values["active"] = active
+    if role is not None:
+        values["role"] = role.value
+    if password_hash is not None:
+        values["password_hash"] = password_hash
+    conn.execute(update(t.users).where(u.id == user_id).values(**values))

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from rolodex.errors import Conflict, FileError, NotFound, StoreError, UsageError
+from rolodex.errors import Conflict, FileError, LastAdmin, NotFound, StoreError, UsageError
 from rolodex.security.signin import SignInRefused, TooManyAttempts
 from rolodex.services.uploads import TooManyUploads
 from rolodex.web.pages.common import error_page
@@ -54,7 +54,8 @@ def install(app: FastAPI) -> None:
         return error_body(422, exc.message)
 
     @app.exception_handler(Conflict)
-    async def duplicate(_: Request, exc: Conflict) -> JSONResponse:
+    @app.exception_handler(LastAdmin)
+    async def duplicate(_: Request, exc: Conflict | LastAdmin) -> JSONResponse:
         return error_body(409, exc.message)
 
     @app.exception_handler(NotFound)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -164,6 +164,55 @@ class NewCustomField(BaseModel):
     type: str = "text"
     options: list[str] = Field(default_factory=list, max_length=1000)
     title: str | None = Field(default=None, max_length=255)
+
+
+class User(BaseModel):
+    """A member of the team; never a password or a hash."""
+
+    id: int
+    email: str
+    first_name: str | None
+    last_name: str | None
+    active: bool
+    role: Literal["admin", "agent"]
+    created_at: str | None
+    updated_at: str | None
+    last_sign_in_at: str | None = Field(
+        description="When the user last signed in (web or API token); null if never"
+    )
+    temporary_password: str | None = Field(
+        default=None,
+        description="Only in the answer that made it (`temporary_password: true`): the "
+        "generated password, shown this once and stored only as a hash",
+    )
+
+
+class NewUser(BaseModel):
+    email: str = Field(max_length=320)
+    first_name: str | None = Field(default=None, max_length=255)
+    last_name: str | None = Field(default=None, max_length=255)
+    role: Literal["admin", "agent"] = "agent"
+    password: str | None = Field(
+        default=None,
+        max_length=1024,
+        description="At least 6 characters, kept exactly as sent; leave it out and set "
+        "`temporary_password` to have one generated",
+    )
+    temporary_password: bool = Field(
+        default=False, description="Generate a password and return it once in the answer"
+    )
+
+
+class UserChange(BaseModel):
+    """What to change; what is left out stays as it is. A new password or a deactivation
+    ends every session and token of the user."""
+
+    active: bool | None = None
+    role: Literal["admin", "agent"] | None = None
+    password: str | None = Field(default=None, max_length=1024)
+    temporary_password: bool = Field(
+        default=False, description="Generate a new password and return it once in the answer"
+    )
 
 
 ERROR_ANSWERS = {

@@ -2,9 +2,9 @@
 
 from fastapi import APIRouter
 
-from rolodex.web.api import catalog, contacts, imports, tokens
+from rolodex.web.api import catalog, contacts, imports, tokens, users
 
 router = APIRouter(prefix="/api")
-for module in (tokens, imports, contacts, catalog):
+for module in (tokens, imports, contacts, catalog, users):
     router.include_router(module.router)
 router.include_router(imports.upload_router)
