@@ -37,6 +37,8 @@ LABELS: Route = ("POST", "/api/labels")
 COMPANIES: Route = ("POST", "/api/companies")
 FIELDS: Route = ("POST", "/api/fields")
 LIST_LABELS: Route = ("GET", "/api/labels")
+ADD_USER: Route = ("POST", "/api/users")
+CHANGE_USER: Route = ("PATCH", "/api/users/{user_id}")
 
 MALFORMED = {400, 422}
 
@@ -369,6 +371,27 @@ def test_arbitrary_json_bodies_get_documented_answers(client, admin, route):
     check()
 
 
+USER_BODIES = st.dictionaries(
+    st.sampled_from(["email", "password", "temporary_password", "role", "active", "first_name"]),
+    JSON_VALUES,
+    max_size=4,
+)
+
+
+@pytest.mark.parametrize(
+    ("route", "url"), [(ADD_USER, "/api/users"), (CHANGE_USER, "/api/users/999")], ids=" ".join
+)
+def test_arbitrary_user_bodies_get_documented_answers(client, admin, route, url):
+    @FUZZ
+    @given(body=USER_BODIES | JSON_VALUES)
+    def check(body: Any) -> None:
+        answer = client.request(route[0], url, headers={**JSON_TYPE, **admin}, json=body)
+        assert_documented_answer(route, answer)
+        assert "$argon2" not in answer.text
+
+    check()
+
+
 QUERY = st.dictionaries(
     st.sampled_from(["q", "label", "page", "per_page"]),
     st.text(max_size=30) | st.integers().map(str),
@@ -431,6 +454,9 @@ ANSWERS: dict[Route, tuple[int, set[int]]] = {
     ("POST", "/api/companies"): (201, {401, 403, 422}),
     ("GET", "/api/fields"): (200, {401}),
     ("POST", "/api/fields"): (201, {401, 403, 422}),
+    ("GET", "/api/users"): (200, {401, 403}),
+    ("POST", "/api/users"): (201, {401, 403, 409, 413, 422}),
+    ("PATCH", "/api/users/{user_id}"): (200, {401, 403, 404, 409, 413, 422}),
 }
 
 

@@ -8,7 +8,9 @@ import secrets
 from fastapi import HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from rolodex.errors import StoreError
 from rolodex.security.signin import Attempt, SignInRefused, TooManyAttempts, sign_in_evenly
+from rolodex.services import team
 from rolodex.store import tokens
 from rolodex.web.deps import SESSION_COOKIE, client_address, get_settings, get_store, get_throttle
 from rolodex.web.pages.common import (
@@ -32,15 +34,29 @@ def login_page(
     request: Request, next_path: str, error: str | None = None, email: str = "", status: int = 200
 ) -> HTMLResponse:
     """The sign-in form, with a fresh token that the post must bring back (a cookie and a
-    field: another site can send neither), so no one is signed in to an account not theirs."""
+    field: another site can send neither), so no one is signed in to an account not theirs.
+    While no active admin exists, it names the command that makes the first one."""
     token = secrets.token_urlsafe(16)
-    context = {"next": next_path, "login_csrf": token, "error": error, "email": email}
+    context = {
+        "next": next_path,
+        "login_csrf": token,
+        "error": error,
+        "email": email,
+        "no_admin": _no_admin(request),
+    }
     response = render(request, "login.html", context, status=status)
     response.set_cookie(
         LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure(request),
         path="/login", max_age=3600,
     )  # fmt: skip
     return response
+
+
+def _no_admin(request: Request) -> bool:
+    """Whether no active admin exists (with the database away: unknown, so no hint)."""
+    with contextlib.suppress(StoreError):
+        return not team.has_active_admin(get_store(request))
+    return False
 
 
 @router.get("/login")
