@@ -1,5 +1,6 @@
 """Every page usable by everyone, in a real browser: axe-core finds no serious or critical
-violation on any page (as an admin and, where the page differs, as an agent).
+violation on any page (as an admin and, where the page differs, as an agent); the import
+form is walked with Tab alone, its focus always visible.
 
 One ``rolodex serve`` for the module, filled from the command line with an agent and a few
 imports (one of a long file name); each test opens its own browser context on it, signed in
@@ -39,6 +40,7 @@ CONTACTS = (
     "not-an-email,Bad,Row,\n"
 )
 FOREIGN = "E-mail Address,Given Name,Family Name,Nickname\nfay.fisher@example.com,Fay,Fisher,Fi\n"
+MIN_FOCUS_CONTRAST = 3.0  # WCAG 1.4.11: a focus indicator against what surrounds it
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,59 @@ def test_the_page_has_no_serious_or_critical_accessibility_violation(
 ) -> None:
     PAGES[name](tab, site)
     assert_accessible(tab, name)
+
+
+# -- the keyboard -------------------------------------------------------------------------------
+
+# The focused element, its outline, and the paint just outside the ring (what it must stand
+# out from: the element under that point that is not the focused one, or its background).
+FOCUS = """() => {
+  const el = document.activeElement, style = getComputedStyle(el);
+  const box = el.getBoundingClientRect();
+  const ring = parseFloat(style.outlineOffset) + parseFloat(style.outlineWidth) + 1;
+  const y = box.top >= ring ? box.top - ring : box.bottom + ring;
+  let under = document.elementsFromPoint(box.left + box.width / 2, y)
+    .find((other) => other !== el && !el.contains(other));
+  let behind = "rgb(255, 255, 255)";  // the canvas, when nothing under the point paints
+  for (; under; under = under.parentElement) {
+    const paint = getComputedStyle(under).backgroundColor;
+    if (paint !== "rgba(0, 0, 0, 0)") { behind = paint; break; }
+  }
+  return {tag: el.tagName, name: el.getAttribute("aria-label") || el.innerText || el.id || "",
+          outline: style.outlineStyle, width: parseFloat(style.outlineWidth),
+          color: style.outlineColor, behind};
+}"""
+
+
+def luminance(css: str) -> float:
+    """WCAG's relative luminance of ``rgb(r, g, b)`` (an alpha, if any, is not counted)."""
+    r, g, b = (float(part) / 255 for part in re.findall(r"[\d.]+", css)[:3])
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(one: str, other: str) -> float:
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("tab", ["admin", "agent"], indirect=True)
+def test_tab_reaches_the_import_button_with_focus_always_visible(tab: Page, site: Site) -> None:
+    tab.goto(site.url + "/")
+    seen: list[str] = []
+    for _ in range(30):
+        tab.keyboard.press("Tab")
+        focus = tab.evaluate(FOCUS)
+        seen.append(f"{focus['tag']} {focus['name'].strip()[:30]!r}")
+        assert focus["outline"] != "none" and focus["width"] >= 2, f"focus not shown: {seen[-1]}"
+        ratio = contrast(focus["color"], focus["behind"])
+        ring = f"{focus['color']} on {focus['behind']}"
+        assert ratio >= MIN_FOCUS_CONTRAST, f"{seen[-1]}: focus ring {ring}, {ratio:.1f}:1"
+        if focus["tag"] == "BUTTON" and focus["name"] == "Check the file":
+            break
+    else:
+        pytest.fail("Tab never reached 'Check the file':\n" + "\n".join(seen))
+    assert seen[0].startswith("A 'Skip to content'"), seen
 
 
 # -- the check itself ---------------------------------------------------------------------------
