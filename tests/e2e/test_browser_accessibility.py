@@ -1,6 +1,7 @@
 """Every page usable by everyone, in a real browser: axe-core finds no serious or critical
 violation on any page (as an admin and, where the page differs, as an agent); the import
-form is walked with Tab alone, its focus always visible.
+form is walked with Tab alone, its focus always visible; History and Contacts fit a
+1280 px screen (and a 1920 px one) without sideways scrolling, Undo… in sight.
 
 One ``rolodex serve`` for the module, filled from the command line with an agent and a few
 imports (one of a long file name); each test opens its own browser context on it, signed in
@@ -259,6 +260,57 @@ def test_tab_reaches_the_import_button_with_focus_always_visible(tab: Page, site
     else:
         pytest.fail("Tab never reached 'Check the file':\n" + "\n".join(seen))
     assert seen[0].startswith("A 'Skip to content'"), seen
+
+
+# -- wide screens -------------------------------------------------------------------------------
+
+# The page, and each table's box, wider than what shows: a sideways scroll bar.
+SIDEWAYS = """() => [document.documentElement, ...document.querySelectorAll(".table-wrap")]
+  .filter((box) => box.scrollWidth > box.clientWidth)
+  .map((box) => `${box.tagName}.${box.className}: ${box.scrollWidth} > ${box.clientWidth}`)"""
+
+
+def assert_undo_in_sight(tab: Page, width: int) -> None:
+    undos = tab.get_by_role("link", name="Undo…")
+    assert undos.count() >= 3
+    for undo in undos.all():
+        box = undo.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, box
+
+
+@pytest.mark.parametrize("width", [1280, 1920])
+@pytest.mark.parametrize("tab", ["admin"], indirect=True)
+def test_history_fits_the_screen_with_every_undo_in_sight(
+    tab: Page, site: Site, width: int
+) -> None:
+    from playwright.sync_api import expect
+
+    tab.set_viewport_size({"width": width, "height": 800})
+    tab.goto(site.url + "/imports")
+    expect(tab.get_by_role("link", name=LONG_NAME)).to_be_visible()
+    assert tab.locator("table.history tbody tr").count() >= 4
+    assert tab.evaluate(SIDEWAYS) == []
+    assert_undo_in_sight(tab, width)
+
+
+@pytest.mark.parametrize("width", [390, 1024])
+@pytest.mark.parametrize("tab", ["admin"], indirect=True)
+def test_on_a_narrower_screen_every_undo_stays_in_sight(tab: Page, site: Site, width: int) -> None:
+    """At 1024 px the table may scroll inside its box, its actions column stays; on a phone
+    each import is a card, nothing wider than the screen."""
+    tab.set_viewport_size({"width": width, "height": 800})
+    tab.goto(site.url + "/imports")
+    assert tab.evaluate("document.documentElement.scrollWidth") <= width
+    assert_undo_in_sight(tab, width)
+
+
+@pytest.mark.parametrize("width", [390, 1280, 1920])
+@pytest.mark.parametrize("tab", ["admin"], indirect=True)
+def test_contacts_fit_the_screen(tab: Page, site: Site, width: int) -> None:
+    tab.set_viewport_size({"width": width, "height": 800})
+    tab.goto(site.url + "/contacts")
+    assert tab.locator("table.contacts tbody tr").count() >= 2
+    assert tab.evaluate(SIDEWAYS) == []
 
 
 # -- the check itself ---------------------------------------------------------------------------
