@@ -1,0 +1,146 @@
+"""The team page in a real browser (issue "The web app as the team's directory"): an admin
+adds a person with a password and one with a temporary password (by keyboard alone), resets
+a password both ways, makes admin and agent, deactivates and reactivates, and is refused
+deactivating the last admin; the newcomer logs in with the temporary password and, being an
+agent, is refused the page; a reset ends the session of the person reset. axe-core checks
+every state of the page.
+
+The page with a temporary password shown goes to ``docs/screenshot-team.png`` for the README
+when that file is missing or ``ROLODEX_UPDATE_SCREENSHOT=1``. Needs chromium and playwright,
+as every browser test (``browsing.py``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from typing import TYPE_CHECKING
+
+import pytest
+
+from .axe import CONTEXT, assert_accessible
+from .browsing import JOB_LIMIT_MS, ROOT, Visit, log_in
+from .served import ADMIN
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+pytestmark = pytest.mark.slow
+
+README_SHOT = ROOT / "docs" / "screenshot-team.png"
+NIA = ("nia@example.com", "nia-first-secret")
+TIM = "tim@example.com"
+
+
+def tab(page: Page) -> Page:
+    page.set_default_timeout(JOB_LIMIT_MS)
+    return page
+
+
+def row_action(page: Page, name: str, email: str) -> None:
+    """Press a person's button (its accessible name ends with their email)."""
+    page.get_by_role("button", name=f"{name} {email}").click()
+
+
+def notice(page: Page, text: str) -> None:
+    from playwright.sync_api import expect
+
+    expect(page.locator("#team-notice")).to_contain_text(text)
+
+
+def reset(page: Page, email: str, password: str | None) -> None:
+    """Open the person's "Reset password" and set ``password``, or generate one."""
+    page.locator("summary", has_text=f"Reset password of {email}").click()
+    if password is None:
+        page.get_by_role("button", name=f"Generate a temporary password for {email}").click()
+        return
+    page.get_by_label(f"New password for {email}").fill(password)
+    page.get_by_role("button", name=f"Set this password for {email}").click()
+
+
+def shown_password(page: Page, email: str) -> str:
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("heading", name=f"Temporary password for {email}")).to_be_visible()
+    secret = page.locator("#temporary-password").inner_text().strip()
+    assert len(secret) >= 6
+    return secret
+
+
+def test_an_admin_manages_the_team_and_an_agent_is_refused(server: str, browser: Browser) -> None:
+    from playwright.sync_api import expect
+
+    admin = tab(browser.new_context(**CONTEXT, viewport={"width": 1280, "height": 900}).new_page())
+    visit = Visit(admin, server)
+    log_in(admin, server, ADMIN)
+    admin.get_by_role("link", name="Team").click()
+    expect(admin.get_by_role("heading", name="Team", exact=True)).to_be_visible()
+    expect(admin.locator("table.team tbody tr")).to_have_count(1)
+    visit.shot("team")
+    assert_accessible(admin, "team")
+
+    # Add with a password, with the mouse.
+    admin.get_by_label("Email").fill(NIA[0])
+    admin.get_by_label("First name").fill("Nia")
+    admin.get_by_label("Last name").fill("Lee")
+    admin.get_by_label("Password", exact=True).fill(NIA[1])
+    admin.get_by_role("button", name="Add with this password").click()
+    notice(admin, f"{NIA[0]} is on the team as an agent")
+    assert_accessible(admin, "team, added")
+
+    # Nia logs in elsewhere; the reset below ends that session.
+    nia = tab(browser.new_context(**CONTEXT).new_page())
+    log_in(nia, server, NIA)
+
+    # Add with a temporary password, by keyboard alone: Email, then Tab to the second button.
+    admin.get_by_label("Email").focus()
+    admin.keyboard.type(TIM)
+    for _ in range(6):  # first name, last name, role, password, "Add with this password", …
+        admin.keyboard.press("Tab")
+    focused = admin.evaluate("document.activeElement.textContent")
+    assert focused == "Add with a temporary password"
+    admin.keyboard.press("Enter")
+    temporary = shown_password(admin, TIM)
+    expect(admin.locator("table.team tbody tr")).to_have_count(3)
+    shot = visit.shot("team-temporary-password")
+    assert_accessible(admin, "team, temporary password")
+    if not README_SHOT.exists() or os.environ.get("ROLODEX_UPDATE_SCREENSHOT") == "1":
+        README_SHOT.parent.mkdir(exist_ok=True)
+        shutil.copyfile(shot, README_SHOT)
+    visit.go("/team", "team-again")
+    assert temporary not in admin.content()  # shown once
+
+    # Reset Nia's password: set one, then a temporary one; her session has ended.
+    reset(admin, NIA[0], "nia-second-secret")
+    notice(admin, "has a new password. Their sessions and API tokens have ended.")
+    nia.goto(server + "/contacts")
+    expect(nia.get_by_role("heading", name="Log in")).to_be_visible()
+    reset(admin, NIA[0], None)
+    shown_password(admin, NIA[0])
+    visit.shot("team-reset")
+
+    # Roles and state.
+    row_action(admin, "Make admin", NIA[0])
+    notice(admin, f"{NIA[0]} is now an admin")
+    row_action(admin, "Make agent", NIA[0])
+    notice(admin, f"{NIA[0]} is now an agent")
+    row_action(admin, "Deactivate", NIA[0])
+    notice(admin, f"{NIA[0]} is inactive")
+    expect(admin.get_by_role("button", name=f"Reactivate {NIA[0]}")).to_be_visible()
+    row_action(admin, "Reactivate", NIA[0])
+    notice(admin, f"{NIA[0]} is active again")
+
+    # The last active admin stays.
+    row_action(admin, "Deactivate", ADMIN[0])
+    expect(admin.get_by_role("alert")).to_contain_text("last active admin")
+    visit.shot("team-last-admin")
+    assert_accessible(admin, "team, last admin refused")
+
+    # The newcomer signs in with the temporary password; an agent is refused the page.
+    tim = tab(browser.new_context(**CONTEXT).new_page())
+    log_in(tim, server, (TIM, temporary))
+    expect(tim.get_by_role("link", name="Team")).to_have_count(0)
+    answer = tim.goto(server + "/team")
+    assert answer is not None and answer.status == 403
+    expect(tim.get_by_role("heading", name="Not allowed")).to_be_visible()
+    assert_accessible(tim, "team refused to an agent")
