@@ -144,3 +144,8 @@ def test_an_admin_manages_the_team_and_an_agent_is_refused(server: str, browser:
     assert answer is not None and answer.status == 403
     expect(tim.get_by_role("heading", name="Not allowed")).to_be_visible()
     assert_accessible(tim, "team refused to an agent")
+
+    # On a phone: one card per person, nothing wider than the screen.
+    admin.set_viewport_size({"width": 390, "height": 844})
+    visit.go("/team", "team-phone")
+    assert admin.evaluate("document.documentElement.scrollWidth") <= 390
