@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from .axe import CONTEXT, assert_accessible
 from .browsing import JOB_LIMIT_MS, ROOT, Visit, log_in
-from .served import ADMIN
+from .served import ADMIN, ROLODEX, environment, serve
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -149,3 +151,34 @@ def test_an_admin_manages_the_team_and_an_agent_is_refused(server: str, browser:
     admin.set_viewport_size({"width": 390, "height": 844})
     visit.go("/team", "team-phone")
     assert admin.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def rolodex(base: Path, *args: str, stdin: str = "") -> None:
+    """Run ``rolodex`` on the served database, as an admin on the server's machine does."""
+    done = subprocess.run(
+        [str(ROLODEX), *args], input=stdin, env=environment(base), cwd=base,
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_login_page_names_the_first_admin_command_while_there_is_none(
+    tmp_path: Path, browser: Browser
+) -> None:
+    from playwright.sync_api import expect
+
+    hint = "rolodex users create-admin EMAIL"
+    with serve(tmp_path) as served:
+        (tmp_path / "off.csv").write_text(f"email,active\n{ADMIN[0]},false\n", encoding="utf-8")
+        rolodex(tmp_path, "import", "users", "off.csv")  # the only admin, now inactive
+        page = tab(browser.new_context(**CONTEXT).new_page())
+        page.goto(served.url + "/login")
+        expect(page.locator("#first-admin")).to_contain_text(hint)
+        Visit(page, served.url).shot("login-first-admin")
+        assert_accessible(page, "login, no admin yet")
+
+        rolodex(tmp_path, "users", "create-admin", ADMIN[0], stdin=ADMIN[1] + "\n")
+        page.reload()
+        expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+        expect(page.locator("#first-admin")).to_have_count(0)
+        log_in(page, served.url, ADMIN)

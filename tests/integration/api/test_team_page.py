@@ -265,7 +265,9 @@ def test_with_no_admin_the_login_page_names_the_command_that_makes_one(client):
 
     assert page.status_code == 200
     assert HINT in text_of(page.text)
+    assert page.text.count('id="first-admin"') == 1
     assert "<var>EMAIL</var>" in page.text
+    assert re.search(r"<input[^>]*first-admin", page.text) is None  # not inside the form
 
 
 def test_with_only_an_inactive_admin_the_hint_stays(client, accounts, store):
