@@ -187,7 +187,8 @@ def test_with_a_second_admin_the_first_may_step_down(admin_page):
 
     answer = post(admin_page, f"/team/{me}/role", role="agent")
 
-    assert answer.status_code == 200, text_of(answer.text)
+    assert answer.status_code == 303, text_of(answer.text)  # on to "/", not the team page
+    assert answer.headers["location"] == "/"
     assert admin_page.get("/team").status_code == 403  # the role takes effect at once
 
 
@@ -245,6 +246,23 @@ def test_an_empty_new_password_names_the_buttons_and_changes_nothing(admin_page)
     assert "“New password”" in text_of(answer.text)
     assert "“Generate a temporary password”" in text_of(answer.text)
     assert admin_page.get("/api/labels", headers=token).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "fields"),
+    [
+        ("/team/2/active", {"active": "maybe"}),
+        ("/team/2/role", {"role": "root"}),
+        ("/team", {"email": "x@example.com", "role": "root", "action": "temporary"}),
+    ],
+)
+def test_a_tampered_form_is_refused_and_changes_nothing(admin_page, path, fields):
+    before = team_state(admin_page)
+
+    answer = post(admin_page, path, **fields)
+
+    assert answer.status_code == 422
+    assert team_state(admin_page) == before
 
 
 @pytest.mark.parametrize("path", ["/team/999/active", "/team/0/active", "/team/x/active"])

@@ -2,9 +2,11 @@
 person, deactivate or reactivate, reset a password, make admin or agent.
 
 An agent gets 403 here, as on every admin-only action (the API's ``/api/users`` too); the
-menu does not offer the page. Every action answers with the page itself, with what was done
-or why it was refused: a generated password is shown in that one answer (never stored in
-plain text, never in a URL, never shown again), so there is no redirect to carry it across.
+menu does not offer the page. An admin who steps down or deactivates themselves is sent on
+to ``/`` (which, once inactive, is the sign-in page). Every other action answers with the
+page itself, with what was done or why it was refused: a generated password is shown in that
+one answer (never stored in plain text, never in a URL, never shown again), so there is no
+redirect to carry it across.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Annotated, Any
 
 from fastapi import HTTPException, Request, Response
 from fastapi import Path as PathParam
+from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
@@ -78,7 +81,10 @@ async def add_member(request: Request, session: PageSession) -> Response:
     if field(form, "action") != TEMPORARY and not password:
         problem = "Type a password in “Password”, or choose “Add with a temporary password”."
         return team_page(request, session, Result(problem=problem, status=422, draft=draft))
-    role = Role.ADMIN if draft["role"] == Role.ADMIN.value else Role.AGENT
+    role = _role(draft["role"] or Role.AGENT.value)
+    if role is None:
+        problem = "Choose a “Role”: Agent or Admin."
+        return team_page(request, session, Result(problem=problem, status=422, draft=draft))
     new = team.NewMember(
         draft["email"],
         draft["first_name"],
@@ -99,15 +105,23 @@ async def add_member(request: Request, session: PageSession) -> Response:
 @router.post("/team/{user_id}/active")
 async def set_active(user_id: UserId, request: Request, session: PageSession) -> Response:
     form = await _admin_form(request, session)
-    active = field(form, "active", 8) == "true"
+    active = {"true": True, "false": False}.get(field(form, "active", 8))
+    if active is None:
+        raise HTTPException(422, "Use the Deactivate or Reactivate button on the team page.")
     return await _change(request, session, user_id, team.Change(active=active))
 
 
 @router.post("/team/{user_id}/role")
 async def set_role(user_id: UserId, request: Request, session: PageSession) -> Response:
     form = await _admin_form(request, session)
-    role = Role.ADMIN if field(form, "role", 8) == Role.ADMIN.value else Role.AGENT
+    role = _role(field(form, "role", 8))
+    if role is None:
+        raise HTTPException(422, "Use the Make admin or Make agent button on the team page.")
     return await _change(request, session, user_id, team.Change(role=role))
+
+
+def _role(value: str) -> Role | None:
+    return Role(value) if value in {Role.ADMIN.value, Role.AGENT.value} else None
 
 
 @router.post("/team/{user_id}/password")
@@ -131,6 +145,8 @@ async def _change(
         outcome = await run_in_threadpool(team.change, get_store(request), user_id, wanted)
     except (UsageError, NotFound) as refused:
         return team_page(request, session, _refused(refused))
+    if user_id == session.user_id and (wanted.role is Role.AGENT or wanted.active is False):
+        return RedirectResponse("/", status_code=303)  # no longer an admin: the page is not yours
     email = outcome.member.record.state.email
     temporary = (email, outcome.temporary_password) if outcome.temporary_password else None
     notice = _done(email, wanted, user_id == session.user_id)
@@ -155,5 +171,7 @@ def _done(email: str, wanted: team.Change, myself: bool) -> str:
 def _refused(error: RolodexError, draft: dict[str, str] | None = None) -> Result:
     conflict = isinstance(error, Conflict | LastAdmin)
     status = 404 if isinstance(error, NotFound) else 409 if conflict else 422
-    message = error.message
-    return Result(problem=message[:1].upper() + message[1:] + ".", status=status, draft=draft)
+    message = error.message[:1].upper() + error.message[1:] + "."
+    if isinstance(error, LastAdmin):
+        message += " Use “Make admin” on another person’s row first."
+    return Result(problem=message, status=status, draft=draft)
