@@ -1,4 +1,4 @@
-"""The team page in a real browser (issue "The web app as the team's directory"): an admin
+"""The team page in a real browser (docs/api.md#the-team): an admin
 adds a person with a password and one with a temporary password (by keyboard alone), resets
 a password both ways, makes admin and agent, deactivates and reactivates, and is refused
 deactivating the last admin; the newcomer logs in with the temporary password and, being an

@@ -1,6 +1,6 @@
-"""The team always keeps an active admin, also when two admins act at once (issue "The web
-app as the team's directory"): the check runs with the admins' rows locked, so the second of
-two concurrent demotions sees the first and is refused. On SQLite and PostgreSQL."""
+"""The team always keeps an active admin, also when two admins act at once
+(docs/api.md#the-team): the check runs with the admins' rows locked, so the second of two
+concurrent demotions sees the first and is refused. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """The team, as an admin keeps it: list, add, deactivate and reactivate, reset a password,
-make admin or agent. The team page and ``/api/users`` are two front ends over this.
+make admin or agent (docs/api.md#the-team). The team page and ``/api/users`` are two front
+ends over this.
 
 The rules, whatever the front end:
 

@@ -1,4 +1,4 @@
-"""The team through the API (issue "The web app as the team's directory"): ``GET/POST
+"""The team through the API (docs/api.md#the-team): ``GET/POST
 /api/users`` and ``PATCH /api/users/{id}``, admins only, no hash in any answer, a generated
 password returned once, the last active admin kept, and a reset or a deactivation ending the
 person's sessions and tokens. On SQLite and PostgreSQL."""

@@ -1,4 +1,4 @@
-"""The team page ``/team`` (issue "The web app as the team's directory"), and the first-admin
+"""The team page ``/team`` (docs/api.md#the-team), and the first-admin
 hint on the login page. Admins list the team and add, deactivate, reactivate, reset and
 promote or demote; agents get 403 as from ``/api/users``; the last active admin is kept; a
 generated password is shown once; a reset or a deactivation ends the person's sessions and

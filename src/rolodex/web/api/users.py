@@ -1,6 +1,6 @@
-"""The team (``/api/users``): admins list, add and change users; agents get 403, as for
-every admin-only action (CONTRACT §8). No answer holds a password hash; a generated
-password is in the one answer that made it."""
+"""The team (``/api/users``, docs/api.md#the-team): admins list, add and change users;
+agents get 403, as for every admin-only action. No answer holds a password hash; a
+generated password is in the one answer that made it."""
 
 from __future__ import annotations
 
