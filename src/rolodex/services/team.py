@@ -31,6 +31,7 @@ from rolodex.services.accounts import email_key_of
 from rolodex.store import users as sql
 from rolodex.store.store import Store
 
+MAX_PASSWORD = values.MAX_PASSWORD
 TEMPORARY_PASSWORD_BYTES = 12  # 16 characters of base64url: 96 random bits
 NAME_LIMIT = 255
 

@@ -149,6 +149,7 @@ def test_a_temporary_password_is_shown_once_and_opens_the_account(admin_page, ma
     [
         ({"email": "x@example.com", "action": "set"}, 422, "“Add with a temporary password”"),
         ({"email": "x@example.com", "password": "short", "action": "set"}, 422, "at least 6"),
+        ({"email": "x@example.com", "password": "y" * 1025, "action": "set"}, 422, "too long"),
         ({"email": "nope", "password": "long-enough", "action": "set"}, 422, "email"),
         ({"email": AGENT[0], "password": "long-enough", "action": "set"}, 409, "already"),
     ],

@@ -32,6 +32,7 @@ router = page_router()
 UserId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 ADMINS_ONLY = "Only an admin may see and change the team."
 SET, TEMPORARY = "set", "temporary"
+PASSWORD_READ = team.MAX_PASSWORD + 1  # one past the rule, so a longer one is refused, not cut
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ async def _admin_form(request: Request, session: tokens.Session) -> FormData:
 async def add_member(request: Request, session: PageSession) -> Response:
     form = await _admin_form(request, session)
     draft = {k: field(form, k, 320) for k in ("email", "first_name", "last_name", "role")}
-    password = field(form, "password")
+    password = field(form, "password", PASSWORD_READ)
     if field(form, "action") != TEMPORARY and not password:
         problem = "Type a password in “Password”, or choose “Add with a temporary password”."
         return team_page(request, session, Result(problem=problem, status=422, draft=draft))
@@ -129,7 +130,7 @@ async def reset_password(user_id: UserId, request: Request, session: PageSession
     form = await _admin_form(request, session)
     if field(form, "action") == TEMPORARY:
         return await _change(request, session, user_id, team.Change(temporary_password=True))
-    password = field(form, "password")
+    password = field(form, "password", PASSWORD_READ)
     if not password:
         problem = (
             "Type the new password in “New password”, or choose “Generate a temporary password”."
