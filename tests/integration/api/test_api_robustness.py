@@ -32,7 +32,8 @@ IMPORT: Route = ("GET", "/api/imports/{import_id}")
 ERRORS_CSV: Route = ("GET", "/api/imports/{import_id}/errors.csv")
 UNDO: Route = ("POST", "/api/imports/{import_id}/undo")
 CONTACTS: Route = ("GET", "/api/contacts")
-CONTACT: Route = ("GET", "/api/contacts/{email}")
+CONTACT: Route = ("GET", "/api/contacts/{contact}")
+CHANGE: Route = ("PATCH", "/api/contacts/{contact}")
 LABELS: Route = ("POST", "/api/labels")
 COMPANIES: Route = ("POST", "/api/companies")
 FIELDS: Route = ("POST", "/api/fields")
@@ -253,6 +254,16 @@ REQUESTS = {
     ),
     "contact: email not UTF-8": Bad(CONTACT, "/api/contacts/%ff%fe@example.com", 404),
     "contact: an encoded surrogate": Bad(CONTACT, "/api/contacts/%ED%A0%80@example.com", 404),
+    "contact: an ID past 64 bits": Bad(CONTACT, "/api/contacts/99999999999999999999999", 404),
+    # PATCH /api/contacts/{contact}
+    "change: malformed JSON": Bad(
+        CHANGE, "/api/contacts/1", MALFORMED, content=b'{"first_name": ', headers=JSON_TYPE
+    ),
+    "change: labels not a list": Bad(CHANGE, "/api/contacts/1", {404, 422}, json={"labels": "A"}),
+    "change: company_id a word": Bad(
+        CHANGE, "/api/contacts/1", {404, 422}, json={"company_id": "acme"}
+    ),
+    "change: no such contact": Bad(CHANGE, "/api/contacts/424242", 404, json={}),
     # POST /api/labels, /api/companies, /api/fields
     "label: malformed JSON": Bad(
         LABELS, "/api/labels", MALFORMED, content=b'{"name": "A"', headers=JSON_TYPE
@@ -423,7 +434,8 @@ ANSWERS: dict[Route, tuple[int, set[int]]] = {
     ("GET", "/api/imports/{import_id}/errors.csv"): (200, {401, 404, 422}),
     ("POST", "/api/imports/{import_id}/undo"): (200, {401, 403, 404, 422}),
     ("GET", "/api/contacts"): (200, {401, 422}),
-    ("GET", "/api/contacts/{email}"): (200, {401, 404}),
+    ("GET", "/api/contacts/{contact}"): (200, {401, 404}),
+    ("PATCH", "/api/contacts/{contact}"): (200, {401, 403, 404, 422}),
     ("GET", "/api/export/contacts.csv"): (200, {401, 422}),
     ("GET", "/api/labels"): (200, {401}),
     ("POST", "/api/labels"): (201, {401, 403, 422}),
