@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from rolodex.services.undo import undo_import
 from rolodex.store.store import Store
@@ -105,6 +106,43 @@ def test_the_list_says_which_contacts_of_how_many_it_shows(
     assert "51–100 of 1,234 contacts" in second
     last = text_of(admin.get("/contacts?page=25").text)
     assert "1,201–1,234 of 1,234 contacts" in last
+
+
+def statements(client: TestClient, path: str) -> int:
+    """How many SQL statements the app runs on contacts and what they refer to to answer
+    ``path`` (the session's own bookkeeping aside)."""
+    engine = client.app.state.store.engine  # type: ignore[attr-defined]
+    seen: list[str] = []
+
+    def count(*args: Any) -> None:
+        if re.search(r"\b(contacts|contact_labels|custom_values|companies|labels)\b", args[2]):
+            seen.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_a_page_of_the_list_costs_the_same_queries_for_3_contacts_or_50(
+    admin: TestClient, cli: Any, write_csv: Any
+) -> None:
+    assert cli("companies", "add", "Acme").exit_code == 0
+    few = "".join(f"f{i}@example.com,1,A:B\n" for i in range(3))
+    assert (
+        cli(
+            "import", "contacts", "--create-labels", write_csv("email,company_id,labels\n" + few)
+        ).exit_code
+        == 0
+    )
+    small = statements(admin, "/contacts?q=example")
+    many = "".join(f"m{i:03}@example.com,1,A:B\n" for i in range(120))
+    more = write_csv("email,company_id,labels\n" + many, "more.csv")
+    assert cli("import", "contacts", more).exit_code == 0
+    assert statements(admin, "/contacts?q=example") == small
+    assert small <= 6  # page, count, labels, custom values, company names, the label filter
 
 
 def test_each_row_links_to_the_contacts_page(admin: TestClient, people: int) -> None:

@@ -54,7 +54,6 @@ async def contact_edit(contact_id: ContactId, request: Request, session: PageSes
     if not session.is_admin:
         raise HTTPException(403, "Only an admin may change a contact; agents can read it.")
     store = get_store(request)
-    _contact(store, contact_id)
     changes = changes_of(form)
     result = await run_in_threadpool(edit_contact, store, contact_id, changes)
     if not result.issues:
