@@ -177,8 +177,13 @@ def _custom(
     issues: list[FieldIssue],
 ) -> None:
     if field_ is None:
+        shown = values.show(name)
         issues.append(
-            FieldIssue(name, "unknown-field", f"there is no custom field {values.show(name)}")
+            FieldIssue(
+                name if name.isprintable() else shown[1:-1],
+                "unknown-field",
+                f"there is no custom field {shown}",
+            )
         )
         return
     try:

@@ -63,7 +63,13 @@ def by_key(conn: Connection, key: str) -> ContactView | None:
     return _complete(conn, [ContactView(*row)])[0] if row else None
 
 
+MAX_ID = 2**31 - 1
+"""The largest id PostgreSQL's ``integer`` holds: a larger one is no contact, not an error."""
+
+
 def by_id(conn: Connection, contact_id: int) -> ContactView | None:
+    if not 0 < contact_id <= MAX_ID:
+        return None
     row = conn.execute(_columns().where(t.contacts.c.id == contact_id)).first()
     return _complete(conn, [ContactView(*row)])[0] if row else None
 
