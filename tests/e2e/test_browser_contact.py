@@ -123,6 +123,8 @@ def test_the_search_finds_full_names_and_parts_of_emails(admin: Page, site: Site
     search(admin, site, "Alan Turing")
     assert rows(admin) == ["alan.turing@example.com"]
     expect(admin.get_by_role("status")).to_contain_text("1–1 of 1 contact found")
+    SHOTS.mkdir(exist_ok=True)
+    admin.screenshot(path=str(SHOTS / "contacts-searched.png"), full_page=True)
     assert_accessible(admin, "contacts, searched")
     search(admin, site, "turing alan")
     assert rows(admin) == ["alan.turing@example.com"]
