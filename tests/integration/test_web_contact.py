@@ -234,6 +234,7 @@ def edit_form(client: TestClient, contact: int) -> dict[str, Any]:
     """The edit form's fields as the page fills them in (a browser would send these)."""
     page = client.get(f"/contacts/{contact}").text
     form = {"csrf": csrf_of(page)}
+    form["seen"] = re.findall(r'name="seen" value="([^"]*)"', page)[0]
     for name, value in re.findall(
         r'<input type="(?:text|date)" [^>]*name="([^"]+)"[^>]*value="([^"]*)"', page
     ):
@@ -323,6 +324,28 @@ def test_a_web_edit_of_labels_or_custom_values_is_seen_by_undo_too(
     assert [(s.email, s.changed) for s in report.skipped] == [
         ("grace@navy.example", ["labels", "plan"])
     ]
+
+
+def test_a_form_opened_before_another_change_saves_nothing_and_shows_the_contact_now(
+    admin: TestClient, people: int, cli: Any, write_csv: Any
+) -> None:
+    ada = contact_id(admin, "ada@example.com")
+    form = edit_form(admin, ada) | {"first_name": "Augusta"}
+    later = write_csv("email,last_name\nada@example.com,King\n", "later.csv")
+    assert cli("import", "contacts", later).exit_code == 0
+
+    answer = admin.post(f"/contacts/{ada}", data=form)
+
+    assert answer.status_code == 422
+    assert "someone else changed this contact" in text_of(answer.text)
+    assert (
+        'name="last_name" maxlength="255" autocomplete="off"\n           value="King"'
+        in answer.text
+    )
+    stored = admin.get(f"/api/contacts/{ada}").json()
+    assert (stored["first_name"], stored["last_name"]) == ("Ada", "King")
+    again = edit_form(admin, ada) | {"first_name": "Augusta"}
+    assert admin.post(f"/contacts/{ada}", data=again, follow_redirects=False).status_code == 303
 
 
 def test_an_agent_reads_a_contact_but_cannot_change_it(agent: TestClient, people: int) -> None:

@@ -27,6 +27,7 @@ from rolodex.domain import CustomField
 from rolodex.errors import NotFound
 from rolodex.importing import values
 from rolodex.importing.report import ValueProblem
+from rolodex.services.views import iso
 from rolodex.store import catalog
 from rolodex.store import contacts as sql
 from rolodex.store.contacts import ContactView, Edit
@@ -45,6 +46,10 @@ class ContactChanges:
     company_id: str | None = None
     labels: Sequence[str] | None = None
     custom: Mapping[str, str] = field(default_factory=dict)
+    seen: str | None = None
+    """The contact's ``updated_at`` (ISO 8601) when the form was shown: if it has moved
+    since, someone else changed the contact meanwhile, and the form would silently undo
+    that change — so nothing is written and the form is shown again as it is now."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,8 @@ def edit_contact(store: Store, contact_id: int, changes: ContactChanges) -> Edit
         current = sql.lock(conn, contact_id)
         if current is None:
             raise NotFound(f"there is no contact with ID {contact_id}")
+        if changes.seen is not None and changes.seen != iso(current.updated_at):
+            return EditResult(current, [_changed_meanwhile(current)])
         issues: list[FieldIssue] = []
         wanted = _wanted(conn, current, changes, issues)
         if issues or wanted == _as_edit(conn, current, wanted.at):
@@ -78,6 +85,20 @@ def edit_contact(store: Store, contact_id: int, changes: ContactChanges) -> Edit
         saved = sql.by_id(conn, contact_id)
     assert saved is not None
     return EditResult(saved, [], changed=True)
+
+
+def _changed_meanwhile(current: ContactView) -> FieldIssue:
+    return FieldIssue(
+        "contact",
+        "changed-meanwhile",
+        f"someone else changed this contact at {when(current.updated_at)}, after you opened "
+        "it: the form now shows it as it is; make your change again",
+    )
+
+
+def when(moment: datetime) -> str:
+    text = iso(moment) or ""
+    return f"{text[:10]} {text[11:19]} UTC"
 
 
 def _wanted(
@@ -114,7 +135,7 @@ def _checked(
     if given is None:
         return stored
     try:
-        return values.parse_name(values.clean(given), column)
+        return values.parse_name(values.clean(given), column.replace("_", " "))
     except ValueProblem as problem:
         issues.append(FieldIssue(column, problem.code, problem.message))
         return stored

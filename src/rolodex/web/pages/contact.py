@@ -60,8 +60,9 @@ async def contact_edit(contact_id: ContactId, request: Request, session: PageSes
         saved = "1" if result.changed else "0"
         return RedirectResponse(f"/contacts/{contact_id}?saved={saved}", status_code=303)
     context = _context(store, result.contact, session)
-    context["typed"] = changes
     context["issues"] = _by_field(result.issues)
+    if "contact" not in context["issues"]:  # changed meanwhile: show it as it is now
+        context["typed"] = changes
     return render(request, "contact.html", context, session, status=422)
 
 
@@ -79,6 +80,7 @@ def changes_of(form: FormData) -> ContactChanges:
         company_id=text_field(form, "company_id", 32),
         labels=[value for value in form.getlist("labels") if isinstance(value, str)],
         custom=custom,
+        seen=text_field(form, "seen", 64) or None,
     )
 
 
@@ -98,8 +100,11 @@ def _context(store: Store, view: ContactView, session: tokens.Session) -> dict[s
         editing = session.is_admin
         companies = catalog.companies(conn) if editing else []
         labels = catalog.labels(conn) if editing else []
+    titles = {"first_name": "First name", "last_name": "Last name", "company_id": "Company"}
+    titles |= {"labels": "Labels"} | {f.variable_name: f.title for f in fields}
     return {
         "nav": "contacts",
+        "titles": titles,
         "contact": view,
         "label_names": [name for _, name in view.labels],
         "company_name": company.get(view.company_id or 0),
