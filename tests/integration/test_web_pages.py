@@ -499,7 +499,7 @@ def some_contacts(store: Store, tmp_path: Path) -> None:
 
 
 def emails_on(page: str) -> list[str]:
-    return re.findall(r'<td class="email"[^>]*>([^<]*)</td>', page)
+    return re.findall(r'<td class="email"[^>]*><a href="/contacts/\d+">([^<]*)</a></td>', page)
 
 
 @pytest.mark.parametrize(

@@ -54,15 +54,30 @@ def export_contacts(
     output: Path | None = OUTPUT,
     raw: bool = typer.Option(False, "--raw", help="Do not neutralise formula-looking values."),
     bom: bool = WITH_BOM,
+    label: str | None = typer.Option(
+        None, "--label", metavar="NAME", help="Only contacts with this label (exact case)."
+    ),
+    search: str | None = typer.Option(
+        None,
+        "--search",
+        metavar="TEXT",
+        help="Only contacts whose email or names hold every word of TEXT, as the contacts "
+        "list's search finds them.",
+    ),
 ) -> None:
-    """All contacts, with labels and custom fields."""
+    """All contacts, with labels and custom fields (or those of a label or a search)."""
     from rolodex.services.export import contact_header, contact_row, write_rows
     from rolodex.store import catalog as sql
     from rolodex.store import contacts as read
 
     with state(ctx).store.read() as conn, export_stream(output, bom) as stream:
         fields = sql.fields(conn)
-        rows = (contact_row(view, fields) for view in read.every(conn))
+        found = sql.label_by_name(conn, label) if label else None
+        if label and found is None:
+            rows: Iterator[list[str]] = iter(())
+        else:
+            views = read.every(conn, found.id if found else None, search)
+            rows = (contact_row(view, fields) for view in views)
         count = write_rows(stream, contact_header(fields), rows, raw=raw)
     if output is not None:
         err.print(f"{count} contacts written to {output}", markup=False)

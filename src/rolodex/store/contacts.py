@@ -1,17 +1,35 @@
-"""Reading contacts back: one contact, a filtered page, or all of them for export.
+"""Reading contacts back: one contact, a filtered page, or all of them for export; and
+the imports whose journal holds a contact.
 
 Contacts are read in chunks, and each chunk's labels and custom values in one query each,
 so an export of a million contacts streams in constant memory.
+
+The search (:func:`matching`) splits the text into words; every word must be part of the
+email, the first name or the last name, so ``Alan Turing`` and ``turing alan`` both find
+Alan Turing, and ``turing@`` or ``example.com`` find addresses. A word is matched with
+``LIKE '%word%'``, which no B-tree index serves: a search reads the contacts table once
+(one query for the page, one for the count), never once per row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from rolodex.store import schema as t
 
@@ -45,6 +63,17 @@ def by_key(conn: Connection, key: str) -> ContactView | None:
     return _complete(conn, [ContactView(*row)])[0] if row else None
 
 
+MAX_ID = 2**31 - 1
+"""The largest id PostgreSQL's ``integer`` holds: a larger one is no contact, not an error."""
+
+
+def by_id(conn: Connection, contact_id: int) -> ContactView | None:
+    if not 0 < contact_id <= MAX_ID:
+        return None
+    row = conn.execute(_columns().where(t.contacts.c.id == contact_id)).first()
+    return _complete(conn, [ContactView(*row)])[0] if row else None
+
+
 def page(
     conn: Connection, label_id: int | None, q: str | None, offset: int, limit: int
 ) -> tuple[list[ContactView], int]:
@@ -54,11 +83,14 @@ def page(
     return _complete(conn, [ContactView(*row) for row in rows]), int(total)
 
 
-def every(conn: Connection, label_id: int | None = None) -> Iterator[ContactView]:
-    """All contacts by id, a chunk at a time (keyset paging, not OFFSET)."""
+def every(
+    conn: Connection, label_id: int | None = None, q: str | None = None
+) -> Iterator[ContactView]:
+    """All contacts (with a label, matching a search) by id, a chunk at a time (keyset
+    paging, not OFFSET)."""
     last = 0
     while True:
-        query = _filtered(_columns(), label_id, None).where(t.contacts.c.id > last)
+        query = _filtered(_columns(), label_id, q).where(t.contacts.c.id > last)
         chunk = [
             ContactView(*r) for r in conn.execute(query.order_by(t.contacts.c.id).limit(CHUNK))
         ]
@@ -75,24 +107,57 @@ def _filtered(query: Select[Any], label_id: int | None, q: str | None) -> Select
             t.contact_labels.c.label_id == label_id
         )
         query = query.where(t.contacts.c.id.in_(linked))
-    if q:
-        text = q.strip().lower()
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        c = t.contacts.c
-        query = query.where(
-            or_(
-                *(
-                    column.like(pattern, escape="\\")
-                    for column in (
-                        c.email_key,
-                        func.lower(c.email),
-                        func.lower(c.first_name),
-                        func.lower(c.last_name),
-                    )
-                )
+    if q and q.split():
+        query = query.where(matching(q))
+    return query
+
+
+def matching(q: str) -> ColumnElement[bool]:
+    """Every word of ``q`` is part of the email, the first name or the last name."""
+    return and_(*(_word(word) for word in dict.fromkeys(q.lower().split())))
+
+
+def _word(word: str) -> ColumnElement[bool]:
+    c = t.contacts.c
+    pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(
+        *(
+            column.like(pattern, escape="\\")
+            for column in (
+                c.email_key,
+                func.lower(c.email),
+                func.lower(c.first_name),
+                func.lower(c.last_name),
             )
         )
-    return query
+    )
+
+
+def company_names(conn: Connection, ids: Collection[int]) -> dict[int, str]:
+    """The names of the companies of a page of contacts, in one query."""
+    if not ids:
+        return {}
+    query = select(t.companies.c.id, t.companies.c.name).where(t.companies.c.id.in_(list(ids)))
+    return {id_: name for id_, name in conn.execute(query)}
+
+
+def imports_touching(conn: Connection, key: str, admin: bool = True) -> list[dict[str, Any]]:
+    """The runs whose undo journal holds the contact with match key ``key``, newest first.
+
+    Joined from the (few) import records to the journal on its whole primary key
+    ``(import_id, entity, key)``: one index lookup per run, never a scan of the journal."""
+    i, j = t.imports.c, t.import_journal.c
+    query = (
+        select(i.id, i.kind, i.file_name, i.started_at, i.actor, i.undone_by, j.created)
+        .join(
+            t.import_journal,
+            and_(j.import_id == i.id, j.entity == "contact", j.key == key),
+        )
+        .order_by(i.id.desc())
+    )
+    if not admin:
+        query = query.where(i.kind != "users")
+    return [dict(row._mapping) for row in conn.execute(query)]
 
 
 def _complete(conn: Connection, views: Sequence[ContactView]) -> list[ContactView]:
@@ -117,3 +182,60 @@ def _complete(conn: Connection, views: Sequence[ContactView]) -> list[ContactVie
     for contact_id, name, value in conn.execute(values):
         by_id[contact_id].custom[name] = value
     return list(views)
+
+
+def lock(conn: Connection, contact_id: int) -> ContactView | None:
+    """The contact, read for a change in this transaction (PostgreSQL locks its row, so
+    an import writing it at once waits, and the change is compared with what is stored)."""
+    query = _columns().where(t.contacts.c.id == contact_id)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(of=t.contacts)
+    row = conn.execute(query).first()
+    return _complete(conn, [ContactView(*row)])[0] if row else None
+
+
+def save(conn: Connection, contact_id: int, edit: Edit) -> None:
+    """Write a contact's names, company, labels and custom values as ``edit`` says, and
+    stamp ``updated_at``: the undo of an earlier import sees the contact changed since."""
+    c = t.contacts.c
+    conn.execute(
+        update(t.contacts)
+        .where(c.id == contact_id)
+        .values(
+            first_name=edit.first_name,
+            last_name=edit.last_name,
+            company_id=edit.company_id,
+            updated_at=edit.at,
+        )
+    )
+    links = t.contact_labels.c
+    conn.execute(
+        delete(t.contact_labels).where(
+            links.contact_id == contact_id, links.label_id.not_in(edit.label_ids)
+        )
+    )
+    have = set(conn.scalars(select(links.label_id).where(links.contact_id == contact_id)))
+    added = [{"contact_id": contact_id, "label_id": i} for i in sorted(edit.label_ids - have)]
+    if added:
+        conn.execute(insert(t.contact_labels), added)
+    values = t.custom_values.c
+    conn.execute(delete(t.custom_values).where(values.contact_id == contact_id))
+    rows = [
+        {"contact_id": contact_id, "field_id": field_id, "value": value}
+        for field_id, value in sorted(edit.custom.items())
+    ]
+    if rows:
+        conn.execute(insert(t.custom_values), rows)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A contact's editable state as it is to be stored: ``custom`` is field id → value in
+    canonical text (a field without a value is left out)."""
+
+    first_name: str | None
+    last_name: str | None
+    company_id: int | None
+    label_ids: frozenset[int]
+    custom: dict[int, str]
+    at: datetime

@@ -126,6 +126,23 @@ class Contact(BaseModel):
     updated_at: str | None
 
 
+class ContactChanges(BaseModel):
+    """``PATCH /api/contacts/{contact}``: only the keys sent change. ``null`` or ``""``
+    clears a name, the company or a custom value; ``labels`` is the whole new set."""
+
+    first_name: str | None = Field(default=None, max_length=1024)
+    last_name: str | None = Field(default=None, max_length=1024)
+    company_id: int | None = Field(default=None, description="An existing company's ID")
+    labels: list[str] | None = Field(
+        default=None, max_length=1000, description="Label names (exact case); all of them"
+    )
+    custom_fields: dict[str, str | bool | int | float | None] | None = Field(
+        default=None,
+        max_length=1000,
+        description="variable_name → value, parsed by the field's type as an import does",
+    )
+
+
 class ContactPage(BaseModel):
     items: list[Contact]
     total: int

@@ -79,7 +79,10 @@ CASES: dict[tuple[str, str], Call] = {
     ),
     ("POST", "/api/imports/{import_id}/undo"): Call("POST", "/api/imports/424242/undo", 403, 404),
     ("GET", "/api/contacts"): Call("GET", "/api/contacts", 200),
-    ("GET", "/api/contacts/{email}"): Call("GET", "/api/contacts/nobody@example.com", 404),
+    ("GET", "/api/contacts/{contact}"): Call("GET", "/api/contacts/nobody@example.com", 404),
+    ("PATCH", "/api/contacts/{contact}"): Call(
+        "PATCH", "/api/contacts/424242", 403, 404, json={"first_name": "Zoe"}
+    ),
     ("GET", "/api/export/contacts.csv"): Call("GET", "/api/export/contacts.csv", 200),
     ("GET", "/api/labels"): Call("GET", "/api/labels", 200),
     ("POST", "/api/labels"): Call("POST", "/api/labels", 403, 201, json={"name": "VIP"}),
@@ -96,6 +99,7 @@ ADMIN_ONLY = {
     "create a custom field": CASES[("POST", "/api/fields")],
     "import users": upload("users", USERS_FILE, 403, 202),
     "undo an import": CASES[("POST", "/api/imports/{import_id}/undo")],
+    "change a contact": CASES[("PATCH", "/api/contacts/{contact}")],
 }
 AGENT_MAY = {key: call for key, call in CASES.items() if call not in ADMIN_ONLY.values()}
 

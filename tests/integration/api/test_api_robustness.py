@@ -32,7 +32,8 @@ IMPORT: Route = ("GET", "/api/imports/{import_id}")
 ERRORS_CSV: Route = ("GET", "/api/imports/{import_id}/errors.csv")
 UNDO: Route = ("POST", "/api/imports/{import_id}/undo")
 CONTACTS: Route = ("GET", "/api/contacts")
-CONTACT: Route = ("GET", "/api/contacts/{email}")
+CONTACT: Route = ("GET", "/api/contacts/{contact}")
+CHANGE: Route = ("PATCH", "/api/contacts/{contact}")
 LABELS: Route = ("POST", "/api/labels")
 COMPANIES: Route = ("POST", "/api/companies")
 FIELDS: Route = ("POST", "/api/fields")
@@ -255,6 +256,23 @@ REQUESTS = {
     ),
     "contact: email not UTF-8": Bad(CONTACT, "/api/contacts/%ff%fe@example.com", 404),
     "contact: an encoded surrogate": Bad(CONTACT, "/api/contacts/%ED%A0%80@example.com", 404),
+    "contact: an ID past 64 bits": Bad(CONTACT, "/api/contacts/99999999999999999999999", 404),
+    # PATCH /api/contacts/{contact}
+    "change: malformed JSON": Bad(
+        CHANGE, "/api/contacts/1", MALFORMED, content=b'{"first_name": ', headers=JSON_TYPE
+    ),
+    "change: labels not a list": Bad(CHANGE, "/api/contacts/1", {404, 422}, json={"labels": "A"}),
+    "change: company_id a word": Bad(
+        CHANGE, "/api/contacts/1", {404, 422}, json={"company_id": "acme"}
+    ),
+    "change: no such contact": Bad(CHANGE, "/api/contacts/424242", 404, json={}),
+    "change: an unknown field named with a lone surrogate": Bad(
+        CHANGE,
+        "/api/contacts/1",
+        {404, 422},
+        content=b'{"custom_fields": {"\\ud800": "x"}}',
+        headers=JSON_TYPE,
+    ),
     # POST /api/labels, /api/companies, /api/fields
     "label: malformed JSON": Bad(
         LABELS, "/api/labels", MALFORMED, content=b'{"name": "A"', headers=JSON_TYPE
@@ -392,6 +410,32 @@ def test_arbitrary_user_bodies_get_documented_answers(client, admin, route, url)
     check()
 
 
+CHANGES = st.fixed_dictionaries(
+    {},
+    optional={
+        key: JSON_VALUES | st.dictionaries(st.sampled_from(["plan", "nope", "\x00"]), JSON_VALUES)
+        for key in ("first_name", "last_name", "company_id", "labels", "custom_fields")
+    },
+)
+
+
+def test_arbitrary_contact_changes_get_documented_answers(client, admin, store, write_csv):
+    from rolodex.importing.kinds import import_file
+    from rolodex.importing.options import ImportOptions
+    from rolodex.services import catalog
+
+    catalog.add_field(store, "plan", "select", ["basic", "pro"])
+    import_file("contacts", write_csv("email\nann@example.com\n"), store, ImportOptions())
+
+    @FUZZ
+    @given(body=CHANGES | JSON_BODIES)
+    def check(body: Any) -> None:
+        answer = client.patch("/api/contacts/ann@example.com", headers=admin, json=body)
+        assert_documented_answer(CHANGE, answer)
+
+    check()
+
+
 QUERY = st.dictionaries(
     st.sampled_from(["q", "label", "page", "per_page"]),
     st.text(max_size=30) | st.integers().map(str),
@@ -447,7 +491,8 @@ ANSWERS: dict[Route, tuple[int, set[int]]] = {
     ("GET", "/api/imports/{import_id}/errors.csv"): (200, {401, 404, 422}),
     ("POST", "/api/imports/{import_id}/undo"): (200, {401, 403, 404, 422}),
     ("GET", "/api/contacts"): (200, {401, 422}),
-    ("GET", "/api/contacts/{email}"): (200, {401, 404}),
+    ("GET", "/api/contacts/{contact}"): (200, {401, 404}),
+    ("PATCH", "/api/contacts/{contact}"): (200, {400, 401, 403, 404, 413, 422}),
     ("GET", "/api/export/contacts.csv"): (200, {401, 422}),
     ("GET", "/api/labels"): (200, {401}),
     ("POST", "/api/labels"): (201, {401, 403, 422}),

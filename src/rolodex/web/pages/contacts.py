@@ -1,4 +1,8 @@
-"""The contacts list: filters, search, pages."""
+"""The contacts list: filters, search, pages, and the export of what it shows.
+
+A page costs four queries whatever its size — the page of contacts, their count, their
+labels and custom values (:func:`rolodex.store.contacts.page`), and the names of their
+companies — plus the label list for the filter."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from urllib.parse import urlencode
 from fastapi import Request, Response
 
 from rolodex.store import catalog as catalog_sql
+from rolodex.store import contacts as contacts_sql
 from rolodex.web.api.contacts import contact_page
 from rolodex.web.deps import get_store
 from rolodex.web.pages.common import (
@@ -41,8 +46,16 @@ class ContactQuery:
         )
 
     def url(self, page: int) -> str:
-        params = {k: v for k, v in (("label", self.label), ("q", self.q)) if v}
-        return "/contacts?" + urlencode({**params, "page": page})
+        return "/contacts?" + urlencode({**self._filter(), "page": page})
+
+    def export_url(self) -> str:
+        """The CSV of every contact this filter finds, as ``rolodex export contacts``
+        writes it (``--label``, ``--search``)."""
+        params = self._filter()
+        return "/api/export/contacts.csv" + ("?" + urlencode(params) if params else "")
+
+    def _filter(self) -> dict[str, str]:
+        return {k: v for k, v in (("label", self.label), ("q", self.q)) if v}
 
 
 def _printable(text: str) -> str:
@@ -55,12 +68,15 @@ def contacts_page(request: Request, session: PageSession) -> Response:
     store = get_store(request)
     query = ContactQuery.of(request)
     found = contact_page(store, query.label or None, query.q or None, query.page, PER_PAGE)
+    company_ids = {c["company_id"] for c in found["items"] if c["company_id"]}
     with store.read() as conn:
         labels = [label.name for label in catalog_sql.labels(conn)]
-        companies = {c.id: c.name for c in catalog_sql.companies(conn)}
+        companies = contacts_sql.company_names(conn, company_ids)
     total = found["total"]
     pages = max(1, math.ceil(total / PER_PAGE))
+    first = (query.page - 1) * PER_PAGE + 1
     context = {
+        "shown": (first, first + len(found["items"]) - 1) if found["items"] else None,
         "nav": "contacts",
         "query": query,
         "contacts": found["items"],
