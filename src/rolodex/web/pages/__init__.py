@@ -14,8 +14,8 @@ Errors on a page are pages: :class:`PageRoute` turns every refusal (400, 403, 40
 
 from fastapi import APIRouter
 
-from rolodex.web.pages import auth, columns, contacts, history, imports
+from rolodex.web.pages import auth, catalog, columns, contacts, history, imports
 
 router = APIRouter()
-for area in (auth, imports, columns, history, contacts):
+for area in (auth, imports, columns, history, contacts, catalog):
     router.include_router(area.router)
