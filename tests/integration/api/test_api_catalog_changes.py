@@ -10,6 +10,8 @@ how many contacts hold it.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -412,3 +414,27 @@ def test_openapi_documents_every_change(client):
         assert codes <= set(operation["responses"]), (path, method)
     assert "counts" in [p["name"] for p in paths["/api/labels"]["get"]["parameters"]]
     assert "counts" in [p["name"] for p in paths["/api/companies"]["get"]["parameters"]]
+
+
+# -- no 5xx, whatever the body ------------------------------------------------------------------
+
+CHANGE_ROUTES = {
+    "label": (("PATCH", "/api/labels/{label_id}"), "/api/labels/1"),
+    "company": (("PATCH", "/api/companies/{company_id}"), "/api/companies/1"),
+    "field": (("PATCH", "/api/fields/{field_id}"), "/api/fields/1"),
+}
+
+
+@pytest.mark.parametrize("route,url", CHANGE_ROUTES.values(), ids=CHANGE_ROUTES.keys())
+def test_arbitrary_change_bodies_get_documented_answers(client, admin, people, route, url):
+    from hypothesis import given
+
+    from .test_api_robustness import FUZZ, JSON_BODIES, assert_documented_answer
+
+    @FUZZ
+    @given(body=JSON_BODIES)
+    def check(body: object) -> None:
+        answer = client.patch(url, headers=admin, content=json.dumps(body))
+        assert_documented_answer(route, answer)
+
+    check()

@@ -87,7 +87,7 @@ def rename_label(
 @router.delete(
     "/labels/{label_id}",
     response_model=LabelDeleted,
-    responses=errors(400, 401, 403, 404),
+    responses=errors(400, 401, 403, 404, 422),
     summary="Delete a label (admins): every contact loses it; the contacts stay",
 )
 def delete_label(label_id: RecordId, _: AdminDep, store: StoreDep) -> dict[str, Any]:
@@ -142,7 +142,7 @@ def update_company(
 @router.delete(
     "/companies/{company_id}",
     response_model=CompanyDeleted,
-    responses=errors(400, 401, 403, 404),
+    responses=errors(400, 401, 403, 404, 422),
     summary="Delete a company (admins): its contacts stay, with no company",
 )
 def delete_company(company_id: RecordId, _: AdminDep, store: StoreDep) -> dict[str, Any]:
