@@ -416,10 +416,27 @@ def test_an_unknown_or_impossible_id_is_a_404_page(
     assert answer.headers["content-type"].startswith("text/html")
 
 
-def test_a_notice_in_the_address_is_only_one_of_the_known_lines(
+def test_the_notice_shows_once_and_no_address_can_make_one_up(
     admin: TestClient, people: None
 ) -> None:
-    page = admin.get("/labels", params={"done": "<script>", "name": "<b>x</b>"})
+    answer = post(admin, "/labels", "/labels", name="Gold")
+
+    assert "Label “Gold” created." in text_of(admin.get(answer.headers["location"]).text)
+    assert 'role="status"' not in admin.get("/labels").text
+    crafted = admin.get("/labels", params={"done": "label-deleted", "name": "VIP", "count": "9"})
+    assert 'role="status"' not in crafted.text
+
+
+@pytest.mark.parametrize(
+    "cookie", ["nonsense", "%7B%7D", "%5B1%5D", '%7B%22done%22%3A%22x%22%7D'],
+    ids=["not JSON", "empty object", "a list", "an unknown notice"],
+)  # fmt: skip
+def test_a_notice_cookie_that_is_not_ours_shows_nothing(
+    admin: TestClient, people: None, cookie: str
+) -> None:
+    admin.cookies.set("rolodex_notice", cookie)
+
+    page = admin.get("/labels")
 
     assert page.status_code == 200
-    assert "<b>x</b>" not in page.text and 'role="status"' not in page.text
+    assert 'role="status"' not in page.text

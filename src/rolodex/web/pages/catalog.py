@@ -2,17 +2,19 @@
 
 Everyone signed in reads these pages; only admins see and use their forms (an agent who
 posts one anyway gets a 403 page). Every change is a form with the session's CSRF token,
-answered by a redirect to the list with a line saying what was done (post, redirect, get:
-a reload sends nothing twice). A deletion first shows a page saying how many contacts it
+answered by a redirect to the list, which says once what was done (post, redirect, get: a
+reload sends nothing twice). A deletion first shows a page saying how many contacts it
 touches. A refused change shows the form again, as it was typed, with the reason.
 """
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import urlencode
+import json
+from typing import Annotated, Any
+from urllib.parse import quote, unquote
 
 from fastapi import HTTPException, Request, Response
+from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -23,16 +25,18 @@ from rolodex.store import tokens
 from rolodex.store.store import Store
 from rolodex.web.deps import get_store
 from rolodex.web.pages.common import (
-    ImportId,
+    MAX_ID,
     PageSession,
     checked_form,
     page_router,
     render,
+    secure,
     text_field,
 )
 
 router = page_router()
-RecordId = ImportId  # the same bounds: a positive id the database can hold
+RecordId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
+NOTICE_COOKIE = "rolodex_notice"
 FIELD_TYPES = ("text", "number", "date", "boolean", "select")
 NOTICES = {
     "label-created": "Label “{name}” created.",
@@ -51,19 +55,32 @@ def contacts(count: int) -> str:
 
 
 def notice(request: Request) -> str | None:
-    """The line saying what the last change did, from the redirect's query."""
-    params = request.query_params
-    template = NOTICES.get(params.get("done", ""))
-    count = params.get("count", "0")
-    if template is None:
+    """The line saying what the last change did, from the cookie its redirect set (a cookie,
+    not the address: a link from elsewhere cannot make the page say something was done)."""
+    try:
+        said = json.loads(unquote(request.cookies.get(NOTICE_COOKIE, "")))
+        template = NOTICES[said["done"]]
+        return template.format(name=str(said["name"])[:255], count=contacts(int(said["count"])))
+    except (ValueError, KeyError, TypeError):
         return None
-    number = int(count) if count.isdecimal() and len(count) < 12 else 0
-    return template.format(name=params.get("name", "")[:255], count=contacts(number))
 
 
-def done(path: str, what: str, name: str, count: int | None = None) -> RedirectResponse:
-    query = {"done": what, "name": name, **({"count": str(count)} if count is not None else {})}
-    return RedirectResponse(f"{path}?{urlencode(query)}", status_code=303)
+def listing(request: Request, response: Response) -> Response:
+    """A list page, which shows the notice once."""
+    if NOTICE_COOKIE in request.cookies:
+        response.delete_cookie(NOTICE_COOKIE, path="/")
+    return response
+
+
+def done(request: Request, path: str, what: str, name: str, count: int = 0) -> Response:
+    """Back to the list, which says what was done (post, redirect, get)."""
+    response = RedirectResponse(path, status_code=303)
+    said = quote(json.dumps({"done": what, "name": name, "count": count}))
+    response.set_cookie(
+        NOTICE_COOKIE, said, httponly=True, samesite="strict", secure=secure(request),
+        path="/", max_age=60,
+    )  # fmt: skip
+    return response
 
 
 def admin_only(session: tokens.Session, what: str) -> None:
@@ -90,7 +107,7 @@ def labels_page(
         "form": form or {},
     }
     status = (form or {}).get("status", 200)
-    return render(request, "labels.html", context, session, status)
+    return listing(request, render(request, "labels.html", context, session, status))
 
 
 @router.get("/labels")
@@ -107,7 +124,7 @@ async def create_label(request: Request, session: PageSession) -> Response:
         made = await run_in_threadpool(catalog.add_labels, get_store(request), [name])
     except UsageError as exc:
         return labels_page(request, session, {"name": name, "error": exc.message, "status": 422})
-    return done("/labels", "label-created", made[0].name)
+    return done(request, "/labels", "label-created", made[0].name)
 
 
 def _label(store: Store, label_id: int) -> tuple[Any, int]:
@@ -139,7 +156,7 @@ async def rename_label(label_id: RecordId, request: Request, session: PageSessio
         return render(
             request, "label_edit.html", {**context, "error": exc.message}, session, refused(exc)
         )
-    return done("/labels", "label-renamed", renamed.name)
+    return done(request, "/labels", "label-renamed", renamed.name)
 
 
 @router.get("/labels/{label_id}/delete")
@@ -163,7 +180,7 @@ async def delete_label(label_id: RecordId, request: Request, session: PageSessio
     await checked_form(request, session)
     admin_only(session, "labels")
     gone, lost = await run_in_threadpool(catalog.delete_label, get_store(request), label_id)
-    return done("/labels", "label-deleted", gone.name, lost)
+    return done(request, "/labels", "label-deleted", gone.name, lost)
 
 
 # -- companies ----------------------------------------------------------------------------------
@@ -181,7 +198,7 @@ def companies_page(
         "form": form or {},
     }
     status = (form or {}).get("status", 200)
-    return render(request, "companies.html", context, session, status)
+    return listing(request, render(request, "companies.html", context, session, status))
 
 
 @router.get("/companies")
@@ -199,7 +216,7 @@ async def create_company(request: Request, session: PageSession) -> Response:
     except UsageError as exc:
         typed = {"name": name, "domain": domain, "error": exc.message, "status": refused(exc)}
         return companies_page(request, session, typed)
-    return done("/companies", "company-created", made.name)
+    return done(request, "/companies", "company-created", made.name)
 
 
 def _company(store: Store, company_id: int) -> tuple[Any, int]:
@@ -240,7 +257,7 @@ async def edit_company(company_id: RecordId, request: Request, session: PageSess
             "form": {"name": name, "domain": domain, "error": exc.message},
         }
         return render(request, "company_edit.html", context, session, refused(exc))
-    return done("/companies", "company-saved", saved.name)
+    return done(request, "/companies", "company-saved", saved.name)
 
 
 @router.get("/companies/{company_id}/delete")
@@ -264,7 +281,7 @@ async def delete_company(company_id: RecordId, request: Request, session: PageSe
     admin_only(session, "companies")
     store = get_store(request)
     gone, unlinked = await run_in_threadpool(catalog.delete_company, store, company_id)
-    return done("/companies", "company-deleted", gone.name, unlinked)
+    return done(request, "/companies", "company-deleted", gone.name, unlinked)
 
 
 # -- custom fields ------------------------------------------------------------------------------
@@ -288,7 +305,7 @@ def fields_page(
         "form": form or {"type": "text"},
     }
     status = (form or {}).get("status", 200)
-    return render(request, "fields.html", context, session, status)
+    return listing(request, render(request, "fields.html", context, session, status))
 
 
 @router.get("/fields")
@@ -315,7 +332,7 @@ async def create_field(request: Request, session: PageSession) -> Response:
         )
     except UsageError as exc:
         return fields_page(request, session, {**typed, "error": exc.message, "status": 422})
-    return done("/fields", "field-created", made.title)
+    return done(request, "/fields", "field-created", made.title)
 
 
 def _field(store: Store, field_id: int) -> Any:
@@ -350,4 +367,4 @@ async def edit_field(field_id: RecordId, request: Request, session: PageSession)
     except UsageError as exc:
         context = {"nav": "fields", "field": field, "form": {**typed, "error": exc.message}}
         return render(request, "field_edit.html", context, session, refused(exc))
-    return done("/fields", "field-saved", saved.title)
+    return done(request, "/fields", "field-saved", saved.title)
