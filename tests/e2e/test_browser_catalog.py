@@ -131,7 +131,7 @@ def test_an_admin_creates_renames_and_deletes_labels(site: str, browser: Browser
     expect(page.get_by_role("status")).to_have_text("Label “Trial” deleted; 2 contacts lost it.")
     assert rows(page) == ["Very important 1 Rename… Delete…", "Gold 0 Rename… Delete…"]
 
-    page.get_by_role("link", name="1 contacts labelled Very important").click()
+    page.get_by_role("link", name="1 contact labelled Very important").click()
     expect(page.locator("table.contacts tbody tr")).to_have_count(1)
     expect(page.locator("table.contacts")).to_contain_text("Very important")
 
@@ -274,3 +274,13 @@ def test_an_agent_asking_for_a_change_by_address_gets_a_refusal_page(
     assert answer is not None and answer.status == 403
     expect(page.get_by_role("heading", name="Not allowed")).to_be_visible()
     assert_accessible(page, f"{path} refused to an agent")
+
+
+def test_the_lists_fit_a_phone(site: str, browser: Browser) -> None:
+    page = open_tab(browser, site, ADMIN)
+    page.set_viewport_size({"width": 390, "height": 844})
+    visit = Visit(page, site)
+
+    for path in ("/labels", "/companies", "/fields", "/labels/1/delete", "/fields/1/edit"):
+        visit.go(path, f"phone{path.replace('/', '-')}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
