@@ -18,6 +18,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
+from rolodex.domain import FieldType
 from rolodex.errors import Conflict, UsageError
 from rolodex.services import catalog
 from rolodex.store import catalog as sql
@@ -37,7 +38,7 @@ from rolodex.web.pages.common import (
 router = page_router()
 RecordId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 NOTICE_COOKIE = "rolodex_notice"
-FIELD_TYPES = ("text", "number", "date", "boolean", "select")
+FIELD_TYPES = tuple(kind.value for kind in FieldType)
 NOTICES = {
     "label-created": "Label “{name}” created.",
     "label-renamed": "Label renamed to “{name}”.",
@@ -359,7 +360,7 @@ async def edit_field(field_id: RecordId, request: Request, session: PageSession)
     store = get_store(request)
     field = _field(store, field_id)
     typed = {key: text_field(form, key, 64_000) for key in ("title", "options")}
-    options = options_of(typed["options"]) if field.type.value == "select" else None
+    options = options_of(typed["options"]) if field.type is FieldType.SELECT else None
     try:
         saved = await run_in_threadpool(
             catalog.update_field, store, field_id, typed["title"], options
