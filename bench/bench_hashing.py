@@ -1,4 +1,5 @@
-"""How fast rolodex hashes a bulk import's passwords (issue 3: hashing on all cores).
+"""How fast rolodex hashes a bulk import's passwords
+(ARCHITECTURE.md#hashing-passwords-on-every-core).
 
 The goal: hashing ``n`` new users' passwords takes at most about 1.2 × (n × one hash ÷ cores).
 The pool is timed from cold, start-up of the worker processes included, because that is what

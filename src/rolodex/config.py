@@ -43,7 +43,7 @@ class MailLimits:
 
     Eight 24 MB messages at once took a listener from 199 to 1,060 MiB: each message is
     held whole while it arrives (up to about three copies). Eight sessions of 10 MiB keep
-    that under ~250 MiB. 100 recipients is RFC 5321's floor (§4.5.3.1.8), and the mailbox has
+    that under ~250 MiB. 100 recipients is RFC 5321's floor (section 4.5.3.1.8), and the mailbox has
     a handful of addresses anyway. 50 contacts a message covers any real Cc line while a
     message with 1,400 Cc can no longer fill the directory by itself.
     """

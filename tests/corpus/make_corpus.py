@@ -27,7 +27,7 @@ FILES = Path(__file__).with_name("files")
 CONTACTS = "email,first_name,last_name\n"
 USERS = "email,first_name,last_name,password\n"
 
-#: The csv.Sniffer ReDoS input (CPython issue 68491): minutes in ``Sniffer().sniff``.
+#: The csv.Sniffer ReDoS input (CPython gh-68491): minutes in ``Sniffer().sniff``.
 SNIFFER_REDOS = '"",' * 100 + '"' * 100 + "0" + '"' * 100 + "0"
 
 MAX_FIELD_CHARS_DEFAULT = 10 * 1024 * 1024

@@ -1,4 +1,4 @@
-"""The web app in a real browser (issue 5, item 6): ``rolodex serve`` as a user starts it, a
+"""The web app in a real browser (docs/api.md#the-web-app): ``rolodex serve`` as a user starts it, a
 temporary SQLite file, and headless Chromium driven by Playwright — log in, upload a file
 with one bad row, see its first rows and the dry run's result, confirm, wait for the job,
 download the error file and read it.

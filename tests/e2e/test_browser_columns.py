@@ -1,4 +1,4 @@
-"""The Columns step in a real browser (issue 13, part 6), with real exports from Google
+"""The Columns step in a real browser (docs/api.md#the-columns-step), with real exports from Google
 Contacts and Outlook.com as people download them: the step shows each column with a target
 pre-chosen as the binding binds it; one is changed; the dry run counts; the import is
 confirmed; the same header again comes with the choice made the first time.
@@ -69,7 +69,7 @@ def test_columns_step_with_google_and_outlook_exports(
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Import a CSV file")).to_be_visible()
 
-    # Google: the step shows, with Google's names bound as §2a says.
+    # Google: the step shows, with Google's names bound as docs/importing.md#binding-columns says.
     check_file(page, server, GOOGLE)
     expect(page.get_by_role("heading", name=f"Columns of {GOOGLE.name}")).to_be_visible()
     expect(target(page, "E-mail 1 - Value")).to_have_value("email")

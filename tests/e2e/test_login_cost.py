@@ -1,5 +1,5 @@
-"""Imported password hashes are no denial of service (issue 14 item 3), against a real
-``rolodex serve`` on a temporary SQLite database.
+"""Imported password hashes are no denial of service (docs/api.md#imported-hashes-and-sign-in-cost),
+against a real ``rolodex serve`` on a temporary SQLite database.
 
 Users come in with the costliest hashes real systems write (Django's argon2 default, bcrypt
 13); one holds a hash stored before the caps (m=1 GiB, t=16, p=64), which is never run. A

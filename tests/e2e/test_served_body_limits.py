@@ -1,4 +1,4 @@
-"""Body limits against a real ``rolodex serve`` (issue 14, item 2).
+"""Body limits against a real ``rolodex serve`` (docs/api.md#request-limits).
 
 The review sent a chunked 300 MiB upload without a token to ``/api/imports``: 401 came only
 after ~285 MiB had reached the temp directory; ``POST /login`` took file parts and wrote

@@ -1,4 +1,4 @@
-"""Login throttling against a real ``rolodex serve`` (issue 14, item 4).
+"""Login throttling against a real ``rolodex serve`` (docs/api.md#throttled-sign-in).
 
 The review: 30 wrong passwords then the right one gave 201, and 16 clients made ~300
 guesses in 10 s. Here the same attacks, bounded to 31 requests and to 300 requests or

@@ -1,5 +1,5 @@
-"""What every command shares (CONTRACT §1 storage, §6): choosing the database, ``--json``,
-exit codes, ``--help``, and never a traceback.
+"""What every command shares (docs/commands.md#the-database, docs/commands.md#json): choosing the
+database, ``--json``, exit codes, ``--help``, and never a traceback.
 
 The database is one URL, from ``--db URL`` or ``ROLODEX_DATABASE_URL`` (``--db`` wins),
 ``sqlite:///rolodex.db`` in the working directory by default; ``postgresql://user@host:port/db``

@@ -1,4 +1,5 @@
-"""``rolodex labels|companies|fields add|list`` (CONTRACT §1, §6), on SQLite and PostgreSQL.
+"""``rolodex labels|companies|fields add|list`` (docs/importing.md#records,
+docs/commands.md#catalog), on SQLite and PostgreSQL.
 
 What an import refers to must be created first: labels (case-sensitive names, never a
 ``:``), companies (integer IDs) and custom fields (a variable name usable as a CSV header).

@@ -1,4 +1,4 @@
-"""``rolodex contacts show|list`` (CONTRACT §6), on SQLite and PostgreSQL.
+"""``rolodex contacts show|list`` (docs/commands.md#contacts), on SQLite and PostgreSQL.
 
 A contact as JSON is exactly ``{"id", "email", "first_name", "last_name", "company_id",
 "labels", "labels_id", "custom_fields", "source", "created_at", "updated_at"}``; ``show``

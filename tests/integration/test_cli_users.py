@@ -1,8 +1,8 @@
-"""CONTRACT §6, the users commands: `users show` (never a password or a hash), `users verify`
-(the password on stdin, one trailing newline dropped; exit 0 on a match, 1 otherwise),
-`users create-admin` (the password on stdin when it is not a terminal; creates an active
-admin or promotes an existing user) and `export users` (email, first_name, last_name,
-active — a file that imports back unchanged). On SQLite and PostgreSQL.
+"""docs/commands.md#users, the users commands: `users show` (never a password or a hash), `users
+verify` (the password on stdin, one trailing newline dropped; exit 0 on a match, 1 otherwise),
+`users create-admin` (the password on stdin when it is not a terminal; creates an active admin or
+promotes an existing user) and `export users` (email, first_name, last_name, active — a file that
+imports back unchanged). On SQLite and PostgreSQL.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""Issue 7 §4, concurrency: two imports of the same emails at once — one file in ascending,
-one in descending order, different names, labels and values — as two real processes, 20
-times over (as two threads with their own connections, let go together, and a few times as
-two real ``rolodex`` processes), on SQLite and PostgreSQL.
+"""docs/importing.md#import-runs, concurrency: two imports of the same emails at once — one file in
+ascending, one in descending order, different names, labels and values — as two real processes, 20
+times over (as two threads with their own connections, let go together, and a few times as two real
+``rolodex`` processes), on SQLite and PostgreSQL.
 
 Both must finish (SQLite waits for the lock rather than failing with ``database is
 locked``; PostgreSQL shows no deadlock and no ``cannot affect row a second time``), with no

@@ -1,7 +1,7 @@
-"""Issue 7, the hostile corpus: every file of ``tests/corpus`` through the real CLI, on SQLite
-and PostgreSQL, answered as ``tests/corpus/expected.py`` says — a file error (exit 2, one
-line, nothing written, nothing recorded), or exactly these rows rejected in these columns and
-exactly these records stored, normalised so.
+"""docs/importing.md#file-errors, the hostile corpus: every file of ``tests/corpus`` through the
+real CLI, on SQLite and PostgreSQL, answered as ``tests/corpus/expected.py`` says — a file error
+(exit 2, one line, nothing written, nothing recorded), or exactly these rows rejected in these
+columns and exactly these records stored, normalised so.
 
 The small files are committed (``tests/corpus/files``, written by ``make_corpus.py``); the big
 ones are written here, into a temporary folder.

@@ -1,4 +1,5 @@
-"""``rolodex export contacts [-o FILE] [--raw]`` (CONTRACT §6), on SQLite and PostgreSQL.
+"""``rolodex export contacts [-o FILE] [--raw]`` (docs/commands.md#export), on SQLite and
+PostgreSQL.
 
 The file is in the import format — header ``email,first_name,last_name,company_id,labels,
 labels_id`` then the custom fields' variable names, labels ``:``-joined — so it imports back

@@ -1,5 +1,5 @@
-"""Issue 7 §3, faults: an import of a 200k-row file killed part-way (SIGKILL: no handler
-runs, as when a server is cut off), then run again.
+"""docs/importing.md#import-runs, faults: an import of a 200k-row file killed part-way (SIGKILL: no
+handler runs, as when a server is cut off), then run again.
 
 What was committed is whole batches only; the killed run's record reads ``interrupted``, not
 ``running`` forever; and running the file again ends in exactly the state of a run that was

@@ -1,4 +1,4 @@
-"""CONTRACT §2, Encoding, end to end: files LibreOffice saved in the encodings of the world
+"""docs/importing.md#encodings, end to end: files LibreOffice saved in the encodings of the world
 import with their names exactly as written, and the report names the encoding."""
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""CONTRACT §2, the CSV file: encodings, delimiters, quoting, line endings, row numbers,
-and the files that cannot be imported at all (exit 2, one line, nothing written)."""
+"""The CSV file (docs/importing.md#files, docs/importing.md#the-header,
+docs/importing.md#file-errors): encodings, delimiters, quoting, line endings, row numbers, and
+the files that cannot be imported at all (exit 2, one line, nothing written)."""
 
 from __future__ import annotations
 

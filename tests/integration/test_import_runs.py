@@ -1,4 +1,6 @@
-"""CONTRACT §5 and §6, import runs: counts, re-imports that change nothing, file order,
+"""Import runs (docs/importing.md#import-runs, docs/importing.md#dry-run,
+docs/importing.md#strict, docs/importing.md#the-error-file, docs/importing.md#exit-codes,
+docs/importing.md#json-output): counts, re-imports that change nothing, file order,
 --dry-run, --strict, exit codes, the --errors file, the JSON report, the record of runs, and
 running a half-done import again."""
 

@@ -1,4 +1,5 @@
-"""CONTRACT §4 with §5, importing users (agents): the columns and the header rules, passwords
+"""Importing users, agents (docs/importing.md#users, docs/importing.md#passwords): the columns
+and the header rules, passwords
 kept exactly and stored only as argon2id, ``active``, roles never from a file, foreign bcrypt
 and argon2 hashes upgraded on the first successful check, the counts of a re-import, and
 --dry-run, --strict, --errors and --json. On SQLite and PostgreSQL.

@@ -1,6 +1,8 @@
-"""CONTRACT §3, the values of a contacts file: trimming, control characters, empty cells,
-emails and how rows match contacts, names, companies, labels, custom fields, and a row with
-several problems (all reported, none of it applied)."""
+"""The values of a contacts file (docs/importing.md#values, docs/importing.md#names,
+docs/importing.md#companies, docs/importing.md#labels, docs/importing.md#custom-fields,
+docs/importing.md#row-errors): trimming, control characters, empty cells, emails and how rows
+match contacts, names, companies, labels, custom fields, and a row with several problems (all
+reported, none of it applied)."""
 
 from __future__ import annotations
 

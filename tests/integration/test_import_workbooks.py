@@ -1,4 +1,4 @@
-"""CONTRACT §2a, workbooks end to end: each format imports the same contacts, error cells are
+"""docs/importing.md#workbooks, end to end: each format imports the same contacts, error cells are
 row errors, ``--sheet`` picks a sheet, and the run is the same in a second process."""
 
 from __future__ import annotations

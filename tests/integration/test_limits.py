@@ -1,4 +1,4 @@
-"""Issue 7 §6, limits: file size, value size, rows per file and labels per cell — each set
+"""docs/importing.md#limits: file size, value size, rows per file and labels per cell — each set
 from the environment, each met with a clear message naming the variable that raises it, a
 file over a file limit refused whole (exit 2, nothing written), a cell over the labels limit
 a row error. The defaults are exercised on big files by ``test_corpus.py``."""
@@ -186,7 +186,7 @@ def test_a_limit_that_is_not_a_positive_whole_number_is_a_one_line_usage_error(
 
 
 def test_every_limit_is_documented_in_the_readme():
-    """Issue 7 §6: the limits are configurable *and documented*."""
+    """docs/importing.md#limits: the limits are configurable *and documented*."""
     text = README.read_text(encoding="utf-8")
     missing = [name for name in LIMITS if not re.search(rf"\b{name}\b", text)]
     assert missing == [], f"README.md does not document {missing}"

@@ -1,4 +1,5 @@
-"""A run reads ``running`` only while it is alive (issue 14 item 6), on SQLite and PostgreSQL.
+"""A run reads ``running`` only while it is alive (docs/api.md#imports-as-jobs), on SQLite and
+PostgreSQL.
 
 Liveness is the heartbeat's age, and the machine's boot ID: a PID that some live process
 holds proves nothing (after ``kill -9`` the number is reused). A PID that is gone, on this

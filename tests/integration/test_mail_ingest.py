@@ -1,4 +1,4 @@
-"""``rolodex mail ingest PATH... [--mailbox ADDR] [--json]`` (CONTRACT §7, issue 4), on
+"""``rolodex mail ingest PATH... [--mailbox ADDR] [--json]`` (docs/mail.md#sources), on
 SQLite and PostgreSQL.
 
 Every message in ``.eml`` files, mbox files and Maildir folders stores the addresses of its
@@ -490,7 +490,7 @@ def test_a_missing_path_is_a_usage_error_and_reads_nothing(cli, tmp_path):
     assert emails(cli) == set()
 
 
-# --- machines: CONTRACT §7 ---------------------------------------------------------------------
+# --- machines: docs/mail.md#machines --------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

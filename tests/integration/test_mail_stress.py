@@ -1,6 +1,6 @@
-"""Inbound mail under stress (issue 7 §5): a mailbox of 100,000 messages with duplicate and
-malformed senders and one 1 MB header gives exactly the unique valid senders as contacts, and
-a run killed part-way, run again, ends in the same state."""
+"""Inbound mail under stress (docs/mail.md#sources): a mailbox of 100,000 messages with duplicate
+and malformed senders and one 1 MB header gives exactly the unique valid senders as contacts, and a
+run killed part-way, run again, ends in the same state."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""CONTRACT §4: a plaintext password never appears in any output, log, report, error file or
-database column — and `export users` never has a password or hash column (§6).
+"""docs/importing.md#passwords: a plaintext password never appears in any output, log, report, error
+file or database column — and `export users` never has a password or hash column
+(docs/commands.md#export).
 
 Every plaintext here is a distinctive canary, carried by valid rows and by rows rejected for
 any reason (a bad email, a bad `active`, too short, too long, a control character, pasted

@@ -1,4 +1,4 @@
-"""Issue 7 §3, faults: PostgreSQL really restarted mid-import.
+"""docs/importing.md#import-runs, faults: PostgreSQL really restarted mid-import.
 
 The shared server is used by parallel test workers, so it is not the one restarted: each test
 gets a private, throwaway cluster (initdb, trust auth, its own port and socket directory) and

@@ -1,4 +1,4 @@
-"""What one SMTP client may cost the listener (issue 14 item 8), over real loopback SMTP.
+"""What one SMTP client may cost the listener (docs/mail.md#limits), over real loopback SMTP.
 
 Sessions at once, recipients per message, message size and contacts per message are all
 capped (``MailLimits``, settings ``ROLODEX_SMTP_*``); past a cap the client hears the SMTP

@@ -1,4 +1,4 @@
-"""The inbound SMTP listener (CONTRACT §7, issue 4), on SQLite and PostgreSQL.
+"""The inbound SMTP listener (docs/mail.md#sources), on SQLite and PostgreSQL.
 
 Real mail over loopback with ``smtplib``: a message for one of the mailbox's addresses is
 accepted and the addresses of its ``From``, ``Reply-To`` and ``Cc`` headers are stored as

@@ -1,5 +1,5 @@
 """``rolodex imports undo ID [--dry-run] [--force] [--json]`` and ``rolodex imports prune``
-(issue 8: every import can be taken back exactly), on SQLite and PostgreSQL.
+(docs/importing.md#undo: every import can be taken back exactly), on SQLite and PostgreSQL.
 
 An undo removes the records the import created and gives the records it changed back their
 fields, labels and custom values (users: names, password hash, active flag): the database
@@ -39,7 +39,8 @@ WAIT_LIMIT_SECONDS = 120  # a safety net against a hang, not a measure of speed
 
 MOVES_ON = {"updated_at", "auth_epoch"}
 """Columns an undo moves forward, not back: ``auth_epoch`` goes up when an undo restores
-an older password, so sessions opened with the imported one end (issue 14, item 5)."""
+an older password, so sessions opened with the imported one end
+(docs/api.md#sessions-and-tokens)."""
 
 
 def dump(store: Any) -> dict[str, list[dict[str, Any]]]:

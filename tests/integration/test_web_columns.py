@@ -1,4 +1,4 @@
-"""The web app's Columns step (CONTRACT §8, §2a; issue 13 part 6): a file whose header is
+"""The web app's Columns step (docs/api.md#the-columns-step): a file whose header is
 not exactly ours shows each column with its first values and a target, pre-chosen as the
 binding binds it; the dry run runs with the choice, which is remembered for the next file
 with the same header. Exactly-ours files skip the step. On SQLite and PostgreSQL.

@@ -1,4 +1,4 @@
-"""The web app at ``/`` (issue 5, item 5): sign in and out with a session cookie, CSRF on
+"""The web app at ``/`` (docs/api.md#the-web-app): sign in and out with a session cookie, CSRF on
 every form post, upload → preview and dry run → confirm → the real import, the history and
 the contacts list. Driven through Starlette's TestClient, on SQLite and PostgreSQL.
 
@@ -417,7 +417,8 @@ def test_an_agent_cannot_confirm_an_admins_users_import(
 def test_an_agent_sees_no_users_import_on_any_page(
     make_client: Callable[..., TestClient],
 ) -> None:
-    """Issue 14, item 1: an agent read an admin's users import (and a password) on its page."""
+    """docs/api.md#who-may-do-what: an agent read an admin's users import (and a password) on its
+    page."""
     admin, agent = make_client(), make_client()
     log_in(admin, *ADMIN)
     log_in(agent, *AGENT)
@@ -452,8 +453,8 @@ UNEVEN_USERS_FILES = {
 def test_the_preview_hides_what_binds_to_a_password_and_uneven_rows_show_only_an_email(
     make_client: Callable[..., TestClient], content: str
 ) -> None:
-    """Issue 14, item 1: a row short one cell showed its password in the last_name column.
-    Checked on the page as built at upload time and as rebuilt from the stored file."""
+    """docs/importing.md#passwords: a row short one cell showed its password in the last_name
+    column. Checked on the page as built at upload time and as rebuilt from the stored file."""
     admin = make_client()
     log_in(admin, *ADMIN)
     location = upload(admin, content, kind="users").headers["location"]

@@ -1,4 +1,5 @@
-"""Issue 7 §7, a fuzz target (hypothesis) over the CSV reader and the value parsers.
+"""docs/importing.md#file-errors, a fuzz target (hypothesis) over the CSV reader and the value
+parsers.
 
 Bounded by the number of examples (a few hundred by default, ten times as many with
 ``HYPOTHESIS_PROFILE=ci``), never by a clock. What must hold for any input:

@@ -1,4 +1,5 @@
-"""Issue 7 §2, properties of an import, checked on generated files (hypothesis, SQLite):
+"""docs/importing.md#import-runs, properties of an import, checked on generated files (hypothesis,
+SQLite):
 
 * any bytes, as any kind, with any flags → a report or a ``FileError``, never another
   exception, and a report whose counts add up;

@@ -1,4 +1,5 @@
-"""A progress bar on a terminal, none when output goes to a file or a pipe (CONTRACT §5)."""
+"""A progress bar on a terminal, none when output goes to a file or a pipe
+(docs/importing.md#import-runs)."""
 
 from __future__ import annotations
 

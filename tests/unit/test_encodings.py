@@ -1,4 +1,4 @@
-"""CONTRACT §2, Encoding: a file that is not UTF-8 is read in the encoding it most likely
+"""docs/importing.md#encodings: a file that is not UTF-8 is read in the encoding it most likely
 has, the report names it and says when the guess is unsure; ``--encoding`` sets it."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Contract §7 / issue 4: which addresses of a message become contacts, and with which names."""
+"""docs/mail.md#senders: which addresses of a message become contacts, and with which names."""
 
 from __future__ import annotations
 
@@ -500,7 +500,7 @@ def test_fast_path_agrees_with_the_stdlib_parser(entry: str) -> None:
     ]
 
 
-# --- machines (CONTRACT §7) ----------------------------------------------------------------
+# --- machines (docs/mail.md#machines) ---------------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""Issue 4: messages out of .eml files, mbox files and Maildir folders, one at a time."""
+"""docs/mail.md#sources: messages out of .eml files, mbox files and Maildir folders, one at a
+time."""
 
 from __future__ import annotations
 

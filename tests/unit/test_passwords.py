@@ -1,4 +1,5 @@
-"""Passwords (CONTRACT §4): argon2id at OWASP's floor, foreign hashes, upgrade, the pool.
+"""Passwords (docs/importing.md#passwords): argon2id at OWASP's floor, foreign hashes, upgrade, the
+pool.
 
 Kept fast: foreign hashes use the cheapest costs their schemes allow, and only a handful of
 real argon2id hashes are made. No timing is asserted; the pool's speed is in
@@ -260,7 +261,7 @@ def test_public_names_are_exported() -> None:
     assert all(hasattr(passwords, name) for name in passwords.__all__)
 
 
-# -- costly foreign hashes (issue 14 item 3) --------------------------------------------------
+# -- costly foreign hashes (docs/importing.md#passwords) ------------------------------------------
 
 SALT, DIGEST = "c2FsdHNhbHRzYWx0c2FsdA", "aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g"
 

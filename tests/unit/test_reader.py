@@ -1,4 +1,4 @@
-"""The reader's contract (CONTRACT.md §2): the files Excel and friends really write are read
+"""The reader's rules (docs/importing.md#files): the files Excel and friends really write are read
 right, and every file that cannot be imported stops with one line saying what to do."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The login throttle on a clock of its own (issue 14, item 4)."""
+"""The login throttle on a clock of its own (docs/api.md#throttled-sign-in)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The value rules of the contract (§3, §4), one parser at a time."""
+"""The value rules (docs/importing.md#values to docs/importing.md#users), one parser at a
+time."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""CONTRACT §2a, workbooks: known by content, the sheet asked for, cells as a person reads
+"""docs/importing.md#workbooks: known by content, the sheet asked for, cells as a person reads
 them, error cells named, the sheet's own row numbers, and the file errors.
 
 The fixtures under ``tests/fixtures/workbooks`` were written by LibreOffice (see the README

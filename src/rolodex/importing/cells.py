@@ -1,4 +1,5 @@
-"""A workbook cell → the text a person reads in it, never what Python prints (CONTRACT §2a).
+"""A workbook cell → the text a person reads in it, never what Python prints
+(docs/importing.md#workbooks).
 
 The spreadsheet shows ``3``, ``2.5``, ``2024-03-15`` and ``TRUE``; Python would print
 ``3.0``, ``2.5``, ``datetime.date(2024, 3, 15)`` and ``True``. Numbers are doubles, so

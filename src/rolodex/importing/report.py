@@ -71,7 +71,8 @@ class ImportReport:
     errors: list[RowIssue] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     columns: list[dict[str, str]] = field(default_factory=list)
-    """Each header cell and its target (§2a): ``{"column", "target"}``."""
+    """Each header cell and its target, ``{"column", "target"}``
+    (docs/importing.md#binding-columns)."""
     column_notes: list[str] = field(default_factory=list)
     """The binding in a few lines for the text report (not in the JSON, which has
     ``columns``)."""

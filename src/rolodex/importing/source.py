@@ -1,4 +1,5 @@
-"""Which reader a file needs, told by its first bytes: a workbook, else CSV (CONTRACT §2a)."""
+"""Which reader a file needs, told by its first bytes: a workbook, else CSV
+(docs/importing.md#workbooks)."""
 
 from __future__ import annotations
 

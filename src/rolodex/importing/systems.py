@@ -1,4 +1,5 @@
-"""The column names other systems export, and what each one is in rolodex (CONTRACT §2a, step 3).
+"""The column names other systems export, and what each one is in rolodex
+(docs/importing.md#binding-columns).
 
 People bring their contacts as Google, Outlook, HubSpot or Mailchimp wrote them, and nobody
 renames a header first. Binding a header is: our names exactly, then our names written another
@@ -37,8 +38,8 @@ USER_TARGETS = frozenset(
 )
 KINDS = ("contacts", "users")
 
-# Our own column names (CONTRACT §3 and §4): step 1 and 2 of the binding find these before
-# the other systems' names are looked at.
+# Our own column names (docs/importing.md#values, docs/importing.md#users): steps 2 and 3 of the
+# binding find these before the other systems' names are looked at.
 OUR_NAMES: Mapping[str, frozenset[str]] = {
     "contacts": frozenset(
         {"email", "first_name", "last_name", "company_id", "labels", "labels_id"}

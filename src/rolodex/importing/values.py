@@ -3,8 +3,8 @@
 Each parser takes the cell text and returns the parsed value or raises
 :class:`~rolodex.importing.report.ValueProblem` with a stable code and a message for the
 person who will fix the file; the engine adds the row and the column. Nothing here reads a
-file or a database, so every rule of the contract (§3, §4) is testable on its own and the
-same rules hold for the CLI, the web upload and inbound mail.
+file or a database, so every rule of docs/importing.md#values to docs/importing.md#users is
+testable on its own and the same rules hold for the CLI, the web upload and inbound mail.
 
 Empty cells are the engine's business ("an empty value never erases"): parsers that can be
 handed an empty value say what it means; the others are never called with one.

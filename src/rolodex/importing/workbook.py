@@ -1,4 +1,5 @@
-"""Workbooks (.xlsx/.xlsm, .xls, .ods) → the same rows the CSV reader gives (CONTRACT §2a).
+"""Workbooks (.xlsx/.xlsm, .xls, .ods) → the same rows the CSV reader gives
+(docs/importing.md#workbooks).
 
 Known by content, never by name: a ZIP holding ``xl/workbook.xml`` is Excel, a ZIP whose
 ``mimetype`` says so is OpenDocument, an OLE2 container is Excel 97-2003 (or, holding an

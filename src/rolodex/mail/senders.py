@@ -19,10 +19,10 @@ How one message is read:
 5. The mailbox's own addresses are left out; duplicates collapse onto their first occurrence.
 6. At most ``max_senders`` addresses are kept, in the order above (From first); the rest
    are counted in ``capped``: one message with 1,400 Cc must not make 1,400 contacts.
-7. Machines are no contacts (CONTRACT §7): an address whose local part, ``+tag`` aside, is one
-   of :data:`MACHINE_LOCAL_PARTS` is left out and counted in ``machines``; a message whose
-   ``Auto-Submitted`` header says anything but ``no`` (RFC 3834: auto-replies, vacation
-   notices, bounces) gives no sender at all.
+7. Machines are no contacts (docs/mail.md#machines): an address whose local part, ``+tag`` aside, is
+   one of :data:`MACHINE_LOCAL_PARTS` is left out and counted in ``machines``; a message whose
+   ``Auto-Submitted`` header says anything but ``no`` (RFC 3834: auto-replies, vacation notices,
+   bounces) gives no sender at all.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ SKIP_NO_ADDRESS = "no sender address"
 SKIP_MACHINE = "sent by a machine (noreply, mailer-daemon…)"
 SKIP_AUTOMATIC = "automatic message (Auto-Submitted)"
 
-#: Local parts of addresses that programs send from, never people (CONTRACT §7).
+#: Local parts of addresses that programs send from, never people (docs/mail.md#machines).
 MACHINE_LOCAL_PARTS = frozenset(
     ("mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply", "do-not-reply")
 )
@@ -160,7 +160,7 @@ def _address_headers(raw: bytes) -> tuple[list[str], bool]:
 
 def _is_automatic(value: str) -> bool:
     """``Auto-Submitted: no`` is a person; any other keyword (``auto-replied``,
-    ``auto-generated; …``), parameters and comments aside, is a program (RFC 3834 §5)."""
+    ``auto-generated; …``), parameters and comments aside, is a program (RFC 3834, section 5)."""
     keyword = _COMMENT.sub("", value).split(";", 1)[0].strip().lower()
     return keyword != "no"
 

@@ -5,7 +5,7 @@ What one client may cost is bounded by :class:`rolodex.config.MailLimits`:
 
 - sessions at once: one more is answered ``421`` and closed before it may say anything;
 - recipients (``RCPT``, accepted or refused) per message: past the cap, ``452`` (RFC 5321
-  §4.5.3.1.10), so 5,000 ``RCPT`` cost 5,000 short answers, not 5,000 addresses held;
+  section 4.5.3.1.10), so 5,000 ``RCPT`` cost 5,000 short answers, not 5,000 addresses held;
 - message size: announced in ``EHLO`` (``SIZE``); a ``MAIL FROM … SIZE=`` above it, or
   data past it, is ``552`` — aiosmtpd stops keeping the data once it is over;
 - contacts per message: the first ``max_contacts_per_message`` senders (From first).

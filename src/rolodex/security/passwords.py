@@ -7,8 +7,8 @@ Why it looks the way it does:
   :func:`needs_rehash` compares a stored hash against them, so raising them later upgrades
   users one successful login at a time.
 - Users moved from another system bring bcrypt (``$2a$``/``$2b$``/``$2y$``) or argon2 hashes
-  (CONTRACT §4). :func:`verify_password` checks them and, on success, hands back a fresh
-  argon2id hash for the caller to store: the upgrade happens at the only moment the plaintext
+  (docs/importing.md#passwords). :func:`verify_password` checks them and, on success, hands back a
+  fresh argon2id hash for the caller to store: the upgrade happens at the only moment the plaintext
   is known.
 - An unknown user (no stored hash) costs the same argon2id work as a known one
   (:func:`dummy_verify`), so response time does not reveal which emails exist.
@@ -275,7 +275,8 @@ def _is_bcrypt(stored_hash: str) -> bool:
 
 
 def hash_problem(stored_hash: str) -> str | None:
-    """Why rolodex will not check ``stored_hash`` (CONTRACT §4), or ``None`` if it will.
+    """Why rolodex will not check ``stored_hash`` (docs/importing.md#passwords), or ``None`` if it
+    will.
 
     For the importer's ``password_hash`` column: ``"malformed"`` for what is no bcrypt or
     argon2 hash at all, else the parameter past :data:`FOREIGN_HASH_LIMITS` and its cap.
@@ -289,7 +290,8 @@ def hash_problem(stored_hash: str) -> str | None:
 
 
 def is_supported_hash(stored_hash: str) -> bool:
-    """Whether ``stored_hash`` is a bcrypt or argon2 hash rolodex can check (CONTRACT §4)."""
+    """Whether ``stored_hash`` is a bcrypt or argon2 hash rolodex can check
+    (docs/importing.md#passwords)."""
     return hash_problem(stored_hash) is None
 
 

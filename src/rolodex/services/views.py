@@ -1,4 +1,5 @@
-"""JSON shapes shared by the CLI and the HTTP API (CONTRACT §6)."""
+"""JSON shapes shared by the CLI and the HTTP API (docs/commands.md#contacts,
+docs/commands.md#catalog)."""
 
 from __future__ import annotations
 

@@ -2,9 +2,9 @@
 
 FastAPI answers its own refusals (401/403/404/405/413/429 raised as ``HTTPException``, and
 422 for a request that does not validate) as ``{"detail": …}``; the handlers here replace
-that, so a client reads one key whatever went wrong (CONTRACT §8). A refusal outside
-``/api`` — an unknown page, a wrong method on a page — is an HTML page, as the pages'
-own refusals are (:class:`rolodex.web.pages.common.PageRoute`).
+that, so a client reads one key whatever went wrong (docs/api.md#answers-and-errors). A refusal
+outside ``/api`` — an unknown page, a wrong method on a page — is an HTML page, as the pages' own
+refusals are (:class:`rolodex.web.pages.common.PageRoute`).
 """
 
 from __future__ import annotations

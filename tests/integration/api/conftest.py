@@ -1,4 +1,4 @@
-"""Fixtures of the HTTP API tests (CONTRACT §8), on SQLite and PostgreSQL alike.
+"""Fixtures of the HTTP API tests (docs/api.md), on SQLite and PostgreSQL alike.
 
 ``client`` is the app as ``rolodex serve`` runs it — lifespan, store, hashing pool and the
 import worker thread — driven through Starlette's TestClient (httpx). Server errors come

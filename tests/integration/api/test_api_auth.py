@@ -1,4 +1,4 @@
-"""Signing in and who may do what (CONTRACT §8, issue 5 "Who may do what").
+"""Signing in and who may do what (docs/api.md#signing-in, docs/api.md#who-may-do-what).
 
 ``POST /api/tokens`` trades an active user's email and password for a bearer token; a wrong
 password, an unknown email and an inactive user get the very same 401. Tokens are stored

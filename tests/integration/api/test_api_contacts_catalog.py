@@ -1,4 +1,4 @@
-"""Reading contacts and the catalog through the API (CONTRACT §8, §6; issue 5 item 4).
+"""Reading contacts and the catalog through the API (docs/api.md#contacts-and-the-catalog).
 
 ``GET /api/contacts`` pages, filters by label (exact name, case-sensitive) and searches the
 email or the names; each item is the contact exactly as ``rolodex contacts show --json``
@@ -50,7 +50,8 @@ def page(client, headers, **params) -> dict:
 
 
 def emails(result: dict) -> list[str]:
-    """The page's emails, sorted: the contract fixes no order of the list."""
+    """The page's emails, sorted: docs/api.md#contacts-and-the-catalog fixes no order of the
+    list."""
     return sorted(item["email"] for item in result["items"])
 
 

@@ -1,8 +1,8 @@
-"""Files from other systems through the API (CONTRACT §2a, §8): ``POST /api/imports`` takes
-``mapping`` (a JSON object, header → target), ``ignore_unknown``, ``create_fields``,
-``create_companies`` and ``labels_separator``; columns that bind to nothing are a 422 whose
-``columns`` carry a suggestion for each, so a client can offer a mapping step; asking an
-import to create labels, companies or fields is for admins.
+"""Files from other systems through the API (docs/importing.md#binding-columns,
+docs/api.md#imports-as-jobs): ``POST /api/imports`` takes ``mapping`` (a JSON object, header →
+target), ``ignore_unknown``, ``create_fields``, ``create_companies`` and ``labels_separator``;
+columns that bind to nothing are a 422 whose ``columns`` carry a suggestion for each, so a client
+can offer a mapping step; asking an import to create labels, companies or fields is for admins.
 """
 
 from __future__ import annotations

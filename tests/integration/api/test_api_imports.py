@@ -1,4 +1,4 @@
-"""Imports as jobs through the API (CONTRACT §8, §5; issue 5 "Imports are jobs").
+"""Imports as jobs through the API (docs/api.md#imports-as-jobs, docs/importing.md#import-runs).
 
 ``POST /api/imports`` checks the file at once (a file error is a 422 ``{"error"}`` and
 nothing is queued; past the size limit a 413) and answers 202 with the queued job. The

@@ -1,6 +1,6 @@
 """No request, however malformed, gets a 5xx; every answer is one ``/openapi.json`` documents
-(CONTRACT §8: "every status code and body shape that an endpoint answers, its errors (400,
-401, 403, 404, 413, 422) included ... No request, however malformed, gets a 5xx").
+(docs/api.md#answers-and-errors: "every status code and body shape that an endpoint answers, its
+errors (400, 401, 403, 404, 413, 422) included ... No request, however malformed, gets a 5xx").
 
 Each malformed request below names the answers a careful API may give (a 400 or a 422 where
 either says "malformed"); whatever it answers must also be documented for the endpoint, with
@@ -413,7 +413,8 @@ def test_arbitrary_path_segments_get_documented_answers(client, admin, route, te
 
 # -- /openapi.json ---------------------------------------------------------------------------------
 
-# Each endpoint, its success answer and the errors that apply to it (CONTRACT §8).
+# Each endpoint, its success answer and the errors that apply to it
+# (docs/api.md#answers-and-errors).
 ANSWERS: dict[Route, tuple[int, set[int]]] = {
     ("POST", "/api/tokens"): (201, {401, 422}),
     ("DELETE", "/api/tokens/current"): (204, {401}),
@@ -469,7 +470,7 @@ def test_openapi_lists_each_endpoints_answers(route):
 
 @pytest.mark.parametrize("route", sorted(ANSWERS), ids=" ".join)
 def test_openapi_error_bodies_are_the_bodies_the_api_sends(route):
-    """Every error answers ``{"error": "..."}`` (issue 14, item 16)."""
+    """Every error answers ``{"error": "..."}`` (docs/api.md#answers-and-errors)."""
     errors = {int(code) for code in documented(route) if int(code) >= 400}
 
     shapes = {code: body_keys(route, code) for code in errors}
@@ -486,7 +487,7 @@ def test_openapi_says_the_csv_endpoints_answer_csv(route):
     assert "text/csv" in documented(route)["200"]["content"]
 
 
-# -- one error shape (issue 14, item 16) -----------------------------------------------------------
+# -- one error shape (docs/api.md#answers-and-errors) -------------------------------------------
 
 FRAMEWORK_REFUSALS = {
     "no such endpoint": ("GET", "/api/no-such-thing", None, 404),

@@ -1,5 +1,6 @@
-"""CONTRACT §8: ``POST /api/imports`` takes a workbook, and its ``sheet`` field picks the sheet;
-the job (spooled under any name, run by the worker) reads the sheet that was asked for."""
+"""docs/api.md#imports-as-jobs: ``POST /api/imports`` takes a workbook, and its ``sheet`` field
+picks the sheet; the job (spooled under any name, run by the worker) reads the sheet that was asked
+for."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Body limits in process (issue 14, item 2); ``tests/e2e/test_served_body_limits.py``
+"""Body limits in process (docs/api.md#request-limits); ``tests/e2e/test_served_body_limits.py``
 attacks a real server with chunked bodies.
 
 Every request body has a limit, refused with 413 in the API's error shape: an upload's is

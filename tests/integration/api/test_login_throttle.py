@@ -1,5 +1,5 @@
-"""Throttled sign-in, API and web (issue 14, item 4); ``tests/e2e`` has it against a real
-server. The review: 30 wrong passwords then the right one gave 201."""
+"""Throttled sign-in, API and web (docs/api.md#throttled-sign-in); ``tests/e2e`` has it against a
+real server. The review: 30 wrong passwords then the right one gave 201."""
 
 from __future__ import annotations
 

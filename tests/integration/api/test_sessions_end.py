@@ -1,4 +1,4 @@
-"""Sessions and tokens end (issue 14, item 5).
+"""Sessions and tokens end (docs/api.md#sessions-and-tokens).
 
 The review: after a users import changed a password the old token and web session still
 worked, and a deactivated then reactivated user's old token worked again. Now every token

@@ -1,4 +1,4 @@
-"""``POST /api/imports/{id}/undo`` (issue 8), admins only, on SQLite and PostgreSQL.
+"""``POST /api/imports/{id}/undo`` (docs/importing.md#undo), admins only, on SQLite and PostgreSQL.
 
 The answer is the undo's report — ``{id, undo_of, dry_run, restored, removed,
 skipped: [{email, changed}], already_undone_by}`` — with ``dry_run`` and ``force`` as query

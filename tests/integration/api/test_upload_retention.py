@@ -1,4 +1,4 @@
-"""Uploaded files are not kept for ever (issue 14, item 7).
+"""Uploaded files are not kept for ever (docs/api.md#uploaded-files).
 
 The review found every dry-run upload kept indefinitely — users files with passwords
 included. Now a dry run's file goes once the run that confirmed it is done; any file goes

@@ -1,4 +1,4 @@
-"""Users imports are admin-only on every route (issue 14, item 1).
+"""Users imports are admin-only on every route (docs/api.md#who-may-do-what).
 
 An agent got an admin's users import — passwords in its preview, its error file — through
 ``/api/imports/{id}``, ``errors.csv`` and the history. An agent now gets 404 for such a run

@@ -1,4 +1,4 @@
-"""The import queue and its workers (issue 5 "Imports are jobs"; CONTRACT §5).
+"""The import queue and its workers (docs/api.md#imports-as-jobs, docs/importing.md#import-runs).
 
 Any number of workers — threads, or ``rolodex worker`` processes — share one queue: no job
 runs twice. A job whose worker died (its process gone on this machine, or its heartbeat

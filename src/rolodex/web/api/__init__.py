@@ -1,4 +1,4 @@
-"""The JSON API (CONTRACT §8): one router per resource."""
+"""The JSON API (docs/api.md): one router per resource."""
 
 from fastapi import APIRouter
 
