@@ -1,4 +1,4 @@
-"""The catalog pages in a real browser (issue "The web app as the team's directory"):
+"""The catalog pages in a real browser (docs/api.md#the-catalog):
 Labels, Companies and Fields, each action done as a person does it — as an admin (create,
 rename or edit, delete after the confirmation naming how many contacts it touches, a change
 refused with its reason) and as an agent (the same lists, no change control, a 403 page for

@@ -1,4 +1,4 @@
-"""The catalog pages (issue "The web app as the team's directory"): ``/labels``,
+"""The catalog pages (docs/api.md#the-catalog): ``/labels``,
 ``/companies`` and ``/fields`` list what contacts refer to, with how many contacts each has;
 admins create, rename, edit and delete there, agents only read (no change controls, and a
 403 page for a change posted anyway). A deletion is asked for first, on a page naming how

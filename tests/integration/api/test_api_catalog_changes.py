@@ -1,4 +1,4 @@
-"""Changing the catalog through the API (issue "The web app as the team's directory"):
+"""Changing the catalog through the API (docs/api.md#the-catalog):
 labels, companies and custom fields listed with how many contacts refer to each, renamed,
 edited and deleted — by admins only (an agent gets 403 and nothing changes).
 
