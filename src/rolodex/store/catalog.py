@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rolodex.domain import Company, CustomField, FieldType, Label, company_key
@@ -84,3 +84,100 @@ def add_field(conn: Connection, field: CustomField) -> CustomField:
         },
     ).scalar_one()
     return CustomField(new_id, field.variable_name, field.title, field.type, field.options)
+
+
+# -- how many contacts refer to each: one query per list ----------------------------------------
+
+
+def label_counts(conn: Connection) -> dict[int, int]:
+    """Label id → how many contacts carry it (labels no one carries are absent)."""
+    link = t.contact_labels.c
+    query = select(link.label_id, func.count()).group_by(link.label_id)
+    return {label_id: count for label_id, count in conn.execute(query)}
+
+
+def company_counts(conn: Connection) -> dict[int, int]:
+    """Company id → how many contacts are linked to it (unlinked companies are absent)."""
+    c = t.contacts.c
+    query = select(c.company_id, func.count()).where(c.company_id.is_not(None))
+    return {company_id: count for company_id, count in conn.execute(query.group_by(c.company_id))}
+
+
+def option_counts(conn: Connection, field_id: int, options: Sequence[str]) -> dict[str, int]:
+    """Of these options of a select field, those some contact holds, with how many."""
+    v = t.custom_values.c
+    query = (
+        select(v.value, func.count())
+        .where(v.field_id == field_id, v.value.in_(list(options)))
+        .group_by(v.value)
+    )
+    return {value: count for value, count in conn.execute(query)} if options else {}
+
+
+# -- one record by id ---------------------------------------------------------------------------
+
+
+def label(conn: Connection, label_id: int) -> Label | None:
+    query = select(t.labels.c.id, t.labels.c.name).where(t.labels.c.id == label_id)
+    row = conn.execute(query).first()
+    return Label(*row) if row else None
+
+
+def company(conn: Connection, company_id: int) -> Company | None:
+    query = select(t.companies.c.id, t.companies.c.name, t.companies.c.domain)
+    row = conn.execute(query.where(t.companies.c.id == company_id)).first()
+    return Company(*row) if row else None
+
+
+def field(conn: Connection, field_id: int) -> CustomField | None:
+    return next((f for f in fields(conn) if f.id == field_id), None)
+
+
+# -- changes ------------------------------------------------------------------------------------
+
+
+def rename_label(conn: Connection, label_id: int, name: str) -> None:
+    """Rename in place: contacts refer to the id, so every link follows. The unique name is
+    the last word when two sessions take the same name at once."""
+    try:
+        conn.execute(update(t.labels).where(t.labels.c.id == label_id).values(name=name))
+    except IntegrityError:
+        raise Conflict(f"label '{name}' already exists") from None
+
+
+def delete_label(conn: Connection, label_id: int) -> int:
+    """Delete a label and its links (the contacts stay); how many contacts lost it. Their
+    ``updated_at`` moves: a contact's labels are part of it."""
+    link = t.contact_labels.c
+    carriers = select(link.contact_id).where(link.label_id == label_id)
+    c = t.contacts.c
+    conn.execute(update(t.contacts).where(c.id.in_(carriers)).values(updated_at=datetime.now(UTC)))
+    lost = conn.execute(delete(t.contact_labels).where(link.label_id == label_id)).rowcount
+    conn.execute(delete(t.labels).where(t.labels.c.id == label_id))
+    return int(lost or 0)
+
+
+def update_company(conn: Connection, item: Company) -> None:
+    values = {"name": item.name, "name_key": company_key(item.name), "domain": item.domain}
+    try:
+        conn.execute(update(t.companies).where(t.companies.c.id == item.id).values(values))
+    except IntegrityError:
+        raise Conflict(f"company '{item.name}' already exists") from None
+
+
+def delete_company(conn: Connection, company_id: int) -> int:
+    """Delete a company; its contacts stay, unlinked. How many were linked."""
+    c = t.contacts.c
+    unlinked = conn.execute(
+        update(t.contacts)
+        .where(c.company_id == company_id)
+        .values(company_id=None, updated_at=datetime.now(UTC))
+    ).rowcount
+    conn.execute(delete(t.companies).where(t.companies.c.id == company_id))
+    return int(unlinked or 0)
+
+
+def update_field(conn: Connection, item: CustomField) -> None:
+    """A field's title and options; its variable name and type stay what they are."""
+    values = {"title": item.title, "options": list(item.options)}
+    conn.execute(update(t.custom_fields).where(t.custom_fields.c.id == item.id).values(values))

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, literal, select, update
 
 from rolodex.domain import Role
 from rolodex.store import schema as t
@@ -64,16 +64,16 @@ def restore_contact(conn: Connection, contact_id: int, before: Snapshot) -> None
         .values(
             first_name=before["first_name"],
             last_name=before["last_name"],
-            company_id=before["company_id"],
+            company_id=_if_it_exists(before["company_id"]),
             updated_at=datetime.now(UTC),
         )
     )
     conn.execute(delete(t.contact_labels).where(t.contact_labels.c.contact_id == contact_id))
+    labels = select(literal(contact_id), t.labels.c.id).where(
+        t.labels.c.id.in_(before["label_ids"])
+    )
     if before["label_ids"]:
-        conn.execute(
-            insert(t.contact_labels),
-            [{"contact_id": contact_id, "label_id": label} for label in before["label_ids"]],
-        )
+        conn.execute(insert(t.contact_labels).from_select(["contact_id", "label_id"], labels))
     conn.execute(delete(t.custom_values).where(t.custom_values.c.contact_id == contact_id))
     if before["custom"]:
         conn.execute(
@@ -83,6 +83,13 @@ def restore_contact(conn: Connection, contact_id: int, before: Snapshot) -> None
                 for field, value in before["custom"].items()
             ],
         )
+
+
+def _if_it_exists(company_id: int | None) -> Any:
+    """The company id if that company still exists, else NULL: a company deleted since the
+    import is not brought back as a dangling id (the contact stays, unlinked)."""
+    companies = t.companies.c
+    return select(companies.id).where(companies.id == company_id).scalar_subquery()
 
 
 def restore_user(conn: Connection, user_id: int, before: Snapshot) -> None:

@@ -148,9 +148,23 @@ class ContactPage(BaseModel):
     total: int
 
 
+COUNTED = "How many contacts {}; only with `?counts=true`"
+
+
 class Label(BaseModel):
     id: int
     name: str
+    contacts: int | None = Field(default=None, description=COUNTED.format("carry it"))
+
+
+class LabelChange(BaseModel):
+    name: str = Field(min_length=1, max_length=255, description="The new name")
+
+
+class LabelDeleted(BaseModel):
+    id: int
+    name: str
+    contacts: int = Field(description="How many contacts carried it and lost it (they stay)")
 
 
 class NewLabel(BaseModel):
@@ -161,6 +175,24 @@ class Company(BaseModel):
     id: int
     name: str
     domain: str | None
+    contacts: int | None = Field(default=None, description=COUNTED.format("are linked to it"))
+
+
+class CompanyChange(BaseModel):
+    name: str | None = Field(
+        default=None, min_length=1, max_length=255, description="The new name; none: as it is"
+    )
+    domain: str | None = Field(
+        default=None,
+        max_length=255,
+        description="The new domain; null or an empty string removes it; left out: as it is",
+    )
+
+
+class CompanyDeleted(BaseModel):
+    id: int
+    name: str
+    contacts: int = Field(description="How many contacts were linked to it: they stay, unlinked")
 
 
 class NewCompany(BaseModel):
@@ -232,12 +264,23 @@ class UserChange(BaseModel):
     )
 
 
+class CustomFieldChange(BaseModel):
+    title: str | None = Field(default=None, max_length=255, description="none: as it is")
+    options: list[str] | None = Field(
+        default=None,
+        max_length=1000,
+        description="A select field's whole new list of options; none: as it is. An option "
+        "some contact holds cannot be left out (409, saying how many hold it)",
+    )
+
+
 ERROR_ANSWERS = {
     400: "The request is malformed",
     401: "Not signed in",
     403: "Signed in, but not allowed (admins only, or a failed CSRF check)",
     404: "No such record",
-    409: "A record with that name exists already",
+    409: "A record with that name exists already, or the change would take a value "
+    "from contacts that hold it",
     413: "The body is larger than the limit",
     415: "The body is not of a type this endpoint reads",
     422: "The request or the file cannot be used (a file error: nothing was queued)",

@@ -494,15 +494,20 @@ ANSWERS: dict[Route, tuple[int, set[int]]] = {
     ("GET", "/api/contacts/{contact}"): (200, {401, 404}),
     ("PATCH", "/api/contacts/{contact}"): (200, {400, 401, 403, 404, 413, 422}),
     ("GET", "/api/export/contacts.csv"): (200, {401, 422}),
-    ("GET", "/api/labels"): (200, {401}),
+    ("GET", "/api/labels"): (200, {401, 422}),
     ("POST", "/api/labels"): (201, {401, 403, 422}),
-    ("GET", "/api/companies"): (200, {401}),
-    ("POST", "/api/companies"): (201, {401, 403, 422}),
+    ("PATCH", "/api/labels/{label_id}"): (200, {401, 403, 404, 409, 422}),
+    ("DELETE", "/api/labels/{label_id}"): (200, {401, 403, 404, 422}),
+    ("GET", "/api/companies"): (200, {401, 422}),
+    ("POST", "/api/companies"): (201, {401, 403, 409, 422}),
+    ("PATCH", "/api/companies/{company_id}"): (200, {401, 403, 404, 409, 422}),
+    ("DELETE", "/api/companies/{company_id}"): (200, {401, 403, 404, 422}),
     ("GET", "/api/fields"): (200, {401}),
     ("POST", "/api/fields"): (201, {401, 403, 422}),
     ("GET", "/api/users"): (200, {401, 403}),
     ("POST", "/api/users"): (201, {401, 403, 409, 413, 422}),
     ("PATCH", "/api/users/{user_id}"): (200, {401, 403, 404, 409, 413, 422}),
+    ("PATCH", "/api/fields/{field_id}"): (200, {401, 403, 404, 409, 422}),
 }
 
 

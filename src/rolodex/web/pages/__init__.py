@@ -14,8 +14,8 @@ Errors on a page are pages: :class:`PageRoute` turns every refusal (400, 403, 40
 
 from fastapi import APIRouter
 
-from rolodex.web.pages import auth, columns, contact, contacts, history, imports, team
+from rolodex.web.pages import auth, catalog, columns, contact, contacts, history, imports, team
 
 router = APIRouter()
-for area in (auth, imports, columns, history, contacts, contact, team):
+for area in (auth, imports, columns, history, contacts, contact, catalog, team):
     router.include_router(area.router)
