@@ -202,6 +202,7 @@ def test_the_contact_page_shows_every_field(
     assert re.search(r"Created \d{4}-\d\d-\d\d \d\d:\d\d UTC", text)
     assert re.search(r"Updated \d{4}-\d\d-\d\d \d\d:\d\d UTC", text)
     assert 'href="/companies#company-1">Bletchley Park</a>' in page.text
+    assert 'id="company-1"' in admin.get("/companies").text  # the link lands on its row
 
 
 def test_the_contact_page_lists_the_imports_that_touched_it(
