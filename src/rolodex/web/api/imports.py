@@ -35,6 +35,9 @@ ImportId = Annotated[int, Path(description="An import's id")]
 MAX_FILE_NAME = 255
 SUMMARY_ERRORS = ImportOptions().max_listed_errors
 """As many errors as the CLI's ``--json`` lists, so both give the same document."""
+COUNTS = ("created", "updated", "unchanged", "failed", "restored", "removed")
+"""An import's counts; an undo run's are ``restored``, ``removed`` and ``unchanged`` (left
+alone), its ``created`` and ``updated`` 0."""
 
 
 def job_document(store: Store, record: dict[str, Any]) -> dict[str, Any]:
@@ -48,7 +51,7 @@ def job_document(store: Store, record: dict[str, Any]) -> dict[str, Any]:
             "kind": record["kind"],
             "dry_run": record["dry_run"],
             "rows": record["rows_done"],
-            **{k: record[k] for k in ("created", "updated", "unchanged", "failed")},
+            **{k: record[k] for k in COUNTS},
             "columns": record["columns"] or [],
             "new": record["new_names"] or {"labels": [], "companies": [], "fields": []},
             "errors": [{k: e[k] for k in ("row", "column", "message")} for e in found],

@@ -20,6 +20,7 @@ from rolodex.importing.options import ImportOptions
 from rolodex.security.sealing import Sealer
 from rolodex.services import jobs, uploads
 from rolodex.services.mappings import creation_refused, needs_step
+from rolodex.services.undo import offers_undo
 from rolodex.services.uploads import TooManyUploads
 from rolodex.store import imports as records
 from rolodex.store import tokens
@@ -196,6 +197,11 @@ def may_import(session: tokens.Session, kind: str) -> bool:
     return kind != "users" or session.is_admin
 
 
+def undoable(session: tokens.Session, record: dict[str, Any]) -> bool:
+    """Whether a page offers this run an Undo button: admins only, runs that can be undone."""
+    return session.is_admin and offers_undo(record)
+
+
 @router.get("/imports/{import_id}")
 def import_page(import_id: ImportId, request: Request, session: PageSession) -> Response:
     store = get_store(request)
@@ -215,6 +221,7 @@ def import_page(import_id: ImportId, request: Request, session: PageSession) -> 
         "errors_cut": bool(job["summary"]) and job["failed"] > len(job["summary"]["errors"]),
         "summary_errors": SUMMARY_ERRORS,
         "percent": _percent(job["rows_done"], job["rows_total"], final),
+        "can_undo": final and undoable(session, record),
     }
     return render(request, "import.html", context, session)
 
