@@ -431,6 +431,10 @@ ANSWERS: dict[Route, tuple[int, set[int]]] = {
     ("POST", "/api/companies"): (201, {401, 403, 422}),
     ("GET", "/api/fields"): (200, {401}),
     ("POST", "/api/fields"): (201, {401, 403, 422}),
+    ("GET", "/api/templates/contacts.csv"): (200, {401}),
+    ("GET", "/api/templates/contacts.xlsx"): (200, {401}),
+    ("GET", "/api/templates/users.csv"): (200, {401, 403}),
+    ("GET", "/api/templates/users.xlsx"): (200, {401, 403}),
 }
 
 

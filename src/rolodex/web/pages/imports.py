@@ -20,10 +20,11 @@ from rolodex.importing.options import ImportOptions
 from rolodex.security.sealing import Sealer
 from rolodex.services import jobs, uploads
 from rolodex.services.mappings import creation_refused, needs_step
+from rolodex.services.templates import Accepted, accepted_columns
 from rolodex.services.undo import offers_undo
 from rolodex.services.uploads import TooManyUploads
+from rolodex.store import catalog, tokens
 from rolodex.store import imports as records
-from rolodex.store import tokens
 from rolodex.store.jobs import has_upload
 from rolodex.store.store import Store
 from rolodex.web.api.imports import SUMMARY_ERRORS, job_document, spool_upload, upload_name
@@ -102,8 +103,18 @@ def form_page(
         "choice": choice or Choice("contacts", False, False, None),
         "error": error,
         "max_upload": size_text(settings.max_upload_bytes),
+        "accepted": accepted_by_kind(get_store(request), session),
     }
     return render(request, "import_form.html", context, session, status)
+
+
+def accepted_by_kind(store: Store, session: tokens.Session) -> dict[str, list[Accepted]]:
+    """The columns each kind the person may import takes; contacts' custom fields as
+    they are now."""
+    with store.read() as conn:
+        fields = catalog.fields(conn)
+    kinds = [kind for kind in KINDS if may_import(session, kind)]
+    return {kind: accepted_columns(kind, fields) for kind in kinds}
 
 
 def size_text(size: int) -> str:
