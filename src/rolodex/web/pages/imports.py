@@ -40,6 +40,7 @@ from rolodex.web.pages.common import (
 )
 from rolodex.web.pages.preview import Preview, preview_of, previews, read_preview, stored_upload
 from rolodex.web.pending import Pending, PendingUploads, pending_uploads, read_samples
+from rolodex.web.wording import PAGES
 
 router = page_router()
 FINAL = frozenset({"done", "failed", "interrupted"})
@@ -72,6 +73,7 @@ class Choice:
             strict=self.strict,
             create_labels=self.create_labels,
             create_companies=self.create_companies,
+            wording=PAGES,
         )
 
     @property
