@@ -7,43 +7,23 @@ A screenshot of every page visited goes to ``tests/e2e/screenshots/`` (not kept 
 dry run's page goes to ``docs/screenshot-import.png`` for the README when that file is missing
 or ``ROLODEX_UPDATE_SCREENSHOT=1`` (so a test run leaves the work tree clean).
 
-Needs Debian's ``chromium`` and the ``playwright`` package. Without them the test skips,
-saying why — except under CI (``CI=true``), where it fails: CI must run it.
+Needs Debian's ``chromium`` and the ``playwright`` package (``browsing.py``): without them
+the test skips, saying why — except under CI (``CI=true``), where it fails.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-ROLODEX = Path(sys.executable).parent / "rolodex"
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parent / "screenshots"
+from .browsing import JOB_LIMIT_MS, ROOT, Visit
+from .served import ADMIN
+
 README_SHOT = ROOT / "docs" / "screenshot-import.png"
-ADMIN = ("admin@example.com", "a-long-admin-password")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-START_LIMIT_SECONDS = 60
-JOB_LIMIT_MS = 60_000  # safety nets against a hang, not measures of speed
 UPLOAD = (
     "email,first_name,last_name,labels\n"
     "ann.archer@example.com,Ann,Archer,\n"
@@ -51,109 +31,8 @@ UPLOAD = (
     "not-an-email,Bad,Row,\n"
     "cat.cooper@example.com,Cat,Cooper,\n"
 )
-FORCE_TERMINAL = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
 
 pytestmark = pytest.mark.slow
-
-
-def missing(what: str) -> None:
-    """Skip, saying why; under CI, fail instead."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{what}: CI must run the browser test (.ci/run installs chromium)")
-    pytest.skip(what)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
-def wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_LIMIT_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"rolodex serve exited with {server.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(url + "/login", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
-    pytest.fail(f"rolodex serve did not answer within {START_LIMIT_SECONDS}s:\n{log.read_text()}")
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
-    """``rolodex serve`` on a free port, with an admin already made; its base URL."""
-    env = {k: v for k, v in os.environ.items() if k not in FORCE_TERMINAL}
-    env["ROLODEX_DATABASE_URL"] = f"sqlite:///{tmp_path / 'rolodex.db'}"
-    made = subprocess.run(
-        [str(ROLODEX), "users", "create-admin", ADMIN[0]],
-        input=ADMIN[1] + "\n",
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert made.returncode == 0, made.stderr
-    port = free_port()
-    log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        serving = subprocess.Popen(
-            [str(ROLODEX), "serve", "--port", str(port), "--smtp-port", "0"],
-            env=env,
-            cwd=tmp_path,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_up(url, serving, log)
-        yield url
-    finally:
-        serving.terminate()
-        try:
-            serving.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            serving.kill()
-            serving.wait()
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        missing(f"{CHROMIUM} is missing (apt-get install -y chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("the playwright package is not installed (pip install playwright)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-class Visit:
-    """One browser tab on the app that saves a screenshot of every page it shows."""
-
-    def __init__(self, page: Any, base: str):
-        self.page, self.base, self.count = page, base, 0
-        SHOTS.mkdir(exist_ok=True)
-
-    def shot(self, name: str) -> Path:
-        self.count += 1
-        path = SHOTS / f"{self.count:02}-{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
-        return path
-
-    def go(self, path: str, name: str) -> None:
-        self.page.goto(self.base + path)
-        self.shot(name)
 
 
 def test_upload_check_confirm_and_download_the_error_file(

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from . import test_browser as base
-from .test_browser import ADMIN, JOB_LIMIT_MS, ROOT, Visit
+from .browsing import JOB_LIMIT_MS, ROOT, Visit
+from .served import ADMIN
 
 # `../shared` next to the checkout; a worktree sits deeper, so look up the parents for it.
 EXPORTS = next(
@@ -33,9 +33,6 @@ OUTLOOK = EXPORTS / "outlook-com-people.csv"
 README_SHOT = ROOT / "docs" / "screenshot-columns.png"
 
 pytestmark = pytest.mark.slow
-
-# The browser tests' fixtures: ``rolodex serve`` with an admin, and headless Chromium.
-server, browser = base.server, base.browser
 
 
 @pytest.fixture
