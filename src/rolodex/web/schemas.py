@@ -73,8 +73,8 @@ class ImportSummary(BaseModel):
         description="Rows that changed nothing; for an undo, records left alone (changed since)"
     )
     failed: int
-    restored: int = Field(0, description=RESTORED)
-    removed: int = Field(0, description=REMOVED)
+    restored: int | None = Field(None, description=RESTORED + "; only in an undo's summary")
+    removed: int | None = Field(None, description=REMOVED + "; only in an undo's summary")
     columns: list[ColumnTarget] = Field(description="The binding: one entry per header cell")
     new: NewThings = Field(description="What the run created (a dry run: would create)")
     errors: list[RowError]
