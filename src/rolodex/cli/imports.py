@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
 
@@ -296,19 +296,30 @@ def list_imports(ctx: typer.Context, as_json: bool = JSON) -> None:
     if as_json:
         print_json([views.import_record(row) for row in rows])
         return
-    table = Table(
-        "id", "kind", "file", "status", "created", "updated", "unchanged", "failed", "when"
-    )
+    table = Table("id", "kind", "file", "status", "what it did", "when")
     for row in rows:
         table.add_row(
             str(row["id"]),
             row["kind"] + (" (dry run)" if row["dry_run"] else ""),
             row["file_name"],
             row["status"],
-            *(str(row[k]) for k in ("created", "updated", "unchanged", "failed")),
+            outcome(row),
             str(row["started_at"])[:19],
         )
     out.print(table)
+
+
+def outcome(row: dict[str, Any]) -> str:
+    """A run's counts in its own words: an undo restores and removes, it never updates."""
+    if row["kind"] == "undo":
+        return (
+            f"undo of {row['undo_of']}: restored {row['restored']}, removed {row['removed']}, "
+            f"skipped {row['unchanged']}"
+        )
+    return (
+        f"created {row['created']}, updated {row['updated']}, unchanged {row['unchanged']}, "
+        f"rejected {row['failed']}"
+    )
 
 
 @imports_app.command("show")
@@ -330,9 +341,12 @@ def show_import(ctx: typer.Context, import_id: int, as_json: bool = JSON) -> Non
     if as_json:
         print_json(document)
         return
+    undo_only = {"restored", "removed"}
+    hidden = {"errors", "created", "updated"} if row["kind"] == "undo" else {"errors", *undo_only}
     for key, value in document.items():
-        if key != "errors":
-            out.print(f"{key}: {value}", markup=False)
+        if key not in hidden:
+            name = "skipped" if key == "unchanged" and row["kind"] == "undo" else key
+            out.print(f"{name}: {value}", markup=False)
     for e in found[:20]:
         out.print(f"  row {e['row']} {e['column'] or ''}: {e['message']}", markup=False)
 

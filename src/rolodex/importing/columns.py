@@ -26,6 +26,7 @@ from rolodex.domain import VARIABLE_NAME, CustomField, FieldType
 from rolodex.errors import FileError, UsageError
 from rolodex.importing.systems import normalise, system_targets
 from rolodex.importing.values import show
+from rolodex.importing.wording import CLI, Wording
 
 ERROR_COLUMN = "error"
 IGNORE = "ignore"
@@ -98,6 +99,8 @@ class BindOptions:
     ignore_unknown: bool = False
     create_fields: bool = False
     labels_separator: str | None = None
+    wording: Wording = CLI
+    """How the front end names the ways out of a header problem."""
 
 
 @dataclass(frozen=True)
@@ -197,14 +200,14 @@ class UnboundColumns(FileError):
 
 def bind(header: Sequence[str], targets: Targets, options: BindOptions = BindOptions()) -> Binding:
     """Bind every header cell, or raise ``FileError`` naming what cannot be bound."""
-    columns = _bind_all(header, targets, options.mapping)
+    columns = _bind_all(header, targets, options.mapping, options.wording)
     unbound = [c for c in columns if c.how == "unknown"]
     if unbound and not (options.ignore_unknown or options.create_fields):
-        raise _unbound_error(columns, unbound, targets)
+        raise _unbound_error(columns, unbound, targets, options.wording)
     new_fields: list[CustomField] = []
     if options.create_fields or any(c.target == NEW_FIELD for c in columns):
         columns, new_fields = _with_new_fields(columns, targets, options.create_fields)
-    _check_required(columns, targets)
+    _check_required(columns, targets, options.wording)
     return Binding(tuple(columns), options.labels_separator, tuple(new_fields))
 
 
@@ -222,7 +225,9 @@ def propose(
     ]
 
 
-def _bind_all(header: Sequence[str], targets: Targets, mapping: Mapping[str, str]) -> list[Column]:
+def _bind_all(
+    header: Sequence[str], targets: Targets, mapping: Mapping[str, str], wording: Wording = CLI
+) -> list[Column]:
     names = tuple(name.strip() for name in header)
     if any("@" in name for name in names):
         raise FileError(
@@ -230,7 +235,7 @@ def _bind_all(header: Sequence[str], targets: Targets, mapping: Mapping[str, str
             "column names: add a first row naming the columns, like " + ",".join(targets.own[:4])
         )
     _check_twice(names)
-    checked = _checked_mapping(mapping, names, targets)
+    checked = _checked_mapping(mapping, names, targets, wording)
     return [_bind_one(i, name, names, targets, checked) for i, name in enumerate(names)]
 
 
@@ -266,7 +271,7 @@ def _check_twice(names: tuple[str, ...]) -> None:
 
 
 def _checked_mapping(
-    mapping: Mapping[str, str], names: tuple[str, ...], targets: Targets
+    mapping: Mapping[str, str], names: tuple[str, ...], targets: Targets, wording: Wording
 ) -> dict[str, str]:
     """``--map`` keys may be written as the header is, or another way (``first name``)."""
     by_spelling = {normalise(n): n for n in reversed(names) if n}
@@ -277,28 +282,28 @@ def _checked_mapping(
             found = by_spelling.get(normalise(name))
             if found is None:
                 raise UsageError(
-                    f"--map {show(header)}: the file has no column of that name; its columns "
-                    f"are {_listed(n for n in names if n)}"
+                    f"{wording.mapping} {show(header)}: the file has no column of that name; "
+                    f"its columns are {_listed(n for n in names if n)}"
                 )
             name = found
         target = target.strip()
         if not (target in (IGNORE, NEW_FIELD) or targets.valid(target)):
             raise UsageError(
-                f"--map {show(header)}={show(target)}: {show(target)} is not something a "
-                f"column can fill; use one of {_listed(targets.all())}, {NEW_FIELD} (a new "
-                f"custom field) or {IGNORE}"
+                f"{wording.mapping} {show(header)}={show(target)}: {show(target)} is not "
+                f"something a column can fill; use one of {_listed(targets.all())}, "
+                f"{NEW_FIELD} (a new custom field) or {IGNORE}"
             )
         checked[name] = target
     return checked
 
 
-def _check_required(columns: list[Column], targets: Targets) -> None:
+def _check_required(columns: list[Column], targets: Targets, wording: Wording) -> None:
     bound = {c.target for c in columns}
     for target in targets.required:
         if target not in bound:
             raise FileError(
                 f"Header: no column holds the {target} (it is required): name one '{target}', "
-                f'or bind one with --map "HEADER={target}".'
+                f"or {wording.map_required.format(target=target)}."
             )
 
 
@@ -344,7 +349,7 @@ def _suggest(name: str, targets: Targets) -> str | None:
 
 
 def _unbound_error(
-    columns: list[Column], unbound: list[Column], targets: Targets
+    columns: list[Column], unbound: list[Column], targets: Targets, wording: Wording
 ) -> UnboundColumns:
     hints = {c.index: _suggest(c.name, targets) for c in unbound}
     described = []
@@ -355,9 +360,9 @@ def _unbound_error(
     rest = len(unbound) - len(described)
     listed = ", ".join(described) + (f" and {rest} more" if rest else "")
     noun = "column binds" if len(unbound) == 1 else f"{len(unbound)} columns bind"
-    ways = ["leave them out with --ignore-unknown", 'bind them with --map "HEADER=TARGET"']
+    ways = [wording.ignore_unknown, wording.map]
     if targets.has_fields:
-        ways.append("keep them as new custom fields with --create-fields")
+        ways.append(wording.create_fields)
     message = f"Header: {noun} to nothing: {listed}. " + _sentence(ways)
     report: list[dict[str, str | None]] = [
         {"column": c.name, "target": hints[c.index] if c.how == "unknown" else c.target}

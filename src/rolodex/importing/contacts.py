@@ -30,6 +30,7 @@ from rolodex.importing.reader import RawRow
 from rolodex.importing.report import RowIssue, ValueProblem
 from rolodex.importing.rows import RowParser, fitted
 from rolodex.importing.seen import Givers, SeenRows
+from rolodex.importing.wording import Wording
 
 
 class ContactDraft(NamedTuple):
@@ -342,7 +343,7 @@ class ContactsKind:
         issues = []
         if draft.label_names and not self.options.create_labels:
             unknown = [n for n in draft.label_names if n not in self.label_cache]
-            issues = _unknown_labels(draft.row, unknown, self.case_hints)
+            issues = _unknown_labels(draft.row, unknown, self.case_hints, self.options.wording)
         if draft.label_ids or draft.company_id:
             issues += self._id_issues(draft)
         if draft.company_name:
@@ -398,8 +399,8 @@ class ContactsKind:
         if not ids and not self.options.create_companies:
             code = "unknown-company"
             message = (
-                f"there is no company named {values.show(name)}: create it first, or import "
-                "with --create-companies"
+                f"there is no company named {values.show(name)}: create it first, or "
+                + self.options.wording.create_companies
             )
         elif len(ids) > 1:
             code = "ambiguous-company"
@@ -422,7 +423,7 @@ class ContactsKind:
                 draft.row,
                 "labels_id",
                 "unknown-label-id",
-                f"there is no label with ID {label_id}: see `rolodex labels list` for the IDs",
+                f"there is no label with ID {label_id}: {self.options.wording.label_ids}",
             )
             for label_id in draft.label_ids
             if label_id not in self.known_label_ids
@@ -434,7 +435,7 @@ class ContactsKind:
                     "company_id",
                     "unknown-company",
                     f"there is no company with ID {draft.company_id}: create it first, or "
-                    "see `rolodex companies list` for the IDs",
+                    + self.options.wording.company_ids,
                 )
             )
         return issues
@@ -539,7 +540,9 @@ def _write(state: ContactState, before: ContactState | None) -> ContactWrite:
     )
 
 
-def _unknown_labels(row: int, unknown: list[str], by_case: dict[str, str]) -> list[RowIssue]:
+def _unknown_labels(
+    row: int, unknown: list[str], by_case: dict[str, str], wording: Wording
+) -> list[RowIssue]:
     issues = []
     for name in unknown:
         hint = (
@@ -553,7 +556,7 @@ def _unknown_labels(row: int, unknown: list[str], by_case: dict[str, str]) -> li
                 "labels",
                 "unknown-label",
                 f"there is no label named {values.show(name)}{hint}: create it first, "
-                "or import with --create-labels",
+                f"or {wording.create_labels}",
             )
         )
     return issues

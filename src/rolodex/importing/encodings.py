@@ -27,6 +27,8 @@ from pathlib import Path
 import chardet
 import chardetng_py
 
+from rolodex.importing.wording import CLI, Wording
+
 __all__ = [
     "EXCEL_ENCODINGS",
     "Guess",
@@ -209,15 +211,17 @@ def sample(path: Path) -> bytes:
     return b"\n".join(kept)[:SAMPLE_BYTES]
 
 
-def warning(guess: Guess) -> str:
-    """The report's line: the encoding by name, and the runner-up when the guess is unsure."""
+def warning(guess: Guess, wording: Wording = CLI) -> str:
+    """The report's line: the encoding by name, and the runner-up when the guess is unsure;
+    how to set it, in the front end's words."""
     read_as = describe(guess.encoding)
     if guess.runner_up is None:
         return (
-            f"The file is not UTF-8: it was read as {read_as}. Check the names, or give --encoding."
+            f"The file is not UTF-8: it was read as {read_as}. Check the names, or "
+            f"{wording.encoding}."
         )
     return (
         f"The file is not UTF-8: it was read as {read_as}, but it may be "
-        f"{describe(guess.runner_up)} (--encoding {guess.runner_up}). "
-        "Check the names, or give --encoding."
+        f"{describe(guess.runner_up)}{wording.encoding_named.format(name=guess.runner_up)}. "
+        f"Check the names, or {wording.encoding}."
     )

@@ -83,7 +83,7 @@ def run_import(
 
     ``job_id`` names a queued run to carry out (or to take up again after its worker died:
     the batches it committed are skipped, their counts kept)."""
-    source = open_source(path, options.limits, options.sheet, options.encoding)
+    source = open_source(path, options.limits, options.sheet, options.encoding, options.wording)
     with store.unit() as unit:
         binding = kind.prepare(source.header, unit, source.decimal_comma)
     report = ImportReport(

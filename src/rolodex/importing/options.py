@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rolodex.config import Limits
+from rolodex.importing.wording import Wording
 
 if TYPE_CHECKING:
     from rolodex.importing.columns import BindOptions
@@ -40,6 +41,9 @@ class ImportOptions:
     """The file's encoding as a person gave it (``--encoding``); None lets the reader find it."""
     sheet: str | None = None
     """The workbook's sheet to read; ``None``: the first. A CSV file has none."""
+    wording: Wording = field(default_factory=Wording)
+    """How the front end names the way out of a problem (:mod:`.wording`): the CLI's flags
+    unless it says otherwise."""
 
     @property
     def binding(self) -> BindOptions:
@@ -48,12 +52,17 @@ class ImportOptions:
         from rolodex.importing.columns import BindOptions
 
         return BindOptions(
-            dict(self.mapping), self.ignore_unknown, self.create_fields, self.labels_separator
+            dict(self.mapping),
+            self.ignore_unknown,
+            self.create_fields,
+            self.labels_separator,
+            self.wording,
         )
 
     def recorded(self) -> dict[str, Any]:
         """What the import record keeps of the options, so a queued run (or the confirmed
         run after a dry run) binds and creates exactly as the one that was checked."""
+        wording = self.wording.recorded()
         return {
             "create_labels": self.create_labels,
             "create_companies": self.create_companies,
@@ -63,7 +72,7 @@ class ImportOptions:
             "labels_separator": self.labels_separator,
             "encoding": self.encoding,
             "sheet": self.sheet,
-        }
+        } | ({"wording": wording} if wording else {})
 
     @staticmethod
     def from_recorded(recorded: Mapping[str, Any]) -> dict[str, Any]:
@@ -77,4 +86,5 @@ class ImportOptions:
             "labels_separator": recorded.get("labels_separator"),
             "encoding": recorded.get("encoding"),
             "sheet": recorded.get("sheet"),
+            "wording": Wording.from_recorded(recorded.get("wording")),
         }

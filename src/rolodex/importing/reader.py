@@ -26,6 +26,7 @@ from typing import NamedTuple
 from rolodex.config import Limits
 from rolodex.errors import FileError
 from rolodex.importing import encodings
+from rolodex.importing.wording import CLI, Wording
 
 __all__ = ["CsvSource", "RawRow", "open_csv", "read_head"]
 
@@ -103,6 +104,7 @@ class CsvSource:
     _header_row: int = field(default=1, repr=False)
     _limits: Limits = field(default_factory=Limits, repr=False)
     _errors: str = field(default="strict", repr=False)
+    _wording: Wording = field(default=CLI, repr=False)
 
     @property
     def description(self) -> str:
@@ -117,7 +119,7 @@ class CsvSource:
         _ensure_field_limit(self._limits.max_field_chars)
         try:
             with _open_text(self.path, self.encoding, self._errors) as text:
-                records = _records(text, self.delimiter, self._limits)
+                records = _records(text, self.delimiter, self._limits, self._wording)
                 deque(islice(records, self._header_row), maxlen=0)
                 for row, values in records:
                     if "".join(values).strip():
@@ -128,7 +130,9 @@ class CsvSource:
             raise _unreadable(self.path, exc) from exc
 
 
-def open_csv(path: Path, limits: Limits, encoding: str | None = None) -> CsvSource:
+def open_csv(
+    path: Path, limits: Limits, encoding: str | None = None, wording: Wording = CLI
+) -> CsvSource:
     """Check the whole file once, so a file-level problem stops the import before any write.
 
     ``encoding`` (``--encoding``) wins over everything, a BOM included: a person who names
@@ -140,8 +144,8 @@ def open_csv(path: Path, limits: Limits, encoding: str | None = None) -> CsvSour
         head = _check_bytes(path, limits)
         _ensure_field_limit(limits.max_field_chars)
         if given is not None:
-            return _scan_source(path, given, limits)
-        return _decode_and_scan(path, head, limits)
+            return _scan_source(path, given, limits, wording)
+        return _decode_and_scan(path, head, limits, wording)
     except OSError as exc:
         raise _unreadable(path, exc) from exc
 
@@ -218,33 +222,40 @@ class _Scan:
     rows_total: int
 
 
-def _decode_and_scan(path: Path, head: bytes, limits: Limits) -> CsvSource:
+def _decode_and_scan(path: Path, head: bytes, limits: Limits, wording: Wording) -> CsvSource:
     """Try UTF-8 (or the BOM's encoding) on the whole file, strictly; guess only if it fails."""
     encoding = _bom_encoding(head) or "utf-8"
     try:
-        return _source(
-            path, encoding, "strict", _scan(path, encoding, "strict", limits), limits, ()
-        )
+        scan = _scan(path, encoding, "strict", limits, wording)
+        return _source(path, encoding, "strict", scan, limits, (), wording)
     except UnicodeDecodeError as exc:
         if encoding != "utf-8":
             raise FileError(_bad_unicode_message(encoding)) from exc
     guess = encodings.detect(encodings.sample(path))
-    return _scan_source(path, guess.encoding, limits, encodings.warning(guess))
+    return _scan_source(path, guess.encoding, limits, wording, encodings.warning(guess, wording))
 
 
-def _scan_source(path: Path, encoding: str, limits: Limits, *warnings: str) -> CsvSource:
+def _scan_source(
+    path: Path, encoding: str, limits: Limits, wording: Wording, *warnings: str
+) -> CsvSource:
     """Scan in an encoding that was given or guessed: a byte it cannot decode is a file
     error naming its row (cp1252's five undefined bytes excepted: see :func:`_decode_as_c1`)."""
     errors = _c1_errors() if encoding == WINDOWS_1252 else _ESCAPE
     try:
-        scan = _scan(path, encoding, errors, limits)
+        scan = _scan(path, encoding, errors, limits, wording)
     except UnicodeDecodeError as exc:  # bytes surrogateescape cannot carry (UTF-16's)
-        raise FileError(_not_in_message(encoding)) from exc
-    return _source(path, encoding, errors, scan, limits, warnings)
+        raise FileError(_not_in_message(encoding, wording)) from exc
+    return _source(path, encoding, errors, scan, limits, warnings, wording)
 
 
 def _source(
-    path: Path, encoding: str, errors: str, scan: _Scan, limits: Limits, warnings: tuple[str, ...]
+    path: Path,
+    encoding: str,
+    errors: str,
+    scan: _Scan,
+    limits: Limits,
+    warnings: tuple[str, ...],
+    wording: Wording,
 ) -> CsvSource:
     if scan.delimiter in _DELIMITER_WARNINGS:
         warnings = (_DELIMITER_WARNINGS[scan.delimiter], *warnings)
@@ -258,6 +269,7 @@ def _source(
         _header_row=scan.header_row,
         _limits=limits,
         _errors=errors,
+        _wording=wording,
     )
 
 
@@ -268,10 +280,10 @@ def _given_encoding(name: str) -> str:
         raise FileError(encodings.unknown(name)) from None
 
 
-def _scan(path: Path, encoding: str, errors: str, limits: Limits) -> _Scan:
+def _scan(path: Path, encoding: str, errors: str, limits: Limits, wording: Wording) -> _Scan:
     delimiter = _detect_delimiter(path, encoding, errors)
     with _open_text(path, encoding, errors) as text:
-        records = _records(text, delimiter, limits)
+        records = _records(text, delimiter, limits, wording)
         first = _first_record(records, limits.max_field_chars)
         if first is None:
             raise FileError(
@@ -305,7 +317,7 @@ def _detect_delimiter(path: Path, encoding: str, errors: str) -> str:
 
 
 def _records(
-    text: io.TextIOWrapper, delimiter: str, limits: Limits
+    text: io.TextIOWrapper, delimiter: str, limits: Limits, wording: Wording
 ) -> Iterator[tuple[int, list[str]]]:
     """Number the records and turn a csv error, or a byte the encoding could not decode
     (kept as a lone surrogate by surrogateescape), into a message naming the row."""
@@ -315,7 +327,7 @@ def _records(
     try:
         for row, values in enumerate(reader, 1):
             if escaped and _ESCAPED_BYTE.search("".join(values)):
-                raise FileError(_not_in_message(text.encoding, row), row=row)
+                raise FileError(_not_in_message(text.encoding, wording, row), row=row)
             yield row, values
     except csv.Error as exc:
         raise _csv_problem(exc, row + 1, limits) from exc
@@ -421,12 +433,9 @@ def _bad_unicode_message(encoding: str) -> str:
     )
 
 
-def _not_in_message(encoding: str, row: int | None = None) -> str:
+def _not_in_message(encoding: str, wording: Wording, row: int | None = None) -> str:
     where = "The file holds" if row is None else f"Row {row}: holds"
-    return (
-        f"{where} bytes that are not {encodings.describe(encoding)}. "
-        "Give the file's encoding with --encoding, or save it as UTF-8."
-    )
+    return f"{where} bytes that are not {encodings.describe(encoding)}. {wording.encoding_fix}"
 
 
 def _missing_message(path: Path) -> str:

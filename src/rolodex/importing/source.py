@@ -10,13 +10,18 @@ from rolodex.errors import FileError
 from rolodex.importing.ports import RowSource
 from rolodex.importing.reader import open_csv, read_head
 from rolodex.importing.values import show
+from rolodex.importing.wording import CLI, Wording
 from rolodex.importing.workbook import open_workbook, workbook_kind
 
 __all__ = ["open_source"]
 
 
 def open_source(
-    path: Path, limits: Limits, sheet: str | None = None, encoding: str | None = None
+    path: Path,
+    limits: Limits,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    wording: Wording = CLI,
 ) -> RowSource:
     """The checked file, ready to stream; ``sheet`` names a workbook's sheet (default: the
     first), ``encoding`` a CSV file's (default: found). Raises ``FileError`` for a file that
@@ -30,4 +35,4 @@ def open_source(
             f"The sheet {show(sheet)} was asked for, but the file is CSV, which has no "
             "sheets. Leave the sheet out."
         )
-    return open_csv(path, limits, encoding)
+    return open_csv(path, limits, encoding, wording)

@@ -51,7 +51,8 @@ def default_sealer() -> Sealer:
 
 def submit(store: Store, job: Submission, sealer: Sealer | None = None) -> int:
     """Queue an import; raises ``FileError`` (nothing queued) when the file is unusable."""
-    source = open_source(job.path, job.options.limits, job.options.sheet)
+    options = job.options
+    source = open_source(job.path, options.limits, options.sheet, options.encoding, options.wording)
     binding = prepare_check(job.kind, source.header, store, job.options)
     meta = ImportMeta(
         kind=job.kind,

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rolodex.errors import NotFound, UsageError
-from rolodex.importing.ports import Counts, ImportMeta
+from rolodex.importing.ports import ImportMeta
 from rolodex.store import imports as records
 from rolodex.store import snapshot
 from rolodex.store import undo as sql
@@ -84,14 +84,7 @@ def undo_import(
             unit.rollback()
         elif not report.skipped:
             sql.mark_undone(unit.conn, import_id, report.id)
-    touched = report.restored + report.removed
-    store.finish_import(
-        report.id,
-        "done",
-        Counts(touched + len(report.skipped), 0, touched, len(report.skipped), 0),
-        [f"restored {report.restored}, removed {report.removed}, skipped {len(report.skipped)}"],
-        iter(()),
-    )
+    store.finish_undo(report.id, report.restored, report.removed, len(report.skipped))
     return report
 
 

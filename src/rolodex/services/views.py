@@ -82,6 +82,8 @@ def import_record(row: dict[str, Any]) -> dict[str, Any]:
         "updated": row["updated"],
         "unchanged": row["unchanged"],
         "failed": row["failed"],
+        "restored": row["restored"],
+        "removed": row["removed"],
         "warnings": row["warnings"],
         "who": row["actor"],
         "undo_of": row["undo_of"],

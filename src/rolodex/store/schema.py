@@ -133,6 +133,9 @@ imports = Table(
     Column("updated", Integer, nullable=False, default=0),
     Column("unchanged", Integer, nullable=False, default=0),
     Column("failed", Integer, nullable=False, default=0),
+    # an undo run: records it put back as they were, and records it removed (it created none)
+    Column("restored", Integer, nullable=False, default=0, server_default="0"),
+    Column("removed", Integer, nullable=False, default=0, server_default="0"),
     Column("warnings", JSON, nullable=False),
     Column("header", JSON, nullable=False),
     Column("options", JSON, nullable=False, default=dict),

@@ -191,6 +191,25 @@ class Store:
             )
         return counts
 
+    def finish_undo(self, undo_id: int, restored: int, removed: int, skipped: int) -> None:
+        """An undo run's outcome, in its own words: records restored and removed; those
+        left alone (changed since the import) are its ``unchanged``. It creates and
+        updates nothing, so those stay 0."""
+        touched = restored + removed + skipped
+        with self.write() as conn:
+            conn.execute(
+                update(t.imports)
+                .where(t.imports.c.id == undo_id)
+                .values(
+                    status="done",
+                    rows_total=touched,
+                    finished_at=now(),
+                    restored=restored,
+                    removed=removed,
+                    **records.count_values(Counts(touched, 0, 0, skipped, 0)),
+                )
+            )
+
     def finish_import(
         self,
         import_id: int,

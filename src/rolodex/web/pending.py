@@ -25,6 +25,7 @@ from rolodex.config import Limits
 from rolodex.importing.options import ImportOptions
 from rolodex.importing.source import open_source
 from rolodex.importing.users import secret_columns
+from rolodex.web.wording import PAGES
 
 KEEP_SECONDS = 3600
 KEEP_AT_MOST = 32
@@ -45,7 +46,7 @@ def read_samples(path: Path, limits: Limits, kind: str) -> Sample:
     """Up to three non-empty values of each column from the first rows, read as the import
     reads them (Google's export leaves most columns empty, so the first row alone says
     little); passwords of a users file are masked."""
-    source = open_source(path, limits)
+    source = open_source(path, limits, wording=PAGES)
     secret = secret_columns(source.header) if kind == "users" else set()
     found: list[list[str]] = [[] for _ in source.header]
     for raw in islice(source.rows(), SAMPLE_ROWS):

@@ -58,6 +58,10 @@ class NewThings(BaseModel):
     fields: list[str]
 
 
+RESTORED = "An undo run: records put back as they were before the import (0 for an import)"
+REMOVED = "An undo run: records the import had created, removed again (0 for an import)"
+
+
 class ImportSummary(BaseModel):
     id: int | None
     kind: str
@@ -65,8 +69,12 @@ class ImportSummary(BaseModel):
     rows: int
     created: int
     updated: int
-    unchanged: int
+    unchanged: int = Field(
+        description="Rows that changed nothing; for an undo, records left alone (changed since)"
+    )
     failed: int
+    restored: int | None = Field(None, description=RESTORED + "; only in an undo's summary")
+    removed: int | None = Field(None, description=REMOVED + "; only in an undo's summary")
     columns: list[ColumnTarget] = Field(description="The binding: one entry per header cell")
     new: NewThings = Field(description="What the run created (a dry run: would create)")
     errors: list[RowError]
@@ -85,8 +93,12 @@ class Job(BaseModel):
     rows_total: int
     created: int
     updated: int
-    unchanged: int
+    unchanged: int = Field(
+        description="Rows that changed nothing; for an undo, records left alone (changed since)"
+    )
     failed: int
+    restored: int = Field(0, description=RESTORED)
+    removed: int = Field(0, description=REMOVED)
     warnings: list[str]
     who: str | None
     undo_of: int | None = Field(description="For an undo: the import it took back")

@@ -508,6 +508,10 @@ ANSWERS: dict[Route, tuple[int, set[int]]] = {
     ("POST", "/api/users"): (201, {401, 403, 409, 413, 422}),
     ("PATCH", "/api/users/{user_id}"): (200, {401, 403, 404, 409, 413, 422}),
     ("PATCH", "/api/fields/{field_id}"): (200, {401, 403, 404, 409, 422}),
+    ("GET", "/api/templates/contacts.csv"): (200, {401}),
+    ("GET", "/api/templates/contacts.xlsx"): (200, {401}),
+    ("GET", "/api/templates/users.csv"): (200, {401, 403}),
+    ("GET", "/api/templates/users.xlsx"): (200, {401, 403}),
 }
 
 

@@ -2,9 +2,9 @@
 
 from fastapi import APIRouter
 
-from rolodex.web.api import catalog, contacts, imports, tokens, users
+from rolodex.web.api import catalog, contacts, imports, templates, tokens, users
 
 router = APIRouter(prefix="/api")
-for module in (tokens, imports, contacts, catalog, users):
+for module in (tokens, imports, contacts, catalog, templates, users):
     router.include_router(module.router)
 router.include_router(imports.upload_router)

@@ -35,6 +35,10 @@ ImportId = Annotated[int, Path(description="An import's id")]
 MAX_FILE_NAME = 255
 SUMMARY_ERRORS = ImportOptions().max_listed_errors
 """As many errors as the CLI's ``--json`` lists, so both give the same document."""
+COUNTS = ("created", "updated", "unchanged", "failed")
+UNDO_COUNTS = ("restored", "removed")
+"""An undo run's own counts, with ``unchanged`` (left alone); its ``created`` and ``updated``
+are 0. An import's summary is the CLI's import JSON exactly, so it has none of these."""
 
 
 def job_document(store: Store, record: dict[str, Any]) -> dict[str, Any]:
@@ -48,7 +52,8 @@ def job_document(store: Store, record: dict[str, Any]) -> dict[str, Any]:
             "kind": record["kind"],
             "dry_run": record["dry_run"],
             "rows": record["rows_done"],
-            **{k: record[k] for k in ("created", "updated", "unchanged", "failed")},
+            **{k: record[k] for k in COUNTS},
+            **({k: record[k] for k in UNDO_COUNTS} if record["kind"] == "undo" else {}),
             "columns": record["columns"] or [],
             "new": record["new_names"] or {"labels": [], "companies": [], "fields": []},
             "errors": [{k: e[k] for k in ("row", "column", "message")} for e in found],
@@ -192,7 +197,9 @@ def _queue(
     return JSONResponse(job_document(store, _visible(store, import_id, True)), status_code=202)
 
 
-@router.get("/imports", response_model=list[Job], responses=errors(401))
+@router.get(
+    "/imports", response_model=list[Job], response_model_exclude_unset=True, responses=errors(401)
+)
 def list_imports(session: SessionDep, store: StoreDep) -> list[dict[str, Any]]:
     store.reap_interrupted()
     with store.read() as conn:
@@ -200,7 +207,12 @@ def list_imports(session: SessionDep, store: StoreDep) -> list[dict[str, Any]]:
     return [job_document(store, record) for record in history]
 
 
-@router.get("/imports/{import_id}", response_model=Job, responses=errors(401, 404, 422))
+@router.get(
+    "/imports/{import_id}",
+    response_model=Job,
+    response_model_exclude_unset=True,  # an import's summary has no undo counts
+    responses=errors(401, 404, 422),
+)
 def show_import(import_id: ImportId, session: SessionDep, store: StoreDep) -> dict[str, Any]:
     return job_document(store, _visible(store, import_id, session.is_admin))
 

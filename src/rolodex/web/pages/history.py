@@ -19,7 +19,7 @@ from rolodex.web.pages.common import (
     render,
     ticked,
 )
-from rolodex.web.pages.imports import import_record
+from rolodex.web.pages.imports import import_record, undoable
 
 router = page_router()
 HISTORY_LIMIT = 200
@@ -41,11 +41,6 @@ def history_page(request: Request, session: PageSession) -> Response:
 
 
 # -- undo ---------------------------------------------------------------------------------------
-
-
-def undoable(session: tokens.Session, record: dict[str, Any]) -> bool:
-    """Whether the history offers this run an Undo button: admins only."""
-    return session.is_admin and offers_undo(record)
 
 
 def _check_undoable(session: tokens.Session, record: dict[str, Any]) -> None:

@@ -20,9 +20,11 @@ from rolodex.importing.options import ImportOptions
 from rolodex.security.sealing import Sealer
 from rolodex.services import jobs, uploads
 from rolodex.services.mappings import creation_refused, needs_step
+from rolodex.services.templates import Accepted, accepted_columns
+from rolodex.services.undo import offers_undo
 from rolodex.services.uploads import TooManyUploads
+from rolodex.store import catalog, tokens
 from rolodex.store import imports as records
-from rolodex.store import tokens
 from rolodex.store.jobs import has_upload
 from rolodex.store.store import Store
 from rolodex.web.api.imports import SUMMARY_ERRORS, job_document, spool_upload, upload_name
@@ -38,6 +40,7 @@ from rolodex.web.pages.common import (
 )
 from rolodex.web.pages.preview import Preview, preview_of, previews, read_preview, stored_upload
 from rolodex.web.pending import Pending, PendingUploads, pending_uploads, read_samples
+from rolodex.web.wording import PAGES
 
 router = page_router()
 FINAL = frozenset({"done", "failed", "interrupted"})
@@ -70,6 +73,7 @@ class Choice:
             strict=self.strict,
             create_labels=self.create_labels,
             create_companies=self.create_companies,
+            wording=PAGES,
         )
 
     @property
@@ -101,8 +105,18 @@ def form_page(
         "choice": choice or Choice("contacts", False, False, None),
         "error": error,
         "max_upload": size_text(settings.max_upload_bytes),
+        "accepted": accepted_by_kind(get_store(request), session),
     }
     return render(request, "import_form.html", context, session, status)
+
+
+def accepted_by_kind(store: Store, session: tokens.Session) -> dict[str, list[Accepted]]:
+    """The columns each kind the person may import takes; contacts' custom fields as
+    they are now."""
+    with store.read() as conn:
+        fields = catalog.fields(conn)
+    kinds = [kind for kind in KINDS if may_import(session, kind)]
+    return {kind: accepted_columns(kind, fields) for kind in kinds}
 
 
 def size_text(size: int) -> str:
@@ -196,6 +210,11 @@ def may_import(session: tokens.Session, kind: str) -> bool:
     return kind != "users" or session.is_admin
 
 
+def undoable(session: tokens.Session, record: dict[str, Any]) -> bool:
+    """Whether a page offers this run an Undo button: admins only, runs that can be undone."""
+    return session.is_admin and offers_undo(record)
+
+
 @router.get("/imports/{import_id}")
 def import_page(import_id: ImportId, request: Request, session: PageSession) -> Response:
     store = get_store(request)
@@ -215,6 +234,7 @@ def import_page(import_id: ImportId, request: Request, session: PageSession) -> 
         "errors_cut": bool(job["summary"]) and job["failed"] > len(job["summary"]["errors"]),
         "summary_errors": SUMMARY_ERRORS,
         "percent": _percent(job["rows_done"], job["rows_total"], final),
+        "can_undo": final and undoable(session, record),
     }
     return render(request, "import.html", context, session)
 

@@ -23,6 +23,7 @@ from rolodex.security.sealing import Sealer
 from rolodex.store.jobs import upload_chunks
 from rolodex.store.store import Store
 from rolodex.web.deps import get_settings, get_store
+from rolodex.web.wording import PAGES
 
 PREVIEW_ROWS = 10
 PREVIEW_COLUMNS = 30
@@ -40,7 +41,7 @@ class Preview:
 
 def read_preview(path: Path, limits: Limits, kind: str, sheet: str | None = None) -> Preview:
     """The first rows as the importer reads them, cut to fit a page; secrets masked."""
-    source = open_source(path, limits, sheet)
+    source = open_source(path, limits, sheet, wording=PAGES)
     width = min(len(source.header), PREVIEW_COLUMNS)
     mask = Mask.of(source.header) if kind == "users" else None
     rows = []

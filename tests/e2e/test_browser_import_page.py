@@ -1,0 +1,131 @@
+"""The import page in a real browser: download a template from it (CSV and Excel, the custom
+fields among its columns) and import that very file back, straight to the dry run; and take
+a real import back from its own result page with **Undo this import…**, its run then saying
+what it restored and removed. Every page on the way passes axe (``axe.py``).
+
+``rolodex serve`` on a temporary SQLite file, a custom field added from the command line;
+headless Chromium driven by Playwright (``browsing.py``: skips without them, fails under CI).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from .axe import CONTEXT, assert_accessible
+from .browsing import JOB_LIMIT_MS, Visit, log_in
+from .served import ADMIN, ROLODEX, environment, serve
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+pytestmark = pytest.mark.slow
+
+UPLOAD = (
+    "email,first_name,last_name\n"
+    "ann.archer@example.com,Ann,Archer\n"
+    "bob.baker@example.com,Bob,Baker\n"
+    "cat.cooper@example.com,Cat,Cooper\n"
+)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[str]:
+    """The served app with a custom field ``plan`` (select: basic, pro)."""
+    base = tmp_path / "served"
+    base.mkdir()
+    with serve(base) as served:
+        added = subprocess.run(
+            [str(ROLODEX), "fields", "add", "plan", "--type", "select", "--options", "basic,pro"],
+            env=environment(base), cwd=base, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert added.returncode == 0, added.stderr
+        yield served.url
+
+
+@pytest.fixture
+def page(site: str, browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(
+        **CONTEXT, viewport={"width": 1280, "height": 860}, accept_downloads=True
+    )
+    opened = context.new_page()
+    opened.set_default_timeout(JOB_LIMIT_MS)
+    log_in(opened, site, ADMIN)
+    yield opened
+    context.close()
+
+
+def download(page: Page, link: Any, into: Path) -> Path:
+    with page.expect_download() as started:
+        link.click()
+    saved = into / started.value.suggested_filename
+    started.value.save_as(str(saved))
+    return saved
+
+
+def test_download_a_template_from_the_import_page_and_import_it_back(
+    page: Page, site: str, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    visit = Visit(page, site)
+    accepted = page.locator('table.accepted-columns[data-kind="contacts"]')
+    expect(accepted).to_contain_text("plan")
+    expect(accepted).to_contain_text("One of: basic, pro.")
+    visit.shot("import-form-accepted-columns")
+    assert_accessible(page, "the import form with its accepted columns")
+
+    templates = page.locator('[data-template^="contacts-"]')
+    csv_file = download(page, page.locator('[data-template="contacts-csv"]'), tmp_path)
+    xlsx_file = download(page, page.locator('[data-template="contacts-xlsx"]'), tmp_path)
+    expect(templates).to_have_count(2)
+    header = csv_file.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header == "email,first_name,last_name,company_id,labels,labels_id,plan"
+    assert xlsx_file.suffix == ".xlsx"
+    assert xlsx_file.read_bytes()[:2] == b"PK"  # a zip, as every .xlsx is
+
+    for template in (csv_file, xlsx_file):
+        page.goto(site + "/")
+        page.get_by_label("CSV file").set_input_files(str(template))
+        page.get_by_role("button", name="Check the file").click()
+        # straight to the dry run: no Columns step, no column that binds to nothing
+        expect(page.get_by_role("heading", name="First rows of the file")).to_be_visible()
+        expect(page.locator(".counts")).to_contain_text("Would be created1")
+        expect(page.locator(".counts")).to_contain_text("Rejected0")
+        visit.shot(f"template-{template.suffix[1:]}-dry-run")
+
+
+def test_undo_a_real_import_from_its_result_page(page: Page, site: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    visit = Visit(page, site)
+    upload = tmp_path / "customers.csv"
+    upload.write_text(UPLOAD, encoding="utf-8")
+    page.get_by_label("CSV file").set_input_files(str(upload))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("link", name="Undo this import…")).to_have_count(0)  # a dry run
+    page.get_by_role("button", name="Confirm import").click()
+    expect(page.locator(".counts")).to_contain_text("Created3")
+    undo = page.get_by_role("link", name="Undo this import…")
+    expect(undo).to_be_visible()
+    visit.shot("import-done-with-undo")
+    assert_accessible(page, "the result page with Undo")
+
+    undo.click()
+    expect(page.get_by_role("heading", name="Undo import")).to_be_visible()
+    assert_accessible(page, "the undo confirmation")
+    page.get_by_role("button", name="Yes, undo import").click()
+    expect(page.get_by_role("status")).to_contain_text("0 records restored, 3 removed")
+    visit.shot("undone")
+
+    visit.go("/imports", "history-after-undo")
+    expect(page.locator("table.history tbody tr").first).to_contain_text("0 restored, 3 removed")
+    page.locator("table.history tbody tr").first.get_by_role("link").first.click()
+    expect(page.locator(".counts")).to_contain_text("Removed3")
+    expect(page.locator(".counts")).not_to_contain_text("Updated")
+    visit.shot("undo-run")
+    assert_accessible(page, "the undo run's page")
