@@ -4,8 +4,9 @@ switched on and off.
 One generated contacts file (``bench.generate``), a contacts *create* into a fresh database,
 timed with the device as the product ships it (on) and switched off, in one run; each side
 best of 3, on and off alternating so that a change in the machine's load hits both. Prints
-a table (device, database, rows, rows/s on, rows/s off, gain = on ÷ off) and the load
-average, since a busy machine makes any gain below ~1.3× meaningless.
+a table (device, database, rows, rows/s on, rows/s off, gain = on ÷ off, and the spread
+between runs of one side) and the load average: on a busy machine the spread exceeds most
+gains.
 
 A device is switched off from here, never by a branch in the product: an option the product
 already has (``ImportOptions.batch_size``, ``parse_in_child_from``), a module constant the
@@ -16,8 +17,8 @@ pragmas, PostgreSQL's JIT, ``enable_seqscan``). Each measurement runs in its own
 
 The parsing process is started by the forkserver, which does not inherit what this process
 patched; it imports this module afresh as ``__mp_main__`` (with this process's environment),
-and the switch named in ``ROLODEX_BENCH_OFF`` is applied again there (GC pacing only matters
-there; the other switches concern the writing side).
+and the switch named in ``ROLODEX_BENCH_OFF`` is applied again there (of the switches, only
+GC pacing acts in that process; the others concern the writing side).
 """
 
 from __future__ import annotations
@@ -256,13 +257,26 @@ def _drop(database: str, sqlite_file: Path, name: str) -> None:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def best_rates(device: Device, database: str, path: Path, rows: int) -> tuple[float, float]:
-    """Best of ``REPEATS`` each, on and off alternating (on first, then off first, …)."""
-    seconds: dict[str, list[float]] = {"on": [], "off": []}
+@dataclass(frozen=True)
+class Result:
+    rows: int
+    on: list[float]
+    off: list[float]
+    """Seconds of each run."""
+
+    def cells(self) -> list[str]:
+        on, off = self.rows / min(self.on), self.rows / min(self.off)
+        spread = max(max(runs) / min(runs) for runs in (self.on, self.off)) - 1
+        return [f"{self.rows:,}", f"{on:,.0f}", f"{off:,.0f}", f"{on / off:.2f}", f"{spread:.0%}"]
+
+
+def best_of(device: Device, database: str, path: Path, rows: int) -> Result:
+    """``REPEATS`` runs each, on and off alternating (on first, then off first, …)."""
+    result = Result(rows, [], [])
     for i in range(REPEATS):
         for state in ("on", "off") if i % 2 == 0 else ("off", "on"):
-            seconds[state].append(measure(device, state, database, path, rows))
-    return rows / min(seconds["on"]), rows / min(seconds["off"])
+            getattr(result, state).append(measure(device, state, database, path, rows))
+    return result
 
 
 def main() -> None:
@@ -271,9 +285,12 @@ def main() -> None:
     parser.add_argument("--databases", nargs="+", default=list(BOTH), choices=BOTH)
     parser.add_argument("--devices", nargs="+", default=list(DEVICES), choices=list(DEVICES))
     args = parser.parse_args()
-    table = Table("device", "database", "rows", "rows/s on", "rows/s off", "gain ×")
+    table = Table("device", "database", "rows", "rows/s on", "rows/s off", "gain ×", "spread")
     table.title = "speed devices, on and off (create, best of 3)"
+    table.caption = "spread: slowest ÷ fastest run of one side, the wider side, − 1; "
+    table.caption += "a gain nearer 1 than 1 + spread is within the noise"
     console = Console(width=140)
+    load_before = _load()
     with tempfile.TemporaryDirectory() as tmp:
         files: dict[int, Path] = {}
         for name in args.devices:
@@ -282,14 +299,18 @@ def main() -> None:
             if rows not in files:
                 files[rows] = contacts_file(Path(tmp) / f"contacts-{rows}.csv", rows)
             for database in (d for d in args.databases if d in device.databases):
-                on, off = best_rates(device, database, files[rows], rows)
-                table.add_row(
-                    name, database, f"{rows:,}", f"{on:,.0f}", f"{off:,.0f}", f"{on / off:.2f}"
-                )
-                console.print(f"{name} · {database}: {on:,.0f} on, {off:,.0f} off", style="dim")
+                cells = best_of(device, database, files[rows], rows).cells()
+                table.add_row(name, database, *cells)
+                console.print(" · ".join([name, database, *cells]), style="dim")
     console.print(table)
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    console.print(f"load average (1, 5, 15 min): {load} on {os.cpu_count()} cores")
+    cores = os.cpu_count()
+    console.print(
+        f"load average (1, 5, 15 min), {cores} cores: {load_before} before, {_load()} after"
+    )
+
+
+def _load() -> str:
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def _one_from_argv(argv: list[str]) -> None:
