@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # pyproject.toml says what rolodex accepts; this file says what we run. `make lock` renews it.
 LOCK   := requirements/constraints.txt
 
-.PHONY: demo test lint types check lock bench clean
+.PHONY: demo test lint types check lock bench bench-devices clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,13 @@ lock:
 ## Import speed on generated files; prints a table.
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+## Each speed device (ARCHITECTURE.md) on and off on the same file, best of 3; prints a table.
+## ROWS=100000 by default; DATABASES="sqlite postgresql"; DEVICES='"GC pacing" …' for some.
+ROWS      ?= 100000
+DATABASES ?= sqlite postgresql
+bench-devices: $(STAMP)
+	$(BIN)/python -m bench.devices --rows $(ROWS) --databases $(DATABASES) $(if $(DEVICES),--devices $(DEVICES))
 
 clean:
 	rm -rf $(VENV) .venv-lock rolodex.db rolodex.db-wal rolodex.db-shm
