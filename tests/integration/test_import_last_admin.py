@@ -204,6 +204,29 @@ def test_an_import_waits_for_the_team_page_and_then_sees_its_change(
     assert active_admins(store) == {"bob@example.com"}
 
 
+def test_a_second_import_waits_for_the_first_and_then_sees_its_change(
+    store: Store, tmp_path: Path
+) -> None:
+    admin(store, "ann@example.com")
+    admin(store, "bob@example.com")
+    path = users_file(tmp_path, ("bob@example.com", "false"))
+    reports: list[ImportReport] = []
+    racer = threading.Thread(target=lambda: reports.append(run(store, path)))
+
+    # The first import's batch: the admins locked, ann deactivated, the transaction open.
+    with store.unit() as unit:
+        assert unit.active_admin_keys() == {"ann@example.com", "bob@example.com"}
+        ann = unit.users_by_key(["ann@example.com"])["ann@example.com"]
+        unit.write_users([replace(ann, active=False)], datetime.now(UTC), {ann.email_key: ann})
+        racer.start()
+        time.sleep(HOLD_SECONDS)
+        assert racer.is_alive(), "the second import did not wait for the first"
+    racer.join(timeout=WAIT_LIMIT_SECONDS)
+
+    assert flat(reports[0]) == [(2, "active", LAST_ADMIN)]
+    assert active_admins(store) == {"bob@example.com"}
+
+
 def test_the_team_page_waits_for_an_import_and_then_sees_its_change(store: Store) -> None:
     admin(store, "ann@example.com")
     bob = admin(store, "bob@example.com")

@@ -148,7 +148,7 @@ class UsersKind:
 
     def apply(self, drafts: list[UserDraft], unit: UserUnit, now: datetime) -> BatchOutcome:
         outcome = BatchOutcome()
-        admins = unit.active_admin_keys()  # locked first, then the users read
+        admins = self._admins_if_needed(drafts, unit)  # locked first, then the users read
         states = unit.users_by_key({d.email.key for d in drafts if d.email})
         before = {key: replace(state) for key, state in states.items()}
         same_password = self._check_known_passwords(drafts, states)
@@ -166,6 +166,13 @@ class UsersKind:
         if changed:
             unit.write_users(changed, now, before)
         return outcome
+
+    def _admins_if_needed(self, drafts: list[UserDraft], unit: UserUnit) -> set[str]:
+        """The active admins, locked, when a row may deactivate one; a batch that
+        deactivates nobody cannot take the last admin away, so it locks nothing."""
+        if any(d.active is False for d in drafts):
+            return unit.active_admin_keys()
+        return set()
 
     def _check_known_passwords(
         self, drafts: list[UserDraft], states: dict[str, UserState]
