@@ -307,7 +307,7 @@ def test_a_record_changed_since_the_import_is_skipped_and_reported(
 
     undone = undo(cli, imported["id"])
 
-    assert undone["skipped"] == [{"email": later.email, "changed": later.changed}]
+    assert undone["skipped"] == [{"email": later.email, "changed": later.changed, "reason": None}]
     assert (undone["restored"], undone["removed"]) == (later.restored, later.removed)
     assert contact(cli, later.email) == as_changed
     other = "dora@example.com" if later.email == "ann@example.com" else "ann@example.com"

@@ -378,14 +378,13 @@ def undo(
     verb = "would be" if dry_run else "were"
     out.print(
         f"{'Dry run: ' if dry_run else ''}{report.restored} records {verb} restored, "
-        f"{report.removed} removed, {len(report.skipped)} skipped (changed since the import)",
+        f"{report.removed} removed, {len(report.skipped)} skipped",
         markup=False,
     )
     for skipped in report.skipped[:20]:
-        out.print(
-            f"  skipped {skipped.email}: changed since: {', '.join(skipped.changed)}", markup=False
-        )
-    if report.skipped and not force:
+        why = skipped.reason or f"changed since: {', '.join(skipped.changed)}"
+        out.print(f"  skipped {skipped.email}: {why}", markup=False)
+    if any(s.reason is None for s in report.skipped) and not force:
         out.print("Use --force to restore those too.", markup=False)
 
 

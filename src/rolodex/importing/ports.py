@@ -144,6 +144,9 @@ class UserUnit(Protocol):
     """One transaction's view of agents."""
 
     def users_by_key(self, keys: Collection[str]) -> dict[str, UserState]: ...
+    def active_admin_keys(self) -> set[str]:
+        """The active admins' email keys, locked until the unit ends."""
+
     def write_users(
         self, users: Sequence[UserState], now: datetime, before: dict[str, UserState]
     ) -> None: ...

@@ -26,6 +26,8 @@ from rolodex.importing.rows import RowParser, fitted
 from rolodex.security.passwords import HashingPool
 
 SECRET_TARGETS = ("password", "password_hash")
+LAST_ADMIN = "last-active-admin"
+"""The issue code of a row that would deactivate the last active admin."""
 USER_TARGETS = Targets("users", USER_COLUMNS, ("name",))
 
 
@@ -62,6 +64,8 @@ class UserDraft:
     password_hash: str | None = field(repr=False)
     active: bool | None
     issues: list[RowIssue]
+    active_column: str = "active"
+    """The header of the column ``active`` came from, for an issue about it."""
 
 
 class UsersKind:
@@ -107,7 +111,9 @@ class UsersKind:
         active = row.parse(column, values.parse_active, active_text) if active_text else None
         password, password_hash = self._secrets(row)
         row.unnamed_cells()
-        return UserDraft(raw.row, email, first, last, password, password_hash, active, row.issues)
+        return UserDraft(
+            raw.row, email, first, last, password, password_hash, active, row.issues, column
+        )
 
     def _secrets(self, row: RowParser) -> tuple[str | None, str | None]:
         password, password_column = self._untrimmed(row.raw, "password")
@@ -142,21 +148,31 @@ class UsersKind:
 
     def apply(self, drafts: list[UserDraft], unit: UserUnit, now: datetime) -> BatchOutcome:
         outcome = BatchOutcome()
+        admins = self._admins_if_needed(drafts, unit)  # locked first, then the users read
         states = unit.users_by_key({d.email.key for d in drafts if d.email})
         before = {key: replace(state) for key, state in states.items()}
         same_password = self._check_known_passwords(drafts, states)
         pending: dict[str, str] = {}
         for draft in drafts:
             issues = draft.issues + _missing_password(draft, states, self._secret_columns())
+            issues += _last_admin(draft, states, admins)
             if issues or draft.email is None:
                 outcome.issues[draft.row] = issues
                 continue
             _count(outcome, _merge(draft, draft.email, states, pending, same_password))
+            _follow_admins(states[draft.email.key], admins)
         self._hash_pending(states, pending)
         changed = [s for key, s in sorted(states.items()) if _differs(s, before.get(key))]
         if changed:
             unit.write_users(changed, now, before)
         return outcome
+
+    def _admins_if_needed(self, drafts: list[UserDraft], unit: UserUnit) -> set[str]:
+        """The active admins, locked, when a row may deactivate one; a batch that
+        deactivates nobody cannot take the last admin away, so it locks nothing."""
+        if any(d.active is False for d in drafts):
+            return unit.active_admin_keys()
+        return set()
 
     def _check_known_passwords(
         self, drafts: list[UserDraft], states: dict[str, UserState]
@@ -198,6 +214,40 @@ def _missing_password(
             "a new user needs a password (at least 6 characters) or a password_hash",
         )
     ]
+
+
+def _last_admin(draft: UserDraft, states: dict[str, UserState], admins: set[str]) -> list[RowIssue]:
+    """A row deactivating the last active admin is refused
+    (docs/importing.md#the-last-active-admin): ``admins`` is who is active admin after the
+    rows before this one, in file order, so of a file deactivating every admin the rows go
+    through until the one that would leave none."""
+    state = states.get(draft.email.key) if draft.email else None
+    if state is None or draft.active is not False or not _is_active_admin(state):
+        return []
+    if admins - {state.email_key}:
+        return []
+    return [
+        RowIssue(
+            draft.row,
+            draft.active_column,
+            LAST_ADMIN,
+            f"{state.email} is the last active admin and cannot be deactivated, or nobody "
+            "could manage the team: make another person admin on the Team page first, or "
+            "leave them active",
+        )
+    ]
+
+
+def _follow_admins(state: UserState, admins: set[str]) -> None:
+    """Keep ``admins`` up with a row just applied (an import may reactivate an admin)."""
+    if _is_active_admin(state):
+        admins.add(state.email_key)
+    else:
+        admins.discard(state.email_key)
+
+
+def _is_active_admin(state: UserState) -> bool:
+    return state.active and state.role is Role.ADMIN
 
 
 def _merge(

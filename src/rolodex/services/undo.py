@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from rolodex.domain import Role
 from rolodex.errors import NotFound, UsageError
 from rolodex.importing.ports import ImportMeta
 from rolodex.store import imports as records
@@ -29,6 +30,9 @@ COLUMN_NAMES = {"label_ids": "labels", "password_hash": "password"}
 class Skipped:
     email: str
     changed: list[str]
+    reason: str | None = None
+    """Why it was left alone when not because it changed (the last active admin): ``force``
+    does not override it."""
 
 
 @dataclass
@@ -50,7 +54,9 @@ class UndoReport:
             "dry_run": self.dry_run,
             "restored": self.restored,
             "removed": self.removed,
-            "skipped": [{"email": s.email, "changed": s.changed} for s in self.skipped],
+            "skipped": [
+                {"email": s.email, "changed": s.changed, "reason": s.reason} for s in self.skipped
+            ],
             "already_undone_by": self.already_undone_by,
             "labels_removed": self.labels_removed,
         }
@@ -75,10 +81,11 @@ def undo_import(
         store.set_undo_of(conn, report.id, import_id)
     with store.unit() as unit:
         names = {f.id: f.variable_name for f in unit.custom_fields()}
+        mode = Mode(force, resumed, names, unit.active_admin_keys())
         labels: list[dict[str, Any]] = []
         for chunk in sql.entries(unit.conn, import_id):
             labels += [entry for entry in chunk if entry["entity"] == "label"]
-            _undo_chunk(unit, chunk, Mode(force, resumed, names), report)
+            _undo_chunk(unit, chunk, mode, report)
         report.labels_removed = sql.delete_unused_labels(unit.conn, [e["key"] for e in labels])
         if dry_run:
             unit.rollback()
@@ -140,6 +147,9 @@ class Mode:
     """An earlier undo of this import skipped records: those it put back are left alone."""
     names: dict[int, str]
     """custom field id → variable name, to say what changed in the file's words"""
+    admins: set[str]
+    """The active admins' email keys (locked), kept up as users are restored or removed:
+    the undo never leaves the team without one (docs/importing.md#undo)."""
 
 
 def _undo_chunk(unit: SqlUnit, chunk: list[dict[str, Any]], mode: Mode, report: UndoReport) -> None:
@@ -164,13 +174,48 @@ def _undo_chunk(unit: SqlUnit, chunk: list[dict[str, Any]], mode: Mode, report: 
                 report.skipped.append(Skipped(_email(entry, now), changed))
             elif record_id is None:
                 continue
+            elif entity == "user" and _takes_last_admin(entry, now, mode.admins):
+                report.skipped.append(Skipped(_email(entry, now), [], _last_admin(entry)))
             elif entry["created"]:
                 removals.append(record_id)
+                mode.admins.discard(entry["key"])
             else:
                 _restore(unit, entity, record_id, entry["before"])
+                _follow_admins(entity, entry, mode.admins)
                 report.restored += 1
         sql.delete_records(unit.conn, entity, removals)
         report.removed += len(removals)
+
+
+def _takes_last_admin(
+    entry: dict[str, Any], now: snapshot.Snapshot | None, admins: set[str]
+) -> bool:
+    """Would undoing this user leave no active admin? (They are one now and would not be.)"""
+    after_undo = None if entry["created"] else entry["before"]
+    if not _active_admin(now) or _active_admin(after_undo):
+        return False
+    return not admins - {entry["key"]}
+
+
+def _last_admin(entry: dict[str, Any]) -> str:
+    what = "removed" if entry["created"] else "deactivated"
+    return (
+        f"the last active admin cannot be {what}, or nobody could manage the team: make "
+        "another person admin on the Team page first, then undo again"
+    )
+
+
+def _follow_admins(entity: str, entry: dict[str, Any], admins: set[str]) -> None:
+    if entity != "user":
+        return
+    if _active_admin(entry["before"]):
+        admins.add(entry["key"])
+    else:
+        admins.discard(entry["key"])
+
+
+def _active_admin(user: snapshot.Snapshot | None) -> bool:
+    return bool(user and user["active"] and user["role"] == Role.ADMIN.value)
 
 
 def _restore(unit: SqlUnit, entity: str, record_id: int, before: snapshot.Snapshot) -> None:

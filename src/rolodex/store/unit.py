@@ -228,6 +228,12 @@ class SqlUnit:
                 found[state.email_key] = state
         return found
 
+    def active_admin_keys(self) -> set[str]:
+        """The active admins' email keys, their rows locked until this unit ends; asked
+        before the batch's users are read, so that two imports (or an import and the team
+        page) taking admins away at once cannot both pass the last-admin check."""
+        return user_rows.active_admin_keys(self.conn, lock=True)
+
     def write_users(
         self, users: Sequence[UserState], now: datetime, before: dict[str, UserState]
     ) -> None:

@@ -160,9 +160,21 @@ def active_admin_ids(conn: Connection, lock: bool = False) -> set[int]:
     """The active admins' ids; ``lock`` holds their rows until the transaction ends
     (PostgreSQL's ``FOR UPDATE``; SQLite's write transaction is exclusive already), so two
     admins demoting each other at once cannot both pass the last-admin check."""
+    return set(conn.scalars(_active_admins(t.users.c.id, lock)))
+
+
+def active_admin_keys(conn: Connection, lock: bool = False) -> set[str]:
+    """The active admins' email keys, locked as :func:`active_admin_ids` locks them: what a
+    users import and its undo check against (docs/importing.md#the-last-active-admin)."""
+    return set(conn.scalars(_active_admins(t.users.c.email_key, lock)))
+
+
+def _active_admins(column: Any, lock: bool) -> Select[Any]:
+    """Locked in id order whoever asks (the team page, an import, an undo), so two of them
+    at once queue on the same first row instead of deadlocking."""
     u = t.users.c
-    query = select(u.id).where(u.active.is_(True), u.role == Role.ADMIN.value)
-    return set(conn.scalars(query.with_for_update() if lock else query))
+    query = select(column).where(u.active.is_(True), u.role == Role.ADMIN.value).order_by(u.id)
+    return query.with_for_update() if lock else query
 
 
 def add(conn: Connection, user: UserState) -> int:

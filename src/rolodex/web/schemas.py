@@ -111,6 +111,10 @@ class Job(BaseModel):
 class SkippedRecord(BaseModel):
     email: str
     changed: list[str] = Field(description="What changed since the import")
+    reason: str | None = Field(
+        default=None,
+        description="Why it was left alone when not a change (the last active admin)",
+    )
 
 
 class UndoResult(BaseModel):

@@ -100,7 +100,9 @@ def test_a_record_changed_by_a_later_import_is_skipped_and_reported(
 
     assert answer.status_code == 200, answer.text
     report = answer.json()
-    assert report["skipped"] == [{"email": "ann@example.com", "changed": ["last_name"]}]
+    assert report["skipped"] == [
+        {"email": "ann@example.com", "changed": ["last_name"], "reason": None}
+    ]
     assert (report["restored"], report["removed"]) == (0, 1)
     assert client.get("/api/contacts/ann@example.com", headers=admin).json() == as_changed
 
