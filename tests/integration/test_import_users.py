@@ -786,7 +786,7 @@ def test_json_report_has_the_contract_shape(cli, write_csv):
     assert (report["kind"], report["dry_run"]) == ("users", False)
     assert isinstance(report["id"], int)
     assert counts(report) == {"rows": 2, "created": 1, "updated": 0, "unchanged": 0, "failed": 1}
-    assert [set(error) for error in report["errors"]] == [{"row", "column", "message"}]
+    assert [set(error) for error in report["errors"]] == [{"row", "column", "code", "message"}]
     assert report["errors"][0]["row"] == 3
     assert report["errors"][0]["column"] == "email"
     assert report["warnings"] == []

@@ -325,7 +325,7 @@ def show_import(ctx: typer.Context, import_id: int, as_json: bool = JSON) -> Non
             raise NotFound(f"there is no import with ID {import_id}")
         found = records.errors(conn, import_id, limit=1000)
     document = views.import_record(row) | {
-        "errors": [{k: e[k] for k in ("row", "column", "message")} for e in found]
+        "errors": [{k: e[k] for k in ("row", "column", "code", "message")} for e in found]
     }
     if as_json:
         print_json(document)

@@ -31,7 +31,7 @@ from rolodex.importing.options import ImportOptions, Progress
 from rolodex.importing.pipeline import Parsed, parsed_batches
 from rolodex.importing.ports import Counts, ImportMeta, ImportStore, ImportUnit, Reject, RowSource
 from rolodex.importing.reader import RawRow
-from rolodex.importing.report import ImportReport, NewThings, RowIssue
+from rolodex.importing.report import ImportReport, IssueCode, NewThings, RowIssue
 from rolodex.importing.source import open_source
 from rolodex.runtime.gc_tuning import bulk_work
 from rolodex.runtime.liveness import Heartbeat
@@ -284,4 +284,6 @@ class _Run:
         self.rejects.seek(0)
         for line in self.rejects:
             row, values, issues = json.loads(line)
-            yield Reject(row, values, [RowIssue(row, col, code, msg) for col, code, msg in issues])
+            yield Reject(
+                row, values, [RowIssue(row, col, IssueCode(code), msg) for col, code, msg in issues]
+            )

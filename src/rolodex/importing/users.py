@@ -21,7 +21,7 @@ from rolodex.importing.engine import BatchOutcome
 from rolodex.importing.options import ImportOptions
 from rolodex.importing.ports import UserUnit
 from rolodex.importing.reader import RawRow
-from rolodex.importing.report import RowIssue
+from rolodex.importing.report import IssueCode, RowIssue
 from rolodex.importing.rows import RowParser, fitted
 from rolodex.security.passwords import HashingPool
 
@@ -118,7 +118,7 @@ class UsersKind:
                 RowIssue(
                     row.raw.row,
                     hash_column,
-                    "password-and-hash",
+                    IssueCode.PASSWORD_AND_HASH,
                     "give either a password or a password_hash, not both",
                 )
             )
@@ -194,7 +194,7 @@ def _missing_password(
         RowIssue(
             draft.row,
             "password",
-            "missing-password",
+            IssueCode.MISSING_PASSWORD,
             "a new user needs a password (at least 6 characters) or a password_hash",
         )
     ]

@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from rolodex.importing.report import IssueCode
+
 
 class ErrorBody(BaseModel):
     """Every 4xx (and 5xx) answer of the API: one shape, so a client reads one key."""
@@ -49,6 +51,9 @@ class Token(BaseModel):
 class RowError(BaseModel):
     row: int
     column: str | None
+    code: IssueCode = Field(
+        description="What is wrong, stable for scripts: `unknown-label`, `invalid-email`…"
+    )
     message: str
 
 

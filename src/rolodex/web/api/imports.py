@@ -51,7 +51,7 @@ def job_document(store: Store, record: dict[str, Any]) -> dict[str, Any]:
             **{k: record[k] for k in ("created", "updated", "unchanged", "failed")},
             "columns": record["columns"] or [],
             "new": record["new_names"] or {"labels": [], "companies": [], "fields": []},
-            "errors": [{k: e[k] for k in ("row", "column", "message")} for e in found],
+            "errors": [{k: e[k] for k in ("row", "column", "code", "message")} for e in found],
             "warnings": record["warnings"],
         }
     return document
