@@ -29,7 +29,15 @@ from rolodex.errors import StoreError
 from rolodex.importing.columns import Binding
 from rolodex.importing.options import ImportOptions, Progress
 from rolodex.importing.pipeline import Parsed, parsed_batches
-from rolodex.importing.ports import Counts, ImportMeta, ImportStore, ImportUnit, Reject, RowSource
+from rolodex.importing.ports import (
+    Counts,
+    ImportMeta,
+    ImportStatus,
+    ImportStore,
+    ImportUnit,
+    Reject,
+    RowSource,
+)
 from rolodex.importing.reader import RawRow
 from rolodex.importing.report import ImportReport, IssueCode, NewThings, RowIssue
 from rolodex.importing.source import open_source
@@ -178,7 +186,7 @@ class _Run:
             and source.rows_total - skip >= self.options.parse_in_child_from
         )
         batches = parsed_batches(source, self.kind, self.options.batch_size, skip, in_child)
-        status = "failed"
+        status = ImportStatus.FAILED
         with (
             closing(batches),
             bulk_work(),
@@ -189,9 +197,9 @@ class _Run:
                     self._batch_by_batch(batches)
                 else:
                     self._in_one_transaction(batches)
-                status = "done"
+                status = ImportStatus.DONE
             except KeyboardInterrupt:
-                status = "interrupted"
+                status = ImportStatus.INTERRUPTED
                 raise
             finally:
                 self._finish(status)
@@ -265,7 +273,7 @@ class _Run:
         if self.progress:
             self.progress(self.report.rows, self.rows_total)
 
-    def _finish(self, status: str) -> None:
+    def _finish(self, status: ImportStatus) -> None:
         try:
             self.store.finish_import(
                 self.import_id,
@@ -276,7 +284,7 @@ class _Run:
                 self.report.new.as_dict(),
             )
         except StoreError:
-            if status == "done":
+            if status == ImportStatus.DONE:
                 raise
 
     def _spooled(self) -> Iterator[Reject]:

@@ -13,11 +13,29 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Protocol
 
 from rolodex.domain import ContactState, CustomField, UserState
 from rolodex.importing.reader import RawRow
 from rolodex.importing.report import ImportReport, RowIssue
+
+
+class ImportStatus(StrEnum):
+    """Where a run stands. A CLI run starts ``running``; an uploaded one ``queued``, until a
+    worker takes it. It ends ``done``, ``failed`` (an error stopped it) or ``interrupted``
+    (Ctrl-C, or its process died)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+
+
+ACTIVE = (ImportStatus.QUEUED, ImportStatus.RUNNING)
+"""Still going: not to be undone, nor confirmed."""
+ENDED = (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.INTERRUPTED)
 
 
 class RowSource(Protocol):
@@ -168,7 +186,7 @@ class ImportStore(Protocol):
     def finish_import(
         self,
         import_id: int,
-        status: str,
+        status: ImportStatus,
         counts: Counts,
         warnings: Sequence[str],
         rejects: Iterator[Reject],

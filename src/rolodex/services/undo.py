@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rolodex.errors import NotFound, UsageError
-from rolodex.importing.ports import Counts, ImportMeta
+from rolodex.importing.ports import ACTIVE, Counts, ImportMeta, ImportStatus
 from rolodex.store import imports as records
 from rolodex.store import snapshot
 from rolodex.store import undo as sql
@@ -87,7 +87,7 @@ def undo_import(
     touched = report.restored + report.removed
     store.finish_import(
         report.id,
-        "done",
+        ImportStatus.DONE,
         Counts(touched + len(report.skipped), 0, touched, len(report.skipped), 0),
         [f"restored {report.restored}, removed {report.removed}, skipped {len(report.skipped)}"],
         iter(()),
@@ -103,7 +103,7 @@ def refusal(record: dict[str, Any]) -> str | None:
         return f"run {import_id} is itself an undo: import the file again instead"
     if record["dry_run"]:
         return f"import {import_id} was a dry run: it wrote nothing to take back"
-    if status in ("queued", "running"):
+    if status in ACTIVE:
         return f"import {import_id} is still {status}: wait for it to end"
     return None
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, and_, delete, insert, not_, or_, select, update
 
 from rolodex.domain import ADMIN_ONLY_KINDS
-from rolodex.importing.ports import Counts, ImportMeta, Reject
+from rolodex.importing.ports import Counts, ImportMeta, ImportStatus, Reject
 from rolodex.runtime import liveness
 from rolodex.store import schema as t
 
@@ -17,7 +17,7 @@ CHUNK = 2000
 COUNT_COLUMNS = ("rows_done", "created", "updated", "unchanged", "failed")
 
 
-def new_record(conn: Connection, meta: ImportMeta, status: str, **extra: Any) -> int:
+def new_record(conn: Connection, meta: ImportMeta, status: ImportStatus, **extra: Any) -> int:
     """Record a run (``running`` for the CLI, ``queued`` for a job) and give its id."""
     values = {
         "kind": meta.kind,
@@ -43,7 +43,7 @@ def heartbeat(conn: Connection, import_id: int) -> None:
     """The run is alive: its heartbeat is now (only while it is ``running``)."""
     conn.execute(
         update(t.imports)
-        .where(t.imports.c.id == import_id, t.imports.c.status == "running")
+        .where(t.imports.c.id == import_id, t.imports.c.status == ImportStatus.RUNNING)
         .values(heartbeat_at=datetime.now(UTC))
     )
 
@@ -54,7 +54,9 @@ def dead_runs(conn: Connection, by_worker: bool) -> list[int]:
     c = t.imports.c
     worker = c.worker.is_not(None) if by_worker else c.worker.is_(None)
     running = conn.execute(
-        select(c.id, c.host, c.boot_id, c.pid, c.heartbeat_at).where(c.status == "running", worker)
+        select(c.id, c.host, c.boot_id, c.pid, c.heartbeat_at).where(
+            c.status == ImportStatus.RUNNING, worker
+        )
     ).all()
     return [row.id for row in running if liveness.is_dead(liveness.Runner(*row[1:]))]
 

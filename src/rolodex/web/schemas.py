@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from rolodex.importing.ports import ImportStatus
 from rolodex.importing.report import IssueCode
 
 
@@ -84,7 +85,7 @@ class Job(BaseModel):
     file: str
     sha256: str
     dry_run: bool
-    status: str = Field(description="queued, running, done, failed or interrupted")
+    status: ImportStatus = Field(description="queued, running, done, failed or interrupted")
     rows: int = Field(description="Rows read so far (the same as rows_done)")
     rows_done: int
     rows_total: int

@@ -16,6 +16,7 @@ from rolodex.errors import FileError, UsageError
 from rolodex.importing.columns import UnboundColumns
 from rolodex.importing.kinds import KINDS
 from rolodex.importing.options import ImportOptions
+from rolodex.importing.ports import ImportStatus
 from rolodex.security.sealing import Sealer
 from rolodex.services import jobs, uploads, views
 from rolodex.services.errorfile import error_table
@@ -40,7 +41,7 @@ SUMMARY_ERRORS = ImportOptions().max_listed_errors
 def job_document(store: Store, record: dict[str, Any]) -> dict[str, Any]:
     """The API's view of an import record; ``summary`` is the CLI's import JSON once done."""
     document = views.import_record(record) | {"summary": None}
-    if record["status"] == "done":
+    if record["status"] == ImportStatus.DONE:
         with store.read() as conn:
             found = records.errors(conn, record["id"], SUMMARY_ERRORS)
         document["summary"] = {

@@ -17,6 +17,7 @@ from rolodex.config import Settings
 from rolodex.errors import FileError
 from rolodex.importing.kinds import KINDS, targets_of
 from rolodex.importing.options import ImportOptions
+from rolodex.importing.ports import ENDED, ImportStatus
 from rolodex.security.sealing import Sealer
 from rolodex.services import jobs, uploads
 from rolodex.services.mappings import creation_refused, needs_step
@@ -40,7 +41,6 @@ from rolodex.web.pages.preview import Preview, preview_of, previews, read_previe
 from rolodex.web.pending import Pending, PendingUploads, pending_uploads, read_samples
 
 router = page_router()
-FINAL = frozenset({"done", "failed", "interrupted"})
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,7 @@ def import_page(import_id: ImportId, request: Request, session: PageSession) -> 
     store = get_store(request)
     record = import_record(store, import_id, session)
     job = job_document(store, record)
-    final = job["status"] in FINAL
+    final = job["status"] in ENDED
     note = confirm_note(session, job, bool(record["strict"]))
     context = {
         "nav": "history",
@@ -210,8 +210,8 @@ def import_page(import_id: ImportId, request: Request, session: PageSession) -> 
         "strict": bool(record["strict"]),
         "final": final,
         "preview": preview_of(request, record) if record["dry_run"] else None,
-        "can_confirm": record["dry_run"] and job["status"] == "done" and note is None,
-        "confirm_note": note if record["dry_run"] and job["status"] == "done" else None,
+        "can_confirm": record["dry_run"] and job["status"] == ImportStatus.DONE and note is None,
+        "confirm_note": note if record["dry_run"] and job["status"] == ImportStatus.DONE else None,
         "errors_cut": bool(job["summary"]) and job["failed"] > len(job["summary"]["errors"]),
         "summary_errors": SUMMARY_ERRORS,
         "percent": _percent(job["rows_done"], job["rows_total"], final),
@@ -245,7 +245,7 @@ async def confirm_import(import_id: ImportId, request: Request, session: PageSes
     await checked_form(request, session)
     store = get_store(request)
     record = import_record(store, import_id, session)
-    if not record["dry_run"] or record["status"] != "done":
+    if not record["dry_run"] or record["status"] != ImportStatus.DONE:
         raise HTTPException(409, "Only a finished dry run can be confirmed.")
     if not may_import(session, record["kind"]):
         raise HTTPException(403, "Only an admin may import agents (users).")
