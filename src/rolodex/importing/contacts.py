@@ -23,9 +23,8 @@ from rolodex.domain import (
 )
 from rolodex.importing import values
 from rolodex.importing.columns import Binding, Targets, bind
-from rolodex.importing.engine import BatchOutcome
 from rolodex.importing.options import ImportOptions
-from rolodex.importing.ports import ContactUnit, ContactWrite
+from rolodex.importing.ports import BatchOutcome, ContactUnit, ContactWrite
 from rolodex.importing.reader import RawRow
 from rolodex.importing.report import IssueCode, RowIssue, ValueProblem
 from rolodex.importing.rows import RowParser, fitted

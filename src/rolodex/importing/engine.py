@@ -18,19 +18,20 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, closing, nullcontext
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any, Generic, Protocol, TypeVar
+from typing import IO, Any
 
 from rolodex.errors import StoreError
 from rolodex.importing.columns import Binding
 from rolodex.importing.options import ImportOptions, Progress
 from rolodex.importing.pipeline import Parsed, parsed_batches
 from rolodex.importing.ports import (
+    BatchOutcome,
     Counts,
+    ImportKind,
     ImportMeta,
     ImportStatus,
     ImportStore,
@@ -38,45 +39,10 @@ from rolodex.importing.ports import (
     Reject,
     RowSource,
 )
-from rolodex.importing.reader import RawRow
 from rolodex.importing.report import ImportReport, IssueCode, NewThings, RowIssue
 from rolodex.importing.source import open_source
 from rolodex.runtime.gc_tuning import bulk_work
 from rolodex.runtime.liveness import Heartbeat
-
-D = TypeVar("D")
-U = TypeVar("U", contravariant=True)
-
-
-@dataclass
-class BatchOutcome:
-    """What a kind did with one batch of parsed rows."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    issues: dict[int, list[RowIssue]] = field(default_factory=dict)
-    new: NewThings = field(default_factory=NewThings)
-
-
-class ImportKind(Protocol, Generic[D, U]):
-    """One kind of record (contacts, users): its columns, its row parser, its writer."""
-
-    name: str
-    parses_anywhere: bool
-    """True when the kind pickles and its ``parse`` needs nothing of this process, so a
-    large file can be parsed on a second core (see :mod:`.pipeline`)."""
-
-    def prepare(self, header: Sequence[str], unit: U, decimal_comma: bool = False) -> Binding:
-        """Bind the header (raising ``FileError``) and load what parsing needs;
-        ``decimal_comma``: numbers may be written ``3,75`` (see ``RowSource``)."""
-
-    def parse(self, raw: RawRow) -> D | list[RowIssue]: ...
-
-    def apply(self, drafts: list[D], unit: U, now: datetime) -> BatchOutcome: ...
-
-    def redact(self, values: list[str]) -> list[str]:
-        """The row as the error file may show it (passwords blanked)."""
 
 
 def run_import(

@@ -1,7 +1,10 @@
-"""What the import engine needs from a file and from storage, and nothing more.
+"""The import's interfaces, all in one place: what the engine needs from a file, from a
+kind of record and from storage, and nothing more.
 
 The engine reads rows from a :class:`RowSource` (a CSV file or a workbook's sheet, see
-:mod:`.source`). It writes through the storage protocols; :mod:`rolodex.store` implements
+:mod:`.source`). An :class:`ImportKind` (contacts, users) binds the header, parses each row
+(a :class:`Parser`; a :class:`PortableParser` may run on a second core, see :mod:`.pipeline`)
+and applies a batch. It writes through the storage protocols; :mod:`rolodex.store` implements
 them for SQLite and PostgreSQL. Every method that takes a collection answers with one query for the
 whole collection, never one per row. Nothing here commits: the engine decides transactions
 through :meth:`ImportStore.unit`.
@@ -14,11 +17,12 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from rolodex.domain import ContactState, CustomField, UserState
+from rolodex.importing.columns import Binding
 from rolodex.importing.reader import RawRow
-from rolodex.importing.report import ImportReport, RowIssue
+from rolodex.importing.report import ImportReport, NewThings, RowIssue
 
 
 class ImportStatus(StrEnum):
@@ -63,6 +67,57 @@ class RowSource(Protocol):
         saves one (a workbook's numbers are numbers, so never)."""
 
     def rows(self) -> Iterator[RawRow]: ...
+
+
+class Parser(Protocol):
+    def parse(self, raw: RawRow) -> Any | list[RowIssue]: ...
+
+
+@runtime_checkable
+class PortableParser(Parser, Protocol):
+    """A parser whose results can cross to this process from the second one."""
+
+    def pack(self, parsed: Any) -> Any:
+        """What ``parse`` made, as plain tuples and lists: those pickle several times
+        faster than named tuples or dataclasses, which are rebuilt one call each."""
+
+    def unpack(self, packed: Any) -> Any:
+        """The inverse of :meth:`pack`, in the parent."""
+
+
+D = TypeVar("D")
+U = TypeVar("U", contravariant=True)
+
+
+@dataclass
+class BatchOutcome:
+    """What a kind did with one batch of parsed rows."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    issues: dict[int, list[RowIssue]] = field(default_factory=dict)
+    new: NewThings = field(default_factory=NewThings)
+
+
+class ImportKind(Protocol, Generic[D, U]):
+    """One kind of record (contacts, users): its columns, its row parser, its writer."""
+
+    name: str
+    parses_anywhere: bool
+    """True when the kind pickles and its ``parse`` needs nothing of this process, so a
+    large file can be parsed on a second core (see :mod:`.pipeline`)."""
+
+    def prepare(self, header: Sequence[str], unit: U, decimal_comma: bool = False) -> Binding:
+        """Bind the header (raising ``FileError``) and load what parsing needs;
+        ``decimal_comma``: numbers may be written ``3,75`` (see ``RowSource``)."""
+
+    def parse(self, raw: RawRow) -> D | list[RowIssue]: ...
+
+    def apply(self, drafts: list[D], unit: U, now: datetime) -> BatchOutcome: ...
+
+    def redact(self, values: list[str]) -> list[str]:
+        """The row as the error file may show it (passwords blanked)."""
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,8 @@ from rolodex.domain import USER_COLUMNS, Email, Role, UserState
 from rolodex.errors import FileError
 from rolodex.importing import values
 from rolodex.importing.columns import Binding, Targets, bind, propose
-from rolodex.importing.engine import BatchOutcome
 from rolodex.importing.options import ImportOptions
-from rolodex.importing.ports import UserUnit
+from rolodex.importing.ports import BatchOutcome, UserUnit
 from rolodex.importing.reader import RawRow
 from rolodex.importing.report import IssueCode, RowIssue
 from rolodex.importing.rows import RowParser, fitted
