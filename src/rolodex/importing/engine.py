@@ -20,6 +20,7 @@ import json
 import tempfile
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, closing, nullcontext
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -30,7 +31,6 @@ from rolodex.importing.options import ImportOptions, Progress
 from rolodex.importing.pipeline import Parsed, parsed_batches
 from rolodex.importing.ports import (
     BatchOutcome,
-    Counts,
     ImportKind,
     ImportMeta,
     ImportStatus,
@@ -39,7 +39,7 @@ from rolodex.importing.ports import (
     Reject,
     RowSource,
 )
-from rolodex.importing.report import ImportReport, IssueCode, NewThings, RowIssue
+from rolodex.importing.report import Counts, ImportReport, IssueCode, NewThings, RowIssue
 from rolodex.importing.source import open_source
 from rolodex.runtime.gc_tuning import bulk_work
 from rolodex.runtime.liveness import Heartbeat
@@ -75,7 +75,7 @@ def run_import(
     else:
         run_id, done = job_id, store.resume_import(job_id, meta, keep=_batch_by_batch(options))
     report.id = run_id
-    done.apply_to(report)
+    report.counts = replace(done)
     # A job's worker beats for it already, from before its upload is unpacked.
     alive: AbstractContextManager[object] = (
         Heartbeat(lambda: store.beat(run_id)) if job_id is None else nullcontext()
@@ -175,7 +175,7 @@ class _Run:
         for batch in batches:
             with self.store.unit(journal=self.import_id) as unit:
                 rejects = self._batch(batch, unit)
-                unit.save_progress(self.import_id, Counts.of(self.report), rejects)
+                unit.save_progress(self.import_id, replace(self.report.counts), rejects)
             self._progress()
 
     def _in_one_transaction(self, batches: Iterator[list[Parsed]]) -> None:
@@ -204,12 +204,12 @@ class _Run:
     def _count(
         self, batch: list[Parsed], outcome: BatchOutcome, issues: dict[int, list[RowIssue]]
     ) -> list[Reject]:
-        report = self.report
-        report.rows += len(batch)
-        report.created += outcome.created
-        report.updated += outcome.updated
-        report.unchanged += outcome.unchanged
-        report.failed += len(issues)
+        report, counts = self.report, self.report.counts
+        counts.rows += len(batch)
+        counts.created += outcome.created
+        counts.updated += outcome.updated
+        counts.unchanged += outcome.unchanged
+        counts.failed += len(issues)
         report.new.add(outcome.new)
         rejects = []
         for raw, _ in batch:
@@ -227,7 +227,7 @@ class _Run:
     def _nothing_written(self) -> None:
         report = self.report
         good = report.rows - report.failed
-        report.created = report.updated = report.unchanged = 0
+        report.counts = Counts(rows=report.rows, failed=report.failed)
         report.new = NewThings()
         held = f", so its {good} good rows were held back too" if good else ""
         report.warnings.append(
@@ -244,7 +244,7 @@ class _Run:
             self.store.finish_import(
                 self.import_id,
                 status,
-                Counts.of(self.report),
+                replace(self.report.counts),
                 self.report.warnings,
                 self._spooled(),
                 self.report.new.as_dict(),

@@ -22,7 +22,7 @@ from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 from rolodex.domain import ContactState, CustomField, UserState
 from rolodex.importing.columns import Binding
 from rolodex.importing.reader import RawRow
-from rolodex.importing.report import ImportReport, NewThings, RowIssue
+from rolodex.importing.report import Counts, NewThings, RowIssue
 
 
 class ImportStatus(StrEnum):
@@ -152,25 +152,6 @@ class Reject:
             f"{issue.column}: {issue.message}" if issue.column else issue.message
             for issue in self.issues
         )
-
-
-@dataclass
-class Counts:
-    """How far a run got: what the import record keeps, batch by batch."""
-
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    failed: int = 0
-
-    @classmethod
-    def of(cls, report: ImportReport) -> Counts:
-        return cls(report.rows, report.created, report.updated, report.unchanged, report.failed)
-
-    def apply_to(self, report: ImportReport) -> None:
-        report.rows, report.created, report.updated = self.rows, self.created, self.updated
-        report.unchanged, report.failed = self.unchanged, self.failed
 
 
 @dataclass

@@ -6,7 +6,7 @@ and the front end renders them, as a table, as JSON, or as an error file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -93,6 +93,21 @@ class NewThings:
 
 
 @dataclass
+class Counts:
+    """How far a run got, the one shape of an import's counts: the report's, what the
+    import record keeps batch by batch, and an undo's."""
+
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+@dataclass
 class ImportReport:
     """Counts and issues of one run. ``errors`` keeps the first ``max_errors`` issues only,
     so a file of a million bad rows does not fill memory; the error file keeps them all."""
@@ -100,11 +115,7 @@ class ImportReport:
     kind: str
     dry_run: bool = False
     id: int | None = None
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    failed: int = 0
+    counts: Counts = field(default_factory=Counts)
     errors: list[RowIssue] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     columns: list[dict[str, str]] = field(default_factory=list)
@@ -129,16 +140,32 @@ class ImportReport:
             "id": self.id,
             "kind": self.kind,
             "dry_run": self.dry_run,
-            "rows": self.rows,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "failed": self.failed,
+            **self.counts.as_dict(),
             "columns": self.columns,
             "new": self.new.as_dict(),
             "errors": [issue.as_dict() for issue in self.errors],
             "warnings": list(self.warnings),
         }
+
+    @property
+    def rows(self) -> int:
+        return self.counts.rows
+
+    @property
+    def created(self) -> int:
+        return self.counts.created
+
+    @property
+    def updated(self) -> int:
+        return self.counts.updated
+
+    @property
+    def unchanged(self) -> int:
+        return self.counts.unchanged
+
+    @property
+    def failed(self) -> int:
+        return self.counts.failed
 
     @property
     def exit_code(self) -> int:

@@ -15,7 +15,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rolodex.errors import NotFound, UsageError
-from rolodex.importing.ports import ACTIVE, Counts, ImportMeta, ImportStatus
+from rolodex.importing.ports import ACTIVE, ImportMeta, ImportStatus
+from rolodex.importing.report import Counts
 from rolodex.store import imports as records
 from rolodex.store import snapshot
 from rolodex.store import undo as sql
@@ -88,7 +89,7 @@ def undo_import(
     store.finish_import(
         report.id,
         ImportStatus.DONE,
-        Counts(touched + len(report.skipped), 0, touched, len(report.skipped), 0),
+        Counts(rows=touched + len(report.skipped), updated=touched, unchanged=len(report.skipped)),
         [f"restored {report.restored}, removed {report.removed}, skipped {len(report.skipped)}"],
         iter(()),
     )

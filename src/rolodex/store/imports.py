@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, delete, insert, not_, or_, select, update
 
 from rolodex.domain import ADMIN_ONLY_KINDS
-from rolodex.importing.ports import Counts, ImportMeta, ImportStatus, Reject
+from rolodex.importing.ports import ImportMeta, ImportStatus, Reject
+from rolodex.importing.report import Counts
 from rolodex.runtime import liveness
 from rolodex.store import schema as t
 
 CHUNK = 2000
-COUNT_COLUMNS = ("rows_done", "created", "updated", "unchanged", "failed")
 
 
 def new_record(conn: Connection, meta: ImportMeta, status: ImportStatus, **extra: Any) -> int:
@@ -62,12 +62,17 @@ def dead_runs(conn: Connection, by_worker: bool) -> list[int]:
 
 
 def count_values(counts: Counts) -> dict[str, int]:
-    return dict(
-        zip(
-            COUNT_COLUMNS,
-            (counts.rows, counts.created, counts.updated, counts.unchanged, counts.failed),
-            strict=True,
-        )
+    """The columns of the import record that keep ``counts`` (``rows`` is ``rows_done``)."""
+    values = counts.as_dict()
+    values["rows_done"] = values.pop("rows")
+    return values
+
+
+def counts_of(record: Mapping[str, Any]) -> Counts:
+    """The counts an import record keeps (the inverse of :func:`count_values`)."""
+    return Counts(
+        rows=record["rows_done"],
+        **{name: record[name] for name in ("created", "updated", "unchanged", "failed")},
     )
 
 

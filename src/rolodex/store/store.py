@@ -16,13 +16,13 @@ from sqlalchemy import Engine, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from rolodex.errors import StoreError
-from rolodex.importing.ports import ACTIVE, Counts, ImportMeta, ImportStatus, Reject
+from rolodex.importing.ports import ACTIVE, ImportMeta, ImportStatus, Reject
+from rolodex.importing.report import Counts
 from rolodex.runtime import liveness
 from rolodex.runtime.iterutil import batched
 from rolodex.store import imports as records
 from rolodex.store import schema as t
 from rolodex.store.database import WRITE, make_engine
-from rolodex.store.imports import COUNT_COLUMNS
 from rolodex.store.unit import SqlUnit
 
 WRITE_CHUNK = 2000
@@ -174,7 +174,7 @@ class Store:
             record = records.record(conn, import_id)
             if record is None:
                 raise StoreError(f"there is no import with ID {import_id}")
-            counts = Counts(*(record[k] for k in COUNT_COLUMNS)) if keep else Counts()
+            counts = records.counts_of(record) if keep else Counts()
             if not keep:
                 records.forget_rejects(conn, import_id)
             conn.execute(

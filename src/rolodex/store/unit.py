@@ -12,7 +12,8 @@ from datetime import datetime
 from sqlalchemy import Column, Connection, Transaction, func, select
 
 from rolodex.domain import ContactState, CustomField, FieldType, UserState, company_key
-from rolodex.importing.ports import ContactWrite, Counts, Reject
+from rolodex.importing.ports import ContactWrite, Reject
+from rolodex.importing.report import Counts
 from rolodex.store import bulk, snapshot
 from rolodex.store import imports as records
 from rolodex.store import schema as t
