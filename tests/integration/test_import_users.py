@@ -800,7 +800,7 @@ def test_import_hashes_new_users_on_a_two_process_pool(store, write_csv):
     path = write_csv(csv_text(["email", "password"], *people))
     with HashingPool(processes=2) as pool:
         report = import_file("users", path, store, ImportOptions(batch_size=8), pool=pool)
-        assert (report.created, report.failed, report.exit_code) == (20, 0, 0)
+        assert (report.counts.created, report.counts.failed, report.exit_code) == (20, 0, 0)
         hashes = [stored_hash(store, email) for email, _ in people]
         passwords = [password for _, password in people]
         assert pool.verify_many(list(zip(hashes, passwords, strict=True))) == [True] * 20

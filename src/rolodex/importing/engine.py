@@ -183,11 +183,11 @@ class _Run:
             for batch in batches:
                 for reject in self._batch(batch, unit):
                     self._spool(reject)
-                self.store.record_progress(self.import_id, self.report.rows)
+                self.store.record_progress(self.import_id, self.report.counts.rows)
                 self._progress()
-            if self.options.dry_run or self.report.failed:
+            if self.options.dry_run or self.report.counts.failed:
                 unit.rollback()
-        if self.options.strict and self.report.failed:
+        if self.options.strict and self.report.counts.failed:
             self._nothing_written()
 
     def _batch(self, batch: list[Parsed], unit: ImportUnit) -> list[Reject]:
@@ -226,18 +226,18 @@ class _Run:
 
     def _nothing_written(self) -> None:
         report = self.report
-        good = report.rows - report.failed
-        report.counts = Counts(rows=report.rows, failed=report.failed)
+        rows, failed = report.counts.rows, report.counts.failed
+        report.counts = Counts(rows=rows, failed=failed)
         report.new = NewThings()
-        held = f", so its {good} good rows were held back too" if good else ""
+        held = f", so its {rows - failed} good rows were held back too" if rows - failed else ""
         report.warnings.append(
-            f"Nothing was written: this was a strict run (all or nothing) and {report.failed} "
-            f"of {report.rows} rows failed{held}. Fix the rejected rows and import again."
+            f"Nothing was written: this was a strict run (all or nothing) and {failed} "
+            f"of {rows} rows failed{held}. Fix the rejected rows and import again."
         )
 
     def _progress(self) -> None:
         if self.progress:
-            self.progress(self.report.rows, self.rows_total)
+            self.progress(self.report.counts.rows, self.rows_total)
 
     def _finish(self, status: ImportStatus) -> None:
         try:

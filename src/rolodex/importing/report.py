@@ -148,25 +148,5 @@ class ImportReport:
         }
 
     @property
-    def rows(self) -> int:
-        return self.counts.rows
-
-    @property
-    def created(self) -> int:
-        return self.counts.created
-
-    @property
-    def updated(self) -> int:
-        return self.counts.updated
-
-    @property
-    def unchanged(self) -> int:
-        return self.counts.unchanged
-
-    @property
-    def failed(self) -> int:
-        return self.counts.failed
-
-    @property
     def exit_code(self) -> int:
-        return 1 if self.failed else 0
+        return 1 if self.counts.failed else 0
