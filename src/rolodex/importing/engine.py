@@ -69,7 +69,7 @@ def run_import(
         column_notes=binding.summary(),
         source=source.description,
     )
-    meta = _meta(path, kind, source, options, binding)
+    meta = describe_run(kind.name, path, source, options, binding)
     if job_id is None:
         run_id, done = store.start_import(meta), Counts()
     else:
@@ -97,15 +97,12 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _meta(
-    path: Path,
-    kind: ImportKind[Any, Any],
-    source: RowSource,
-    options: ImportOptions,
-    binding: Binding,
+def describe_run(
+    kind: str, path: Path, source: RowSource, options: ImportOptions, binding: Binding
 ) -> ImportMeta:
+    """What the import record says of a run of ``path`` before it starts (a job's too)."""
     return ImportMeta(
-        kind=kind.name,
+        kind=kind,
         file_name=options.file_name or path.name,
         sha256=file_sha256(path),
         dry_run=options.dry_run,

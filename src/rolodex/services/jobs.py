@@ -7,22 +7,23 @@ and runs them through the same engine as the CLI, so the results are the same.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from rolodex.config import Settings, UploadPolicy
 from rolodex.errors import StoreError
-from rolodex.importing.engine import file_sha256
+from rolodex.importing.engine import describe_run
 from rolodex.importing.kinds import import_file, prepare_check
 from rolodex.importing.options import ImportOptions
-from rolodex.importing.ports import ImportMeta
 from rolodex.importing.source import open_source
 from rolodex.runtime.liveness import Heartbeat
 from rolodex.security.passwords import HashingPool
@@ -53,21 +54,25 @@ def submit(store: Store, job: Submission, sealer: Sealer | None = None) -> int:
     """Queue an import; raises ``FileError`` (nothing queued) when the file is unusable."""
     source = open_source(job.path, job.options.limits, job.options.sheet)
     binding = prepare_check(job.kind, source.header, store, job.options)
-    meta = ImportMeta(
-        kind=job.kind,
+    meta = describe_run(job.kind, job.path, source, job.options, binding)
+    meta = replace(
+        meta,
         file_name=job.file_name,
-        sha256=file_sha256(job.path),
-        dry_run=job.options.dry_run,
-        strict=job.options.strict,
-        header=tuple(source.header),
-        rows_total=source.rows_total,
-        actor=job.options.actor,
-        warnings=tuple(source.warnings),
-        options=job.options.recorded() | ({"confirms": job.confirms} if job.confirms else {}),
-        columns=tuple(binding.report()),
+        options={**meta.options, **({"confirms": job.confirms} if job.confirms else {})},
     )
     with store.write() as conn, job.path.open("rb") as upload:
         return queue.enqueue(conn, meta, upload, sealer or default_sealer())
+
+
+@contextlib.contextmanager
+def stored_upload(store: Store, import_id: int, sealer: Sealer) -> Iterator[Path]:
+    """The file a queued import kept in the database, as a temporary file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "upload.csv"
+        with store.read() as conn, path.open("wb") as out:
+            for chunk in queue.upload_chunks(conn, import_id, sealer):
+                out.write(chunk)
+        yield path
 
 
 def options_of(record: dict[str, Any], base: ImportOptions) -> ImportOptions:
@@ -140,11 +145,7 @@ class Worker:
 
     def _carry_out(self, job_id: int, record: dict[str, Any]) -> None:
         try:
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / "upload.csv"
-                with self.store.read() as conn, path.open("wb") as out:
-                    for chunk in queue.upload_chunks(conn, job_id, self.sealer):
-                        out.write(chunk)
+            with stored_upload(self.store, job_id, self.sealer) as path:
                 options = options_of(record, self.base)
                 import_file(
                     record["kind"], path, self.store, options, pool=self.pool, job_id=job_id

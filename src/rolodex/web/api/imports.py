@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from rolodex.config import Settings
+from rolodex.domain import MAX_ID
 from rolodex.errors import FileError, UsageError
 from rolodex.importing.columns import UnboundColumns
 from rolodex.importing.kinds import KINDS
@@ -25,13 +26,19 @@ from rolodex.services.mappings import creation_refused, parse_mapping
 from rolodex.services.undo import undo_import
 from rolodex.store import imports as records
 from rolodex.store.store import Store
-from rolodex.web.deps import AdminDep, CallerFirst, SessionDep, SettingsDep, StoreDep
+from rolodex.web.deps import (
+    AdminDep,
+    CallerFirst,
+    SessionDep,
+    SettingsDep,
+    StoreDep,
+    get_sealer,
+)
 from rolodex.web.schemas import ImportFileProblem, Job, UndoResult, errors
 
 router = APIRouter(tags=["imports"])
 upload_router = APIRouter(tags=["imports"], route_class=CallerFirst)
 """The upload route: its caller is known (401) before a byte of the file is read."""
-MAX_ID = 2**31 - 1
 ImportId = Annotated[int, Path(description="An import's id")]
 MAX_FILE_NAME = 255
 SUMMARY_ERRORS = ImportOptions().max_listed_errors
@@ -166,7 +173,7 @@ async def upload_import(
     refused = creation_refused(options, session.is_admin)
     if refused:
         raise HTTPException(403, refused)
-    sealer = request.app.state.sealer
+    sealer = get_sealer(request)
     return await run_in_threadpool(_queue, store, kind, file, options, settings, sealer)
 
 

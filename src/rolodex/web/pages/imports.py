@@ -18,6 +18,7 @@ from rolodex.errors import FileError
 from rolodex.importing.kinds import KINDS, targets_of
 from rolodex.importing.options import ImportOptions
 from rolodex.importing.ports import ENDED, ImportStatus
+from rolodex.runtime.sizes import size_text
 from rolodex.security.sealing import Sealer
 from rolodex.services import jobs, uploads
 from rolodex.services.mappings import creation_refused, needs_step
@@ -27,7 +28,7 @@ from rolodex.store import tokens
 from rolodex.store.jobs import has_upload
 from rolodex.store.store import Store
 from rolodex.web.api.imports import SUMMARY_ERRORS, job_document, spool_upload, upload_name
-from rolodex.web.deps import get_settings, get_store
+from rolodex.web.deps import get_sealer, get_settings, get_store
 from rolodex.web.pages.common import (
     ImportId,
     PageSession,
@@ -37,7 +38,7 @@ from rolodex.web.pages.common import (
     text_field,
     ticked,
 )
-from rolodex.web.pages.preview import Preview, preview_of, previews, read_preview, stored_upload
+from rolodex.web.pages.preview import Preview, preview_of, previews, read_preview
 from rolodex.web.pending import Pending, PendingUploads, pending_uploads, read_samples
 
 router = page_router()
@@ -105,16 +106,6 @@ def form_page(
     return render(request, "import_form.html", context, session, status)
 
 
-def size_text(size: int) -> str:
-    """A byte count as a person reads it: 100 MB."""
-    value = float(size)
-    for unit in ("bytes", "KB", "MB"):
-        if value < 1024:
-            return f"{value:,.0f} {unit}"
-        value /= 1024
-    return f"{value:,.1f} GB"
-
-
 @router.get("/")
 def import_form(request: Request, session: PageSession) -> Response:
     return form_page(request, session)
@@ -132,7 +123,9 @@ async def preview_upload(request: Request, session: PageSession) -> Response:
             return form_page(request, session, choice, problem[1], problem[0])
         store = get_store(request)
         pending = pending_uploads(request.app)
-        checked = await run_in_threadpool(check_upload, store, settings, choice, session, pending)
+        checked = await run_in_threadpool(
+            check_upload, store, settings, choice, session, pending, get_sealer(request)
+        )
     except HTTPException as exc:  # past the size limit while copying
         return form_page(request, session, Choice.of(form), str(exc.detail), exc.status_code)
     except FileError as exc:
@@ -155,6 +148,7 @@ def check_upload(
     choice: Choice,
     session: tokens.Session,
     pending: PendingUploads,
+    sealer: Sealer,
 ) -> tuple[int, Preview] | str:
     """Queue the dry run of the uploaded file (its first rows come back for the preview);
     or, when its header is not exactly ours, keep it for the Columns step (its token)."""
@@ -177,7 +171,7 @@ def check_upload(
             file_name=choice.file_name,
         )
         job = jobs.Submission(choice.kind, path, choice.file_name, options)
-        import_id = jobs.submit(store, job, Sealer.from_settings(settings))
+        import_id = jobs.submit(store, job, sealer)
         return import_id, read_preview(path, settings.limits, choice.kind)
     finally:
         path.unlink(missing_ok=True)
@@ -258,15 +252,19 @@ async def confirm_import(import_id: ImportId, request: Request, session: PageSes
             f"The file of this dry run is no longer kept (files are kept "
             f"{settings.uploads.hours} hours): upload it again.",
         )
-    new_id = await run_in_threadpool(queue_real_run, store, settings, record, session.email)
+    new_id = await run_in_threadpool(
+        queue_real_run, store, settings, record, session.email, get_sealer(request)
+    )
     return RedirectResponse(f"/imports/{new_id}", status_code=303)
 
 
-def queue_real_run(store: Store, settings: Settings, record: dict[str, Any], actor: str) -> int:
+def queue_real_run(
+    store: Store, settings: Settings, record: dict[str, Any], actor: str, sealer: Sealer
+) -> int:
     base = ImportOptions(limits=settings.limits)
     options = replace(jobs.options_of(record, base), dry_run=False, actor=actor)
-    with stored_upload(store, settings, record["id"]) as path:
+    with jobs.stored_upload(store, record["id"], sealer) as path:
         job = jobs.Submission(
             record["kind"], path, record["file_name"], options, confirms=record["id"]
         )
-        return jobs.submit(store, job, Sealer.from_settings(settings))
+        return jobs.submit(store, job, sealer)
