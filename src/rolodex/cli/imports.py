@@ -278,7 +278,7 @@ def _write_errors(store: Store, report: ImportReport, out: TextIO) -> None:
     with store.read() as conn:
         record = records.record(conn, report.id)
         assert record is not None
-        write_error_file(out, record["header"], records.rejects(conn, report.id))
+        write_error_file(out, record.header, records.rejects(conn, report.id))
 
 
 @imports_app.command("list")
@@ -301,12 +301,12 @@ def list_imports(ctx: typer.Context, as_json: bool = JSON) -> None:
     )
     for row in rows:
         table.add_row(
-            str(row["id"]),
-            row["kind"] + (" (dry run)" if row["dry_run"] else ""),
-            row["file_name"],
-            row["status"],
-            *(str(row[k]) for k in ("created", "updated", "unchanged", "failed")),
-            str(row["started_at"])[:19],
+            str(row.id),
+            row.kind + (" (dry run)" if row.dry_run else ""),
+            row.file_name,
+            row.status,
+            *(str(n) for n in (row.created, row.updated, row.unchanged, row.failed)),
+            str(row.started_at)[:19],
         )
     out.print(table)
 

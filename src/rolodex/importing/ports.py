@@ -42,6 +42,46 @@ ACTIVE = (ImportStatus.QUEUED, ImportStatus.RUNNING)
 ENDED = (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.INTERRUPTED)
 
 
+@dataclass(frozen=True)
+class ImportRecord:
+    """One run as the store keeps it (CONTRACT §1, "import"): what the history, the API,
+    the pages and the worker read. Its fields are the ``imports`` table's columns."""
+
+    id: int
+    kind: str
+    file_name: str
+    sha256: str
+    dry_run: bool
+    strict: bool
+    status: ImportStatus
+    rows_total: int
+    rows_done: int
+    created: int
+    updated: int
+    unchanged: int
+    failed: int
+    warnings: list[str]
+    header: list[str]
+    options: dict[str, Any]
+    """:meth:`ImportOptions.recorded`, and ``confirms`` for the real run of a dry run."""
+    columns: list[dict[str, str]] | None
+    new_names: dict[str, list[str]] | None
+    actor: str | None
+    host: str | None
+    boot_id: str | None
+    pid: int | None
+    worker: str | None
+    heartbeat_at: datetime | None
+    undo_of: int | None
+    undone_by: int | None
+    started_at: datetime
+    finished_at: datetime | None
+
+    @property
+    def counts(self) -> Counts:
+        return Counts(self.rows_done, self.created, self.updated, self.unchanged, self.failed)
+
+
 class RowSource(Protocol):
     """A file that passed its checks, whatever its format: header and row count are settled.
 

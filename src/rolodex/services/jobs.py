@@ -17,13 +17,13 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from rolodex.config import Settings, UploadPolicy
 from rolodex.errors import StoreError
 from rolodex.importing.engine import describe_run
 from rolodex.importing.kinds import import_file, prepare_check
 from rolodex.importing.options import ImportOptions
+from rolodex.importing.ports import ImportRecord
 from rolodex.importing.source import open_source
 from rolodex.runtime.liveness import Heartbeat
 from rolodex.security.passwords import HashingPool
@@ -75,14 +75,14 @@ def stored_upload(store: Store, import_id: int, sealer: Sealer) -> Iterator[Path
         yield path
 
 
-def options_of(record: dict[str, Any], base: ImportOptions) -> ImportOptions:
+def options_of(record: ImportRecord, base: ImportOptions) -> ImportOptions:
     return replace(
         base,
-        dry_run=bool(record["dry_run"]),
-        strict=bool(record["strict"]),
-        **ImportOptions.from_recorded(record.get("options") or {}),
-        actor=record["actor"],
-        file_name=record["file_name"],
+        dry_run=bool(record.dry_run),
+        strict=bool(record.strict),
+        **ImportOptions.from_recorded(record.options or {}),
+        actor=record.actor,
+        file_name=record.file_name,
     )
 
 
@@ -138,20 +138,18 @@ class Worker:
         self._run(record)
         return True
 
-    def _run(self, record: dict[str, Any]) -> None:
-        job_id = int(record["id"])
+    def _run(self, record: ImportRecord) -> None:
+        job_id = int(record.id)
         with Heartbeat(lambda: self.store.beat(job_id)):
             self._carry_out(job_id, record)
 
-    def _carry_out(self, job_id: int, record: dict[str, Any]) -> None:
+    def _carry_out(self, job_id: int, record: ImportRecord) -> None:
         try:
             with stored_upload(self.store, job_id, self.sealer) as path:
                 options = options_of(record, self.base)
-                import_file(
-                    record["kind"], path, self.store, options, pool=self.pool, job_id=job_id
-                )
-            if not record["dry_run"]:
-                confirmed = (record.get("options") or {}).get("confirms")
+                import_file(record.kind, path, self.store, options, pool=self.pool, job_id=job_id)
+            if not record.dry_run:
+                confirmed = (record.options or {}).get("confirms")
                 with self.store.write() as conn:
                     for done_with in (job_id, confirmed):
                         if done_with:

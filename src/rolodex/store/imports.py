@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, delete, insert, not_, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    and_,
+    delete,
+    insert,
+    not_,
+    or_,
+    select,
+    update,
+)
 
 from rolodex.domain import ADMIN_ONLY_KINDS
-from rolodex.importing.ports import ImportMeta, ImportStatus, Reject
+from rolodex.importing.ports import ImportMeta, ImportRecord, ImportStatus, Reject
 from rolodex.importing.report import Counts
 from rolodex.runtime import liveness
 from rolodex.store import schema as t
@@ -68,12 +79,10 @@ def count_values(counts: Counts) -> dict[str, int]:
     return values
 
 
-def counts_of(record: Mapping[str, Any]) -> Counts:
-    """The counts an import record keeps (the inverse of :func:`count_values`)."""
-    return Counts(
-        rows=record["rows_done"],
-        **{name: record[name] for name in ("created", "updated", "unchanged", "failed")},
-    )
+def import_record(row: Row[Any]) -> ImportRecord:
+    """A row of ``imports`` as the typed record."""
+    values = dict(row._mapping)
+    return ImportRecord(**values | {"status": ImportStatus(values["status"])})
 
 
 def save_progress(conn: Connection, import_id: int, counts: Counts, rejects: list[Reject]) -> None:
@@ -125,24 +134,24 @@ def agent_may_see() -> ColumnElement[bool]:
     )
 
 
-def history(conn: Connection, limit: int | None = None, admin: bool = True) -> list[dict[str, Any]]:
+def history(conn: Connection, limit: int | None = None, admin: bool = True) -> list[ImportRecord]:
     """The runs, newest first; an agent's history leaves out the admin-only ones."""
     query = select(t.imports).order_by(t.imports.c.id.desc())
     if not admin:
         query = query.where(agent_may_see())
     if limit:
         query = query.limit(limit)
-    return [dict(row._mapping) for row in conn.execute(query)]
+    return [import_record(row) for row in conn.execute(query)]
 
 
-def record(conn: Connection, import_id: int, admin: bool = True) -> dict[str, Any] | None:
+def record(conn: Connection, import_id: int, admin: bool = True) -> ImportRecord | None:
     """One run, or ``None`` — also when an agent asks for an admin-only one, so its
     existence is not revealed."""
     query = select(t.imports).where(t.imports.c.id == import_id)
     if not admin:
         query = query.where(agent_may_see())
     row = conn.execute(query).first()
-    return dict(row._mapping) if row else None
+    return import_record(row) if row else None
 
 
 def errors(conn: Connection, import_id: int, limit: int) -> list[dict[str, Any]]:

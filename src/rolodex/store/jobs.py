@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from sqlalchemy import Connection, delete, distinct, func, insert, select, update
 
-from rolodex.importing.ports import ENDED, ImportMeta, ImportStatus
+from rolodex.importing.ports import ENDED, ImportMeta, ImportRecord, ImportStatus
 from rolodex.runtime import liveness
 from rolodex.security.sealing import Sealer
 from rolodex.store import imports as records
@@ -37,7 +37,7 @@ def enqueue(conn: Connection, meta: ImportMeta, upload: BinaryIO, sealer: Sealer
     return int(import_id)
 
 
-def claim(conn: Connection, worker: str) -> dict[str, Any] | None:
+def claim(conn: Connection, worker: str) -> ImportRecord | None:
     """Take the oldest queued job for ``worker``, or ``None`` when the queue is empty."""
     query = (
         select(t.imports)
@@ -59,7 +59,7 @@ def claim(conn: Connection, worker: str) -> dict[str, Any] | None:
             **liveness.here(),
         )
     )
-    return dict(row._mapping)
+    return records.import_record(row)
 
 
 def upload_chunks(conn: Connection, import_id: int, sealer: Sealer) -> Iterator[bytes]:

@@ -174,7 +174,7 @@ class Store:
             record = records.record(conn, import_id)
             if record is None:
                 raise StoreError(f"there is no import with ID {import_id}")
-            counts = records.counts_of(record) if keep else Counts()
+            counts = record.counts if keep else Counts()
             if not keep:
                 records.forget_rejects(conn, import_id)
             conn.execute(

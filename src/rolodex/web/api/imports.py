@@ -17,7 +17,7 @@ from rolodex.errors import FileError, UsageError
 from rolodex.importing.columns import UnboundColumns
 from rolodex.importing.kinds import KINDS
 from rolodex.importing.options import ImportOptions
-from rolodex.importing.ports import ImportStatus
+from rolodex.importing.ports import ImportRecord, ImportStatus
 from rolodex.security.sealing import Sealer
 from rolodex.services import jobs, uploads, views
 from rolodex.services.errorfile import error_table
@@ -45,27 +45,30 @@ SUMMARY_ERRORS = ImportOptions().max_listed_errors
 """As many errors as the CLI's ``--json`` lists, so both give the same document."""
 
 
-def job_document(store: Store, record: dict[str, Any]) -> dict[str, Any]:
+def job_document(store: Store, record: ImportRecord) -> dict[str, Any]:
     """The API's view of an import record; ``summary`` is the CLI's import JSON once done."""
     document = views.import_record(record) | {"summary": None}
-    if record["status"] == ImportStatus.DONE:
+    if record.status == ImportStatus.DONE:
         with store.read() as conn:
-            found = records.errors(conn, record["id"], SUMMARY_ERRORS)
+            found = records.errors(conn, record.id, SUMMARY_ERRORS)
         document["summary"] = {
-            "id": record["id"],
-            "kind": record["kind"],
-            "dry_run": record["dry_run"],
-            "rows": record["rows_done"],
-            **{k: record[k] for k in ("created", "updated", "unchanged", "failed")},
-            "columns": record["columns"] or [],
-            "new": record["new_names"] or {"labels": [], "companies": [], "fields": []},
+            "id": record.id,
+            "kind": record.kind,
+            "dry_run": record.dry_run,
+            "rows": record.rows_done,
+            "created": record.created,
+            "updated": record.updated,
+            "unchanged": record.unchanged,
+            "failed": record.failed,
+            "columns": record.columns or [],
+            "new": record.new_names or {"labels": [], "companies": [], "fields": []},
             "errors": [{k: e[k] for k in ("row", "column", "code", "message")} for e in found],
-            "warnings": record["warnings"],
+            "warnings": record.warnings,
         }
     return document
 
 
-def _visible(store: Store, import_id: int, admin: bool) -> dict[str, Any]:
+def _visible(store: Store, import_id: int, admin: bool) -> ImportRecord:
     """The import record, or 404 — also for an id no import can have (0, or past the
     database's integer range, which would otherwise fail inside the database), and for
     an admin-only run asked for by an agent: 404 rather than 403, so an agent cannot tell
@@ -230,7 +233,7 @@ def error_file_lines(store: Store, import_id: int, header: list[str]) -> Iterato
 def error_file(import_id: ImportId, session: SessionDep, store: StoreDep) -> StreamingResponse:
     record = _visible(store, import_id, session.is_admin)
     return StreamingResponse(
-        error_file_lines(store, import_id, record["header"]),
+        error_file_lines(store, import_id, record.header),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="import-{import_id}-errors.csv"'},
     )

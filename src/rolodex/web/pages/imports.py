@@ -17,7 +17,7 @@ from rolodex.config import Settings
 from rolodex.errors import FileError
 from rolodex.importing.kinds import KINDS, targets_of
 from rolodex.importing.options import ImportOptions
-from rolodex.importing.ports import ENDED, ImportStatus
+from rolodex.importing.ports import ENDED, ImportRecord, ImportStatus
 from rolodex.runtime.sizes import size_text
 from rolodex.security.sealing import Sealer
 from rolodex.services import jobs, uploads
@@ -177,7 +177,7 @@ def check_upload(
         path.unlink(missing_ok=True)
 
 
-def import_record(store: Store, import_id: int, session: tokens.Session) -> dict[str, Any]:
+def import_record(store: Store, import_id: int, session: tokens.Session) -> ImportRecord:
     """The run, or 404 — also an admin-only run for an agent, as the API does."""
     with store.read() as conn:
         record = records.record(conn, import_id, session.is_admin)
@@ -196,16 +196,16 @@ def import_page(import_id: ImportId, request: Request, session: PageSession) -> 
     record = import_record(store, import_id, session)
     job = job_document(store, record)
     final = job["status"] in ENDED
-    note = confirm_note(session, job, bool(record["strict"]))
+    note = confirm_note(session, job, bool(record.strict))
     context = {
         "nav": "history",
         "job": job,
-        "options": record.get("options") or {},
-        "strict": bool(record["strict"]),
+        "options": record.options or {},
+        "strict": bool(record.strict),
         "final": final,
-        "preview": preview_of(request, record) if record["dry_run"] else None,
-        "can_confirm": record["dry_run"] and job["status"] == ImportStatus.DONE and note is None,
-        "confirm_note": note if record["dry_run"] and job["status"] == ImportStatus.DONE else None,
+        "preview": preview_of(request, record) if record.dry_run else None,
+        "can_confirm": record.dry_run and job["status"] == ImportStatus.DONE and note is None,
+        "confirm_note": note if record.dry_run and job["status"] == ImportStatus.DONE else None,
         "errors_cut": bool(job["summary"]) and job["failed"] > len(job["summary"]["errors"]),
         "summary_errors": SUMMARY_ERRORS,
         "percent": _percent(job["rows_done"], job["rows_total"], final),
@@ -239,9 +239,9 @@ async def confirm_import(import_id: ImportId, request: Request, session: PageSes
     await checked_form(request, session)
     store = get_store(request)
     record = import_record(store, import_id, session)
-    if not record["dry_run"] or record["status"] != ImportStatus.DONE:
+    if not record.dry_run or record.status != ImportStatus.DONE:
         raise HTTPException(409, "Only a finished dry run can be confirmed.")
-    if not may_import(session, record["kind"]):
+    if not may_import(session, record.kind):
         raise HTTPException(403, "Only an admin may import agents (users).")
     settings: Settings = get_settings(request)
     with store.read() as conn:
@@ -259,12 +259,10 @@ async def confirm_import(import_id: ImportId, request: Request, session: PageSes
 
 
 def queue_real_run(
-    store: Store, settings: Settings, record: dict[str, Any], actor: str, sealer: Sealer
+    store: Store, settings: Settings, record: ImportRecord, actor: str, sealer: Sealer
 ) -> int:
     base = ImportOptions(limits=settings.limits)
     options = replace(jobs.options_of(record, base), dry_run=False, actor=actor)
-    with jobs.stored_upload(store, record["id"], sealer) as path:
-        job = jobs.Submission(
-            record["kind"], path, record["file_name"], options, confirms=record["id"]
-        )
+    with jobs.stored_upload(store, record.id, sealer) as path:
+        job = jobs.Submission(record.kind, path, record.file_name, options, confirms=record.id)
         return jobs.submit(store, job, sealer)

@@ -7,13 +7,13 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI, Request
 
 from rolodex.config import Limits, Settings
 from rolodex.errors import FileError
 from rolodex.importing import users, values
+from rolodex.importing.ports import ImportRecord
 from rolodex.importing.report import ValueProblem
 from rolodex.importing.source import open_source
 from rolodex.services.jobs import stored_upload
@@ -108,15 +108,15 @@ def previews(app: FastAPI) -> Previews:
     return found
 
 
-def preview_of(request: Request, record: dict[str, Any]) -> Preview | None:
+def preview_of(request: Request, record: ImportRecord) -> Preview | None:
     cache = previews(request.app)
-    preview = cache.get(record["id"])
+    preview = cache.get(record.id)
     if preview is None:
         settings: Settings = get_settings(request)
-        with stored_upload(get_store(request), record["id"], get_sealer(request)) as path:
+        with stored_upload(get_store(request), record.id, get_sealer(request)) as path:
             try:
-                preview = read_preview(path, settings.limits, record["kind"])
+                preview = read_preview(path, settings.limits, record.kind)
             except FileError:
                 return None
-        cache.put(record["id"], preview)
+        cache.put(record.id, preview)
     return preview
