@@ -46,7 +46,7 @@ def timed(store: Store, name: str, path: Path, rows: int, expect: str) -> Phase:
     start = time.perf_counter()
     report = import_file("contacts", path, store, ImportOptions())
     seconds = time.perf_counter() - start
-    if getattr(report, expect) != rows or report.failed:
+    if getattr(report.counts, expect) != rows or report.counts.failed:
         raise SystemExit(f"{name}: expected {rows} {expect}, got {report.as_dict()}")
     return Phase(name, rows, seconds)
 

@@ -31,7 +31,7 @@ def run(url: str, workdir: Path, rows: int = 1000) -> dict[str, float]:
         seconds = time.perf_counter() - start
     finally:
         store.close()
-    if report.created != rows:
+    if report.counts.created != rows:
         raise SystemExit(f"users: expected {rows} created, got {report.as_dict()}")
     ideal = rows * one / cores
     return {"rows": rows, "seconds": seconds, "ideal": ideal, "ratio": seconds / ideal}

@@ -18,6 +18,9 @@ import idna
 STANDARD_CONTACT_COLUMNS = ("email", "first_name", "last_name", "company_id", "labels", "labels_id")
 USER_COLUMNS = ("email", "first_name", "last_name", "password", "password_hash", "active")
 ADMIN_ONLY_KINDS = frozenset({"users"})
+MAX_ID = 2**31 - 1
+"""The largest id a record can have: PostgreSQL's ``integer`` holds no more (SQLite's hold
+more), so a larger one names nothing and is not asked of the database."""
 """Imports only admins may run or see — every route, the record, its error file and the
 history alike: a users file holds agents' passwords and who has access."""
 VARIABLE_NAME = re.compile(r"[a-z][a-z0-9_]*")

@@ -137,7 +137,11 @@ def test_two_imports_of_the_same_emails_at_once(cli, db_url, tmp_path):
         paths = [write_side(tmp_path, repetition, side) for side in SIDES]
         batch_size = (CONTACTS, 50, 7)[repetition % 3]  # one batch, or batches interleaving
         for report in run_in_threads(db_url, paths, batch_size):
-            assert (report.rows, report.failed, report.exit_code) == (CONTACTS, 0, 0), report
+            assert (report.counts.rows, report.counts.failed, report.exit_code) == (
+                CONTACTS,
+                0,
+                0,
+            ), report
     check_everything(cli, range(REPETITIONS))
 
 
@@ -148,10 +152,12 @@ def test_two_imports_at_once_count_each_contact_created_once(cli, db_url, tmp_pa
     for repetition in range(6):
         paths = [write_side(tmp_path, repetition, side) for side in SIDES]
         reports = run_in_threads(db_url, paths, (CONTACTS, 50, 7)[repetition % 3])
-        created = [report.created for report in reports]
+        created = [report.counts.created for report in reports]
         assert sum(created) == CONTACTS, (repetition, created)
         for report in reports:
-            assert report.created + report.updated + report.unchanged == CONTACTS
+            assert (
+                report.counts.created + report.counts.updated + report.counts.unchanged == CONTACTS
+            )
 
 
 @pytest.mark.slow

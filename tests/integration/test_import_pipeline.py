@@ -227,7 +227,7 @@ def error_file(url: str, import_id: int) -> str:
             record = records.record(conn, import_id)
             assert record is not None
             out = io.StringIO()
-            write_error_file(out, record["header"], records.rejects(conn, import_id))
+            write_error_file(out, record.header, records.rejects(conn, import_id))
             return out.getvalue()
     finally:
         store.close()
@@ -685,15 +685,14 @@ def test_an_import_whose_child_dies_fails_cleanly_keeping_whole_batches(db_url, 
         store.close()
     assert caught.value.message.startswith(KILLED_MESSAGE)
     assert len(spy.processes) == 1 and live_parsers() == []
-    assert record["status"] == "failed"
+    assert record.status == "failed"
     # Exactly the batches before the one holding row 1500 were written, each whole.
     rows = [raw.row for raw in open_csv(path, Limits()).rows()]
     done = rows.index(1500) // BATCH * BATCH
     assert done > 0
-    assert record["rows_done"] == done
-    counted = ("created", "updated", "unchanged", "failed")
-    assert sum(record[k] for k in counted) == done
-    assert contacts == 2 * ROWS // 40 + record["created"]
+    assert record.rows_done == done
+    assert record.created + record.updated + record.unchanged + record.failed == done
+    assert contacts == 2 * ROWS // 40 + record.created
 
 
 # -- e. the console script, above the default threshold ----------------------------------------

@@ -29,7 +29,7 @@ def _statements(store, path) -> int:
         report = import_file("contacts", path, store, ImportOptions(batch_size=5000))
     finally:
         event.remove(store.engine, "before_cursor_execute", count)
-    assert report.failed == 0, report.errors
+    assert report.counts.failed == 0, report.errors
     return len(seen)
 
 

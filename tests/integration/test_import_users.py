@@ -787,7 +787,7 @@ def test_json_report_has_the_contract_shape(cli, write_csv):
     assert (report["kind"], report["dry_run"]) == ("users", False)
     assert isinstance(report["id"], int)
     assert counts(report) == {"rows": 2, "created": 1, "updated": 0, "unchanged": 0, "failed": 1}
-    assert [set(error) for error in report["errors"]] == [{"row", "column", "message"}]
+    assert [set(error) for error in report["errors"]] == [{"row", "column", "code", "message"}]
     assert report["errors"][0]["row"] == 3
     assert report["errors"][0]["column"] == "email"
     assert report["warnings"] == []
@@ -801,7 +801,7 @@ def test_import_hashes_new_users_on_a_two_process_pool(store, write_csv):
     path = write_csv(csv_text(["email", "password"], *people))
     with HashingPool(processes=2) as pool:
         report = import_file("users", path, store, ImportOptions(batch_size=8), pool=pool)
-        assert (report.created, report.failed, report.exit_code) == (20, 0, 0)
+        assert (report.counts.created, report.counts.failed, report.exit_code) == (20, 0, 0)
         hashes = [stored_hash(store, email) for email, _ in people]
         passwords = [password for _, password in people]
         assert pool.verify_many(list(zip(hashes, passwords, strict=True))) == [True] * 20

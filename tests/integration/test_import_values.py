@@ -618,3 +618,11 @@ def test_a_comma_file_keeps_the_point_as_the_decimal_mark(cli, write_csv):
     result = cli.json("import", "contacts", write_csv("email,score\nann@example.com,1.200\n"))
     assert result["failed"] == 0
     assert cli.json("contacts", "show", "ann@example.com")["custom_fields"]["score"] == 1.2
+
+
+def test_each_error_carries_a_stable_code_so_scripts_tell_problems_apart(cli, write_csv, catalog):
+    path = write_csv("email,labels\nann@example.com,Nope\nnot-an-email,Trial\n")
+    _, report = run_import(cli, path)
+    codes = {error["row"]: error["code"] for error in report["errors"]}
+    assert codes == {2: "unknown-label", 3: "invalid-email"}
+    assert all(list(error) == ["row", "column", "code", "message"] for error in report["errors"])

@@ -47,7 +47,7 @@ def status(store: Any, run_id: int) -> str:
     with store.read() as conn:
         found = records.record(conn, run_id)
     assert found is not None
-    return str(found["status"])
+    return str(found.status)
 
 
 def seconds_ago(seconds: int) -> datetime:
@@ -101,12 +101,12 @@ def test_a_run_records_its_host_boot_and_pid_and_starts_alive(store):
     with store.read() as conn:
         found = records.record(conn, run_id)
     assert found is not None
-    assert (found["host"], found["boot_id"], found["pid"]) == (
+    assert (found.host, found.boot_id, found.pid) == (
         liveness.here()["host"],
         liveness.boot_id(),
         os.getpid(),
     )
-    assert found["heartbeat_at"] is not None
+    assert found.heartbeat_at is not None
 
 
 def test_the_heartbeat_thread_keeps_a_run_fresh(store):
@@ -118,6 +118,6 @@ def test_the_heartbeat_thread_keeps_a_run_fresh(store):
     with store.read() as conn:
         found = records.record(conn, run_id)
     assert found is not None
-    beat = found["heartbeat_at"]
+    beat = found.heartbeat_at
     assert (beat if beat.tzinfo else beat.replace(tzinfo=UTC)) > seconds_ago(10)
     assert status(store, run_id) == "running"

@@ -39,13 +39,13 @@ def test_an_import_that_fills_the_tables_refreshes_their_statistics(postgres_url
         small = import_file(
             "contacts", contacts(tmp_path / "a.csv", 0, 9_000), store, ImportOptions()
         )
-        assert small.created == 9_000
+        assert small.counts.created == 9_000
         assert analyze_counts(postgres_url) == before  # below the first refresh
 
         large = import_file(
             "contacts", contacts(tmp_path / "b.csv", 9_000, 2_000), store, ImportOptions()
         )
-        assert large.created == 2_000
+        assert large.counts.created == 2_000
     finally:
         store.close()
     after = analyze_counts(postgres_url)
@@ -69,5 +69,5 @@ def test_a_dry_run_leaves_the_statistics_alone(postgres_url, tmp_path):
         )
     finally:
         store.close()
-    assert report.created == 12_000
+    assert report.counts.created == 12_000
     assert analyze_counts(postgres_url) == before

@@ -58,7 +58,7 @@ def accounts(store: Store, tmp_path: Path) -> None:
     )
     with HashingPool(1) as pool:
         report = import_file("users", team, store, ImportOptions(), pool=pool)
-    assert (report.created, report.failed) == (2, 0)
+    assert (report.counts.created, report.counts.failed) == (2, 0)
 
 
 @pytest.fixture

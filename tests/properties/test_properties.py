@@ -191,15 +191,15 @@ def test_any_bytes_give_a_report_or_a_file_error(template, pool, content, kind, 
         finally:
             store.close()
     assert report.exit_code in (0, 1)
-    assert report.failed == len({issue.row for issue in report.errors}) or (
+    assert report.counts.failed == len({issue.row for issue in report.errors}) or (
         report.errors_total > len(report.errors)
     )
     assert all(issue.row >= 2 for issue in report.errors)
-    written = report.created + report.updated + report.unchanged
-    if options.strict and report.failed:
+    written = report.counts.created + report.counts.updated + report.counts.unchanged
+    if options.strict and report.counts.failed:
         assert written == 0
     else:
-        assert report.rows == written + report.failed
+        assert report.counts.rows == written + report.counts.failed
 
 
 # -- 2. export, then import: all unchanged ---------------------------------------------------

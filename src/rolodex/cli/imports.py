@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import typer
 
@@ -23,6 +23,7 @@ from rolodex.importing.options import ImportOptions, Progress
 from rolodex.importing.report import ImportReport
 
 if TYPE_CHECKING:
+    from rolodex.importing.ports import ImportRecord
     from rolodex.store.store import Store
 
 import_app = typer.Typer(
@@ -278,7 +279,7 @@ def _write_errors(store: Store, report: ImportReport, out: TextIO) -> None:
     with store.read() as conn:
         record = records.record(conn, report.id)
         assert record is not None
-        write_error_file(out, record["header"], records.rejects(conn, report.id))
+        write_error_file(out, record.header, records.rejects(conn, report.id))
 
 
 @imports_app.command("list")
@@ -299,26 +300,26 @@ def list_imports(ctx: typer.Context, as_json: bool = JSON) -> None:
     table = Table("id", "kind", "file", "status", "what it did", "when")
     for row in rows:
         table.add_row(
-            str(row["id"]),
-            row["kind"] + (" (dry run)" if row["dry_run"] else ""),
-            row["file_name"],
-            row["status"],
+            str(row.id),
+            row.kind + (" (dry run)" if row.dry_run else ""),
+            row.file_name,
+            row.status,
             outcome(row),
-            str(row["started_at"])[:19],
+            str(row.started_at)[:19],
         )
     out.print(table)
 
 
-def outcome(row: dict[str, Any]) -> str:
+def outcome(row: ImportRecord) -> str:
     """A run's counts in its own words: an undo restores and removes, it never updates."""
-    if row["kind"] == "undo":
+    if row.kind == "undo":
         return (
-            f"undo of {row['undo_of']}: restored {row['restored']}, removed {row['removed']}, "
-            f"skipped {row['unchanged']}"
+            f"undo of {row.undo_of}: restored {row.restored}, removed {row.removed}, "
+            f"skipped {row.unchanged}"
         )
     return (
-        f"created {row['created']}, updated {row['updated']}, unchanged {row['unchanged']}, "
-        f"rejected {row['failed']}"
+        f"created {row.created}, updated {row.updated}, unchanged {row.unchanged}, "
+        f"rejected {row.failed}"
     )
 
 
@@ -336,16 +337,16 @@ def show_import(ctx: typer.Context, import_id: int, as_json: bool = JSON) -> Non
             raise NotFound(f"there is no import with ID {import_id}")
         found = records.errors(conn, import_id, limit=1000)
     document = views.import_record(row) | {
-        "errors": [{k: e[k] for k in ("row", "column", "message")} for e in found]
+        "errors": [{k: e[k] for k in ("row", "column", "code", "message")} for e in found]
     }
     if as_json:
         print_json(document)
         return
     undo_only = {"restored", "removed"}
-    hidden = {"errors", "created", "updated"} if row["kind"] == "undo" else {"errors", *undo_only}
+    hidden = {"errors", "created", "updated"} if row.kind == "undo" else {"errors", *undo_only}
     for key, value in document.items():
         if key not in hidden:
-            name = "skipped" if key == "unchanged" and row["kind"] == "undo" else key
+            name = "skipped" if key == "unchanged" and row.kind == "undo" else key
             out.print(f"{name}: {value}", markup=False)
     for e in found[:20]:
         out.print(f"  row {e['row']} {e['column'] or ''}: {e['message']}", markup=False)

@@ -36,9 +36,9 @@ def show_report(report: ImportReport, errors_file: str | None) -> None:
     verb = "would be" if report.dry_run else "were"
     source = f" from {report.source}" if report.source else ""
     out.print(
-        f"{'Dry run: ' if report.dry_run else ''}{report.rows} rows read{source} — "
-        f"{report.created} created, {report.updated} updated, "
-        f"{report.unchanged} unchanged, {report.failed} failed"
+        f"{'Dry run: ' if report.dry_run else ''}{report.counts.rows} rows read{source} — "
+        f"{report.counts.created} created, {report.counts.updated} updated, "
+        f"{report.counts.unchanged} unchanged, {report.counts.failed} failed"
         + (" (nothing written)" if report.dry_run else ""),
         markup=False,
     )
@@ -57,7 +57,7 @@ def show_report(report: ImportReport, errors_file: str | None) -> None:
         if more > 0:
             hint = f" in {errors_file}" if errors_file else " (use --errors FILE to get them all)"
             out.print(f"… and {more} more problems{hint}", markup=False)
-    if errors_file and report.failed:
+    if errors_file and report.counts.failed:
         out.print(f"Rejected rows written to {errors_file}: fix them and import that file.")
 
 

@@ -23,11 +23,10 @@ from rolodex.domain import (
 )
 from rolodex.importing import values
 from rolodex.importing.columns import Binding, Targets, bind
-from rolodex.importing.engine import BatchOutcome
 from rolodex.importing.options import ImportOptions
-from rolodex.importing.ports import ContactUnit, ContactWrite
+from rolodex.importing.ports import BatchOutcome, ContactUnit, ContactWrite
 from rolodex.importing.reader import RawRow
-from rolodex.importing.report import RowIssue, ValueProblem
+from rolodex.importing.report import IssueCode, RowIssue, ValueProblem
 from rolodex.importing.rows import RowParser, fitted
 from rolodex.importing.seen import Givers, SeenRows
 from rolodex.importing.wording import Wording
@@ -125,9 +124,10 @@ class ContactsKind:
             return fit
         raw = fit
         try:
-            return self._parse_good(raw)
+            draft = self._parse_good(raw)
         except ValueProblem:
-            return self._parse_all(raw)
+            draft = None
+        return self._parse_all(raw) if draft is None else draft
 
     def pack(self, parsed: ContactDraft | list[RowIssue]) -> tuple[Any, ...] | list[RowIssue]:
         if isinstance(parsed, list):
@@ -141,16 +141,17 @@ class ContactsKind:
         row, email, *rest = packed
         return ContactDraft(row, None if email is None else Email(*email), *rest)
 
-    def _parse_good(self, raw: RawRow) -> ContactDraft:
-        """Parse a row assuming every value is good; raises ``ValueProblem`` at the first
-        doubt. Checks for control characters once per row, not once per cell."""
+    def _parse_good(self, raw: RawRow) -> ContactDraft | None:
+        """Parse a row assuming every value is good: ``None`` (a cell that needs the careful
+        path) or ``ValueProblem`` (a bad value) at the first doubt. Checks for control
+        characters once per row, not once per cell."""
         cells = raw.values
         if (
             raw.cell_errors
             or values.has_control("".join(cells))
             or any(cells[i].strip() for i in self.binding.unnamed)
         ):
-            raise ValueProblem("check", "check every cell")
+            return None
         limit = self.options.limits.max_labels_per_cell
         email, first, last, full, company, company_name, ids = (
             _pick(cells, at) for at in self.positions
@@ -369,7 +370,7 @@ class ContactsKind:
                 RowIssue(
                     draft.row,
                     column,
-                    "conflicting-duplicate",
+                    IssueCode.CONFLICTING_DUPLICATE,
                     f"row {earlier} has the same email with {column} {values.show(str(old))}, "
                     f"and this row gives {values.show(str(new))}: rows for one email merge, "
                     "so keep one value (or leave this cell empty)",
@@ -397,20 +398,20 @@ class ContactsKind:
         ids = self.company_cache.get(company_key(name), [])
         message = None
         if not ids and not self.options.create_companies:
-            code = "unknown-company"
+            code = IssueCode.UNKNOWN_COMPANY
             message = (
                 f"there is no company named {values.show(name)}: create it first, or "
                 + self.options.wording.create_companies
             )
         elif len(ids) > 1:
-            code = "ambiguous-company"
+            code = IssueCode.AMBIGUOUS_COMPANY
             listed = ", ".join(str(i) for i in ids)
             message = (
                 f"{len(ids)} companies are named {values.show(name)} (IDs {listed}): give "
                 "the one you mean in company_id instead"
             )
         elif ids and draft.company_id is not None and ids[0] != draft.company_id:
-            code = "company-mismatch"
+            code = IssueCode.COMPANY_MISMATCH
             message = (
                 f"company_id {draft.company_id} and company {values.show(name)} (ID {ids[0]}) "
                 "are different companies: make them agree, or leave one of them empty"
@@ -422,7 +423,7 @@ class ContactsKind:
             RowIssue(
                 draft.row,
                 "labels_id",
-                "unknown-label-id",
+                IssueCode.UNKNOWN_LABEL_ID,
                 f"there is no label with ID {label_id}: {self.options.wording.label_ids}",
             )
             for label_id in draft.label_ids
@@ -433,7 +434,7 @@ class ContactsKind:
                 RowIssue(
                     draft.row,
                     "company_id",
-                    "unknown-company",
+                    IssueCode.UNKNOWN_COMPANY,
                     f"there is no company with ID {draft.company_id}: create it first, or "
                     + self.options.wording.company_ids,
                 )
@@ -554,7 +555,7 @@ def _unknown_labels(
             RowIssue(
                 row,
                 "labels",
-                "unknown-label",
+                IssueCode.UNKNOWN_LABEL,
                 f"there is no label named {values.show(name)}{hint}: create it first, "
                 f"or {wording.create_labels}",
             )

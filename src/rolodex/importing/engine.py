@@ -18,57 +18,31 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, closing, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any, Generic, Protocol, TypeVar
+from typing import IO, Any
 
 from rolodex.errors import StoreError
 from rolodex.importing.columns import Binding
 from rolodex.importing.options import ImportOptions, Progress
 from rolodex.importing.pipeline import Parsed, parsed_batches
-from rolodex.importing.ports import Counts, ImportMeta, ImportStore, ImportUnit, Reject, RowSource
-from rolodex.importing.reader import RawRow
-from rolodex.importing.report import ImportReport, NewThings, RowIssue
+from rolodex.importing.ports import (
+    BatchOutcome,
+    ImportKind,
+    ImportMeta,
+    ImportStatus,
+    ImportStore,
+    ImportUnit,
+    Reject,
+    RowSource,
+)
+from rolodex.importing.report import Counts, ImportReport, IssueCode, NewThings, RowIssue
 from rolodex.importing.source import open_source
 from rolodex.runtime.gc_tuning import bulk_work
 from rolodex.runtime.liveness import Heartbeat
-
-D = TypeVar("D")
-U = TypeVar("U", contravariant=True)
-
-
-@dataclass
-class BatchOutcome:
-    """What a kind did with one batch of parsed rows."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    issues: dict[int, list[RowIssue]] = field(default_factory=dict)
-    new: NewThings = field(default_factory=NewThings)
-
-
-class ImportKind(Protocol, Generic[D, U]):
-    """One kind of record (contacts, users): its columns, its row parser, its writer."""
-
-    name: str
-    parses_anywhere: bool
-    """True when the kind pickles and its ``parse`` needs nothing of this process, so a
-    large file can be parsed on a second core (see :mod:`.pipeline`)."""
-
-    def prepare(self, header: Sequence[str], unit: U, decimal_comma: bool = False) -> Binding:
-        """Bind the header (raising ``FileError``) and load what parsing needs;
-        ``decimal_comma``: numbers may be written ``3,75`` (see ``RowSource``)."""
-
-    def parse(self, raw: RawRow) -> D | list[RowIssue]: ...
-
-    def apply(self, drafts: list[D], unit: U, now: datetime) -> BatchOutcome: ...
-
-    def redact(self, values: list[str]) -> list[str]:
-        """The row as the error file may show it (passwords blanked)."""
 
 
 def run_import(
@@ -95,13 +69,13 @@ def run_import(
         column_notes=binding.summary(),
         source=source.description,
     )
-    meta = _meta(path, kind, source, options, binding)
+    meta = describe_run(kind.name, path, source, options, binding)
     if job_id is None:
         run_id, done = store.start_import(meta), Counts()
     else:
         run_id, done = job_id, store.resume_import(job_id, meta, keep=_batch_by_batch(options))
     report.id = run_id
-    done.apply_to(report)
+    report.counts = replace(done)
     # A job's worker beats for it already, from before its upload is unpacked.
     alive: AbstractContextManager[object] = (
         Heartbeat(lambda: store.beat(run_id)) if job_id is None else nullcontext()
@@ -123,15 +97,12 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _meta(
-    path: Path,
-    kind: ImportKind[Any, Any],
-    source: RowSource,
-    options: ImportOptions,
-    binding: Binding,
+def describe_run(
+    kind: str, path: Path, source: RowSource, options: ImportOptions, binding: Binding
 ) -> ImportMeta:
+    """What the import record says of a run of ``path`` before it starts (a job's too)."""
     return ImportMeta(
-        kind=kind.name,
+        kind=kind,
         file_name=options.file_name or path.name,
         sha256=file_sha256(path),
         dry_run=options.dry_run,
@@ -178,7 +149,7 @@ class _Run:
             and source.rows_total - skip >= self.options.parse_in_child_from
         )
         batches = parsed_batches(source, self.kind, self.options.batch_size, skip, in_child)
-        status = "failed"
+        status = ImportStatus.FAILED
         with (
             closing(batches),
             bulk_work(),
@@ -189,9 +160,9 @@ class _Run:
                     self._batch_by_batch(batches)
                 else:
                     self._in_one_transaction(batches)
-                status = "done"
+                status = ImportStatus.DONE
             except KeyboardInterrupt:
-                status = "interrupted"
+                status = ImportStatus.INTERRUPTED
                 raise
             finally:
                 self._finish(status)
@@ -201,7 +172,7 @@ class _Run:
         for batch in batches:
             with self.store.unit(journal=self.import_id) as unit:
                 rejects = self._batch(batch, unit)
-                unit.save_progress(self.import_id, Counts.of(self.report), rejects)
+                unit.save_progress(self.import_id, replace(self.report.counts), rejects)
             self._progress()
 
     def _in_one_transaction(self, batches: Iterator[list[Parsed]]) -> None:
@@ -209,11 +180,11 @@ class _Run:
             for batch in batches:
                 for reject in self._batch(batch, unit):
                     self._spool(reject)
-                self.store.record_progress(self.import_id, self.report.rows)
+                self.store.record_progress(self.import_id, self.report.counts.rows)
                 self._progress()
-            if self.options.dry_run or self.report.failed:
+            if self.options.dry_run or self.report.counts.failed:
                 unit.rollback()
-        if self.options.strict and self.report.failed:
+        if self.options.strict and self.report.counts.failed:
             self._nothing_written()
 
     def _batch(self, batch: list[Parsed], unit: ImportUnit) -> list[Reject]:
@@ -230,12 +201,12 @@ class _Run:
     def _count(
         self, batch: list[Parsed], outcome: BatchOutcome, issues: dict[int, list[RowIssue]]
     ) -> list[Reject]:
-        report = self.report
-        report.rows += len(batch)
-        report.created += outcome.created
-        report.updated += outcome.updated
-        report.unchanged += outcome.unchanged
-        report.failed += len(issues)
+        report, counts = self.report, self.report.counts
+        counts.rows += len(batch)
+        counts.created += outcome.created
+        counts.updated += outcome.updated
+        counts.unchanged += outcome.unchanged
+        counts.failed += len(issues)
         report.new.add(outcome.new)
         rejects = []
         for raw, _ in batch:
@@ -252,31 +223,31 @@ class _Run:
 
     def _nothing_written(self) -> None:
         report = self.report
-        good = report.rows - report.failed
-        report.created = report.updated = report.unchanged = 0
+        rows, failed = report.counts.rows, report.counts.failed
+        report.counts = Counts(rows=rows, failed=failed)
         report.new = NewThings()
-        held = f", so its {good} good rows were held back too" if good else ""
+        held = f", so its {rows - failed} good rows were held back too" if rows - failed else ""
         report.warnings.append(
-            f"Nothing was written: this was a strict run (all or nothing) and {report.failed} "
-            f"of {report.rows} rows failed{held}. Fix the rejected rows and import again."
+            f"Nothing was written: this was a strict run (all or nothing) and {failed} "
+            f"of {rows} rows failed{held}. Fix the rejected rows and import again."
         )
 
     def _progress(self) -> None:
         if self.progress:
-            self.progress(self.report.rows, self.rows_total)
+            self.progress(self.report.counts.rows, self.rows_total)
 
-    def _finish(self, status: str) -> None:
+    def _finish(self, status: ImportStatus) -> None:
         try:
             self.store.finish_import(
                 self.import_id,
                 status,
-                Counts.of(self.report),
+                replace(self.report.counts),
                 self.report.warnings,
                 self._spooled(),
                 self.report.new.as_dict(),
             )
         except StoreError:
-            if status == "done":
+            if status == ImportStatus.DONE:
                 raise
 
     def _spooled(self) -> Iterator[Reject]:
@@ -284,4 +255,6 @@ class _Run:
         self.rejects.seek(0)
         for line in self.rejects:
             row, values, issues = json.loads(line)
-            yield Reject(row, values, [RowIssue(row, col, code, msg) for col, code, msg in issues])
+            yield Reject(
+                row, values, [RowIssue(row, col, IssueCode(code), msg) for col, code, msg in issues]
+            )

@@ -17,34 +17,17 @@ import signal
 from collections.abc import Generator, Iterator
 from itertools import islice
 from multiprocessing.connection import Connection
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from rolodex.errors import FileError
-from rolodex.importing.ports import RowSource
+from rolodex.importing.ports import Parser, PortableParser, RowSource
 from rolodex.importing.reader import RawRow
-from rolodex.importing.report import RowIssue
 from rolodex.runtime.gc_tuning import BULK_THRESHOLDS
 from rolodex.runtime.iterutil import batched
 from rolodex.runtime.processes import available_cpus, start_context
 
 Parsed = tuple[RawRow, Any]
 """A row and what its kind's parser made of it: a draft, or the row's issues."""
-
-
-class Parser(Protocol):
-    def parse(self, raw: RawRow) -> Any | list[RowIssue]: ...
-
-
-@runtime_checkable
-class PortableParser(Parser, Protocol):
-    """A parser whose results can cross to this process from the second one."""
-
-    def pack(self, parsed: Any) -> Any:
-        """What ``parse`` made, as plain tuples and lists: those pickle several times
-        faster than named tuples or dataclasses, which are rebuilt one call each."""
-
-    def unpack(self, packed: Any) -> Any:
-        """The inverse of :meth:`pack`, in the parent."""
 
 
 def parsed_batches(

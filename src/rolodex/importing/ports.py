@@ -1,7 +1,10 @@
-"""What the import engine needs from a file and from storage, and nothing more.
+"""The import's interfaces, all in one place: what the engine needs from a file, from a
+kind of record and from storage, and nothing more.
 
 The engine reads rows from a :class:`RowSource` (a CSV file or a workbook's sheet, see
-:mod:`.source`). It writes through the storage protocols; :mod:`rolodex.store` implements
+:mod:`.source`). An :class:`ImportKind` (contacts, users) binds the header, parses each row
+(a :class:`Parser`; a :class:`PortableParser` may run on a second core, see :mod:`.pipeline`)
+and applies a batch. It writes through the storage protocols; :mod:`rolodex.store` implements
 them for SQLite and PostgreSQL. Every method that takes a collection answers with one query for the
 whole collection, never one per row. Nothing here commits: the engine decides transactions
 through :meth:`ImportStore.unit`.
@@ -13,11 +16,74 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from enum import StrEnum
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from rolodex.domain import ContactState, CustomField, UserState
+from rolodex.importing.columns import Binding
 from rolodex.importing.reader import RawRow
-from rolodex.importing.report import ImportReport, RowIssue
+from rolodex.importing.report import Counts, NewThings, RowIssue
+
+
+class ImportStatus(StrEnum):
+    """Where a run stands. A CLI run starts ``running``; an uploaded one ``queued``, until a
+    worker takes it. It ends ``done``, ``failed`` (an error stopped it) or ``interrupted``
+    (Ctrl-C, or its process died)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+
+
+ACTIVE = (ImportStatus.QUEUED, ImportStatus.RUNNING)
+"""Still going: not to be undone, nor confirmed."""
+ENDED = (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.INTERRUPTED)
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """One run as the store keeps it (docs/importing.md#import-runs): what the history, the API,
+    the pages and the worker read. Its fields are the ``imports`` table's columns."""
+
+    id: int
+    kind: str
+    file_name: str
+    sha256: str
+    dry_run: bool
+    strict: bool
+    status: ImportStatus
+    rows_total: int
+    rows_done: int
+    created: int
+    updated: int
+    unchanged: int
+    failed: int
+    restored: int
+    """An undo run's records put back as they were (0 for an import)."""
+    removed: int
+    """An undo run's records created by the import and taken away (0 for an import)."""
+    warnings: list[str]
+    header: list[str]
+    options: dict[str, Any]
+    """:meth:`ImportOptions.recorded`, and ``confirms`` for the real run of a dry run."""
+    columns: list[dict[str, str]] | None
+    new_names: dict[str, list[str]] | None
+    actor: str | None
+    host: str | None
+    boot_id: str | None
+    pid: int | None
+    worker: str | None
+    heartbeat_at: datetime | None
+    undo_of: int | None
+    undone_by: int | None
+    started_at: datetime
+    finished_at: datetime | None
+
+    @property
+    def counts(self) -> Counts:
+        return Counts(self.rows_done, self.created, self.updated, self.unchanged, self.failed)
 
 
 class RowSource(Protocol):
@@ -45,6 +111,57 @@ class RowSource(Protocol):
         saves one (a workbook's numbers are numbers, so never)."""
 
     def rows(self) -> Iterator[RawRow]: ...
+
+
+class Parser(Protocol):
+    def parse(self, raw: RawRow) -> Any | list[RowIssue]: ...
+
+
+@runtime_checkable
+class PortableParser(Parser, Protocol):
+    """A parser whose results can cross to this process from the second one."""
+
+    def pack(self, parsed: Any) -> Any:
+        """What ``parse`` made, as plain tuples and lists: those pickle several times
+        faster than named tuples or dataclasses, which are rebuilt one call each."""
+
+    def unpack(self, packed: Any) -> Any:
+        """The inverse of :meth:`pack`, in the parent."""
+
+
+D = TypeVar("D")
+U = TypeVar("U", contravariant=True)
+
+
+@dataclass
+class BatchOutcome:
+    """What a kind did with one batch of parsed rows."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    issues: dict[int, list[RowIssue]] = field(default_factory=dict)
+    new: NewThings = field(default_factory=NewThings)
+
+
+class ImportKind(Protocol, Generic[D, U]):
+    """One kind of record (contacts, users): its columns, its row parser, its writer."""
+
+    name: str
+    parses_anywhere: bool
+    """True when the kind pickles and its ``parse`` needs nothing of this process, so a
+    large file can be parsed on a second core (see :mod:`.pipeline`)."""
+
+    def prepare(self, header: Sequence[str], unit: U, decimal_comma: bool = False) -> Binding:
+        """Bind the header (raising ``FileError``) and load what parsing needs;
+        ``decimal_comma``: numbers may be written ``3,75`` (see ``RowSource``)."""
+
+    def parse(self, raw: RawRow) -> D | list[RowIssue]: ...
+
+    def apply(self, drafts: list[D], unit: U, now: datetime) -> BatchOutcome: ...
+
+    def redact(self, values: list[str]) -> list[str]:
+        """The row as the error file may show it (passwords blanked)."""
 
 
 @dataclass(frozen=True)
@@ -79,25 +196,6 @@ class Reject:
             f"{issue.column}: {issue.message}" if issue.column else issue.message
             for issue in self.issues
         )
-
-
-@dataclass
-class Counts:
-    """How far a run got: what the import record keeps, batch by batch."""
-
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    failed: int = 0
-
-    @classmethod
-    def of(cls, report: ImportReport) -> Counts:
-        return cls(report.rows, report.created, report.updated, report.unchanged, report.failed)
-
-    def apply_to(self, report: ImportReport) -> None:
-        report.rows, report.created, report.updated = self.rows, self.created, self.updated
-        report.unchanged, report.failed = self.unchanged, self.failed
 
 
 @dataclass
@@ -171,7 +269,7 @@ class ImportStore(Protocol):
     def finish_import(
         self,
         import_id: int,
-        status: str,
+        status: ImportStatus,
         counts: Counts,
         warnings: Sequence[str],
         rejects: Iterator[Reject],

@@ -27,6 +27,7 @@ from rolodex.config import Limits
 from rolodex.errors import FileError
 from rolodex.importing import encodings
 from rolodex.importing.wording import CLI, Wording
+from rolodex.runtime.sizes import size_text
 
 __all__ = ["CsvSource", "RawRow", "open_csv", "read_head"]
 
@@ -168,8 +169,8 @@ def read_head(path: Path, limits: Limits) -> bytes:
         size = path.stat().st_size
         if size > limits.max_file_bytes:
             raise FileError(
-                f"The file is {_human_size(size)}, over the limit of "
-                f"{_human_size(limits.max_file_bytes)} (ROLODEX_MAX_FILE_BYTES). "
+                f"The file is {size_text(size, exact=True)}, over the limit of "
+                f"{size_text(limits.max_file_bytes, exact=True)} (ROLODEX_MAX_FILE_BYTES). "
                 "Split it into smaller files or raise the limit."
             )
         with path.open("rb") as raw:
@@ -198,17 +199,6 @@ def _bom_encoding(head: bytes) -> str | None:
         if head.startswith(bom):
             return encoding
     return None
-
-
-def _human_size(size: int) -> str:
-    if size < 1024:
-        return f"{size} bytes"
-    value, unit = size / 1024, "KB"
-    for bigger in ("MB", "GB", "TB"):
-        if value < 1024:
-            break
-        value, unit = value / 1024, bigger
-    return f"{value:.1f} {unit} ({size:,} bytes)"
 
 
 # -- text ----------------------------------------------------------------------------------

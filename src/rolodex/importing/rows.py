@@ -8,7 +8,7 @@ from typing import TypeVar
 from rolodex.importing import values
 from rolodex.importing.columns import Binding
 from rolodex.importing.reader import RawRow
-from rolodex.importing.report import RowIssue, ValueProblem
+from rolodex.importing.report import IssueCode, RowIssue, ValueProblem
 
 T = TypeVar("T")
 
@@ -72,7 +72,7 @@ class RowParser:
                     RowIssue(
                         self.raw.row,
                         None,
-                        "value-without-column",
+                        IssueCode.VALUE_WITHOUT_COLUMN,
                         f"{values.show(self.raw.values[at])} stands in a column with no "
                         "name in the header: name the column or clear the cell",
                     )
@@ -85,7 +85,7 @@ def _error_cell(raw: RawRow, binding: Binding, at: int, error: str) -> RowIssue:
     return RowIssue(
         raw.row,
         binding.name_of(at) if at < binding.width else None,
-        "error-cell",
+        IssueCode.ERROR_CELL,
         f"the cell holds the spreadsheet error {error}: fix the formula or clear the cell",
     )
 
@@ -106,7 +106,7 @@ def fitted(raw: RawRow, binding: Binding) -> RawRow | list[RowIssue]:
         RowIssue(
             raw.row,
             None,
-            "wrong-field-count",
+            IssueCode.WRONG_FIELD_COUNT,
             f"this row has {width} values but the header has {binding.width} "
             "columns: look for a missing or extra separator, or an unquoted comma",
         )

@@ -17,16 +17,14 @@ from rolodex.domain import USER_COLUMNS, Email, Role, UserState
 from rolodex.errors import FileError
 from rolodex.importing import values
 from rolodex.importing.columns import Binding, Targets, bind, propose
-from rolodex.importing.engine import BatchOutcome
 from rolodex.importing.options import ImportOptions
-from rolodex.importing.ports import UserUnit
+from rolodex.importing.ports import BatchOutcome, UserUnit
 from rolodex.importing.reader import RawRow
-from rolodex.importing.report import RowIssue
+from rolodex.importing.report import IssueCode, RowIssue
 from rolodex.importing.rows import RowParser, fitted
 from rolodex.security.passwords import HashingPool
 
 SECRET_TARGETS = ("password", "password_hash")
-LAST_ADMIN = "last-active-admin"
 """The issue code of a row that would deactivate the last active admin."""
 USER_TARGETS = Targets("users", USER_COLUMNS, ("name",))
 
@@ -124,7 +122,7 @@ class UsersKind:
                 RowIssue(
                     row.raw.row,
                     hash_column,
-                    "password-and-hash",
+                    IssueCode.PASSWORD_AND_HASH,
                     "give either a password or a password_hash, not both",
                 )
             )
@@ -210,7 +208,7 @@ def _missing_password(
         RowIssue(
             draft.row,
             "password",
-            "missing-password",
+            IssueCode.MISSING_PASSWORD,
             "a new user needs a password (at least 6 characters) or a password_hash",
         )
     ]
@@ -230,7 +228,7 @@ def _last_admin(draft: UserDraft, states: dict[str, UserState], admins: set[str]
         RowIssue(
             draft.row,
             draft.active_column,
-            LAST_ADMIN,
+            IssueCode.LAST_ACTIVE_ADMIN,
             f"{state.email} is the last active admin and cannot be deactivated, or nobody "
             "could manage the team: make another person admin on the Team page first, or "
             "leave them active",

@@ -19,7 +19,7 @@ from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, valida
 from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
 
 from rolodex.domain import CustomField, Email, FieldType, match_key
-from rolodex.importing.report import ValueProblem
+from rolodex.importing.report import IssueCode, ValueProblem
 from rolodex.security.passwords import hash_problem
 
 __all__ = [
@@ -110,7 +110,7 @@ def clean(raw: str) -> str:
     bad = _CONTROL.search(raw)
     if bad:
         raise ValueProblem(
-            "control-character",
+            IssueCode.CONTROL_CHARACTER,
             f"{show(raw)} holds an invisible control character (U+{ord(bad.group()):04X}): "
             "remove it and import the file again",
         )
@@ -159,7 +159,9 @@ def parse_email(value: str) -> Email:
     refused: they are legal but almost always a copy-paste accident in a contact list.
     """
     if not value:
-        raise ValueProblem("missing-email", "email is required: every row needs an email address")
+        raise ValueProblem(
+            IssueCode.MISSING_EMAIL, "email is required: every row needs an email address"
+        )
     fast = _fast_email(value)
     if fast is not None:
         return fast
@@ -177,7 +179,9 @@ def parse_email(value: str) -> Email:
 
 
 def _invalid_email(value: str, reason: str) -> ValueProblem:
-    return ValueProblem("invalid-email", f"{show(value)} is not a valid email address: {reason}")
+    return ValueProblem(
+        IssueCode.INVALID_EMAIL, f"{show(value)} is not a valid email address: {reason}"
+    )
 
 
 # --- names and IDs -----------------------------------------------------------------------
@@ -216,7 +220,7 @@ def first_address(value: str) -> str:
 def _check_length(value: str, limit: int, what: str) -> None:
     if len(value) > limit:
         raise ValueProblem(
-            "too-long",
+            IssueCode.TOO_LONG,
             f"{show(value)} is too long for {what} ({len(value):,} characters): "
             f"at most {limit:,} are allowed",
         )
@@ -233,7 +237,7 @@ def parse_id(value: str, what: str) -> int:
     """
     if _ID.fullmatch(value) is None or int(value) == 0:
         raise ValueProblem(
-            "invalid-id",
+            IssueCode.INVALID_ID,
             f"{show(value)} is not a valid {what} ID: use the number shown in the "
             f"{what} list (a whole number such as 12)",
         )
@@ -252,7 +256,7 @@ def _split_labels(value: str, max_labels: int) -> list[str]:
     parts = [part for part in parts if part]
     if len(parts) > max_labels:
         raise ValueProblem(
-            "too-many-labels",
+            IssueCode.TOO_MANY_LABELS,
             f"{len(parts):,} labels in one cell: at most {max_labels:,} are allowed",
         )
     return parts
@@ -288,7 +292,7 @@ def parse_foreign_labels(value: str, max_labels: int, separator: str | None = No
     names = list(dict.fromkeys(names))
     if len(names) > max_labels:
         raise ValueProblem(
-            "too-many-labels",
+            IssueCode.TOO_MANY_LABELS,
             f"{len(names):,} labels in one cell: at most {max_labels:,} are allowed",
         )
     for name in names:
@@ -312,7 +316,7 @@ def parse_boolean(value: str, column: str) -> bool:
     parsed = _BOOLEANS.get(value.lower())
     if parsed is None:
         raise ValueProblem(
-            "invalid-boolean",
+            IssueCode.INVALID_BOOLEAN,
             f"{show(value)} is not a valid value for {column}: "
             "use true or false (yes/no and 1/0 work too)",
         )
@@ -324,7 +328,8 @@ def parse_active(value: str) -> bool:
     lowered = value.lower()
     if lowered not in ("true", "false"):
         raise ValueProblem(
-            "invalid-boolean", f"{show(value)} is not a valid value for active: use true or false"
+            IssueCode.INVALID_BOOLEAN,
+            f"{show(value)} is not a valid value for active: use true or false",
         )
     return lowered == "true"
 
@@ -360,7 +365,7 @@ def _decimal_point(value: str) -> str:
     thousand two hundred there and one point two elsewhere, so it is refused, not guessed."""
     if _THOUSANDS.fullmatch(value):
         raise ValueProblem(
-            "ambiguous-number",
+            IssueCode.AMBIGUOUS_NUMBER,
             f"{show(value)} could be a thousands separator or a decimal point in a file "
             "separated by semicolons: write plain digits, like 1200, or a decimal comma, "
             "like 1,2",
@@ -379,13 +384,13 @@ def _canonical_number(value: str) -> str:
     """
     if len(value) > MAX_NUMBER_CHARS:
         raise ValueProblem(
-            "invalid-number",
+            IssueCode.INVALID_NUMBER,
             f"{show(value)} has too many digits: at most {MAX_NUMBER_CHARS} characters",
         )
     match = _NUMBER.fullmatch(value)
     if match is None or not (match[2] or match[3]):
         raise ValueProblem(
-            "invalid-number",
+            IssueCode.INVALID_NUMBER,
             f"{show(value)} is not a number: write digits with an optional minus sign and "
             "decimal point, like 1250 or -3.75 (no spaces, thousands separators or exponents)",
         )
@@ -401,14 +406,14 @@ def _canonical_date(value: str) -> str:
     """ISO only: ``03/04/2024`` means two different days depending on who typed it."""
     if _DATE.fullmatch(value) is None:
         raise ValueProblem(
-            "invalid-date",
+            IssueCode.INVALID_DATE,
             f"{show(value)} is not a date in the form YYYY-MM-DD (for example 2024-03-31)",
         )
     try:
         return date.fromisoformat(value).isoformat()
     except ValueError:
         raise ValueProblem(
-            "invalid-date", f"{show(value)} is not a real date: check the month and the day"
+            IssueCode.INVALID_DATE, f"{show(value)} is not a real date: check the month and the day"
         ) from None
 
 
@@ -420,7 +425,7 @@ def _select_option(field: CustomField, value: str) -> str:
     near = [option for option in field.options if option.lower() == value.lower()]
     if near:
         message += f" (did you mean {show(near[0])}? options are case-sensitive)"
-    raise ValueProblem("invalid-option", f"{message}: {_list_options(field.options)}")
+    raise ValueProblem(IssueCode.INVALID_OPTION, f"{message}: {_list_options(field.options)}")
 
 
 def _list_options(options: tuple[str, ...]) -> str:
@@ -441,18 +446,18 @@ def check_password(value: str) -> str:
     """
     if _ANY_CONTROL.search(value):
         raise ValueProblem(
-            "control-character",
+            IssueCode.CONTROL_CHARACTER,
             "the password holds an invisible control character (such as NUL, a tab or a line "
             "break) that cannot be typed at login: choose another password",
         )
     if len(value) < MIN_PASSWORD:
         raise ValueProblem(
-            "password-too-short",
+            IssueCode.PASSWORD_TOO_SHORT,
             f"the password is too short: use at least {MIN_PASSWORD} characters",
         )
     if len(value) > MAX_PASSWORD:
         raise ValueProblem(
-            "too-long", f"the password is too long: use at most {MAX_PASSWORD:,} characters"
+            IssueCode.TOO_LONG, f"the password is too long: use at most {MAX_PASSWORD:,} characters"
         )
     return value
 
@@ -468,12 +473,12 @@ def parse_password_hash(value: str) -> str:
         return value
     if problem != "malformed":
         raise ValueProblem(
-            "password-hash-too-costly",
+            IssueCode.PASSWORD_HASH_TOO_COSTLY,
             f"the password_hash value{_hash_prefix(value)} is too costly to check at each "
             f"login: {problem}; reset this user's password instead",
         )
     raise ValueProblem(
-        "invalid-password-hash",
+        IssueCode.INVALID_PASSWORD_HASH,
         f"the password_hash value{_hash_prefix(value)} is not a bcrypt hash ($2a$, $2b$ or "
         "$2y$, 60 characters) or an argon2 hash ($argon2id$v=19$m=…,t=…,p=…$salt$hash)",
     )

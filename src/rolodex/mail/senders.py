@@ -35,7 +35,7 @@ from email.headerregistry import AddressHeader, HeaderRegistry
 from email.parser import BytesParser
 
 from rolodex.domain import Email
-from rolodex.importing.report import ValueProblem
+from rolodex.importing.report import IssueCode, ValueProblem
 from rolodex.importing.values import MAX_NAME, parse_email
 
 __all__ = [
@@ -259,7 +259,7 @@ def _parse_address(addr_spec: str) -> Email:
     """:func:`parse_email`, refusing U+FFFD too: it stands for bytes that were not UTF-8,
     and the validator would take it in a local part, storing an address no one has."""
     if "\ufffd" in addr_spec:
-        raise ValueProblem("invalid-email", "the address holds bytes that are not UTF-8")
+        raise ValueProblem(IssueCode.INVALID_EMAIL, "the address holds bytes that are not UTF-8")
     return parse_email(addr_spec.strip())
 
 

@@ -7,22 +7,23 @@ and runs them through the same engine as the CLI, so the results are the same.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from rolodex.config import Settings, UploadPolicy
 from rolodex.errors import StoreError
-from rolodex.importing.engine import file_sha256
+from rolodex.importing.engine import describe_run
 from rolodex.importing.kinds import import_file, prepare_check
 from rolodex.importing.options import ImportOptions
-from rolodex.importing.ports import ImportMeta
+from rolodex.importing.ports import ImportRecord
 from rolodex.importing.source import open_source
 from rolodex.runtime.liveness import Heartbeat
 from rolodex.security.passwords import HashingPool
@@ -54,31 +55,35 @@ def submit(store: Store, job: Submission, sealer: Sealer | None = None) -> int:
     options = job.options
     source = open_source(job.path, options.limits, options.sheet, options.encoding, options.wording)
     binding = prepare_check(job.kind, source.header, store, job.options)
-    meta = ImportMeta(
-        kind=job.kind,
+    meta = describe_run(job.kind, job.path, source, job.options, binding)
+    meta = replace(
+        meta,
         file_name=job.file_name,
-        sha256=file_sha256(job.path),
-        dry_run=job.options.dry_run,
-        strict=job.options.strict,
-        header=tuple(source.header),
-        rows_total=source.rows_total,
-        actor=job.options.actor,
-        warnings=tuple(source.warnings),
-        options=job.options.recorded() | ({"confirms": job.confirms} if job.confirms else {}),
-        columns=tuple(binding.report()),
+        options={**meta.options, **({"confirms": job.confirms} if job.confirms else {})},
     )
     with store.write() as conn, job.path.open("rb") as upload:
         return queue.enqueue(conn, meta, upload, sealer or default_sealer())
 
 
-def options_of(record: dict[str, Any], base: ImportOptions) -> ImportOptions:
+@contextlib.contextmanager
+def stored_upload(store: Store, import_id: int, sealer: Sealer) -> Iterator[Path]:
+    """The file a queued import kept in the database, as a temporary file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "upload.csv"
+        with store.read() as conn, path.open("wb") as out:
+            for chunk in queue.upload_chunks(conn, import_id, sealer):
+                out.write(chunk)
+        yield path
+
+
+def options_of(record: ImportRecord, base: ImportOptions) -> ImportOptions:
     return replace(
         base,
-        dry_run=bool(record["dry_run"]),
-        strict=bool(record["strict"]),
-        **ImportOptions.from_recorded(record.get("options") or {}),
-        actor=record["actor"],
-        file_name=record["file_name"],
+        dry_run=bool(record.dry_run),
+        strict=bool(record.strict),
+        **ImportOptions.from_recorded(record.options or {}),
+        actor=record.actor,
+        file_name=record.file_name,
     )
 
 
@@ -134,24 +139,18 @@ class Worker:
         self._run(record)
         return True
 
-    def _run(self, record: dict[str, Any]) -> None:
-        job_id = int(record["id"])
+    def _run(self, record: ImportRecord) -> None:
+        job_id = int(record.id)
         with Heartbeat(lambda: self.store.beat(job_id)):
             self._carry_out(job_id, record)
 
-    def _carry_out(self, job_id: int, record: dict[str, Any]) -> None:
+    def _carry_out(self, job_id: int, record: ImportRecord) -> None:
         try:
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / "upload.csv"
-                with self.store.read() as conn, path.open("wb") as out:
-                    for chunk in queue.upload_chunks(conn, job_id, self.sealer):
-                        out.write(chunk)
+            with stored_upload(self.store, job_id, self.sealer) as path:
                 options = options_of(record, self.base)
-                import_file(
-                    record["kind"], path, self.store, options, pool=self.pool, job_id=job_id
-                )
-            if not record["dry_run"]:
-                confirmed = (record.get("options") or {}).get("confirms")
+                import_file(record.kind, path, self.store, options, pool=self.pool, job_id=job_id)
+            if not record.dry_run:
+                confirmed = (record.options or {}).get("confirms")
                 with self.store.write() as conn:
                     for done_with in (job_id, confirmed):
                         if done_with:

@@ -16,7 +16,7 @@ from typing import Any
 
 from rolodex.domain import Role
 from rolodex.errors import NotFound, UsageError
-from rolodex.importing.ports import ImportMeta
+from rolodex.importing.ports import ACTIVE, ImportMeta, ImportRecord
 from rolodex.store import imports as records
 from rolodex.store import snapshot
 from rolodex.store import undo as sql
@@ -71,8 +71,8 @@ def undo_import(
 ) -> UndoReport:
     record = _undoable(store, import_id)
     report = UndoReport(undo_of=import_id, dry_run=dry_run)
-    if record["undone_by"]:
-        report.already_undone_by = record["undone_by"]
+    if record.undone_by:
+        report.already_undone_by = record.undone_by
         return report
     with store.read() as conn:
         resumed = sql.undone_partly(conn, import_id)
@@ -95,25 +95,25 @@ def undo_import(
     return report
 
 
-def refusal(record: dict[str, Any]) -> str | None:
+def refusal(record: ImportRecord) -> str | None:
     """Why a run cannot be undone, or ``None`` when it can: the one rule behind the CLI's
     and the API's refusals and the Undo buttons the pages offer."""
-    import_id, status = record["id"], record["status"]
-    if record["kind"] == "undo":
+    import_id, status = record.id, record.status
+    if record.kind == "undo":
         return f"run {import_id} is itself an undo: import the file again instead"
-    if record["dry_run"]:
+    if record.dry_run:
         return f"import {import_id} was a dry run: it wrote nothing to take back"
-    if status in ("queued", "running"):
+    if status in ACTIVE:
         return f"import {import_id} is still {status}: wait for it to end"
     return None
 
 
-def offers_undo(record: dict[str, Any]) -> bool:
+def offers_undo(record: ImportRecord) -> bool:
     """Whether a run can still be taken back: undoable, and not undone already."""
-    return refusal(record) is None and not record["undone_by"]
+    return refusal(record) is None and not record.undone_by
 
 
-def _undoable(store: Store, import_id: int) -> dict[str, Any]:
+def _undoable(store: Store, import_id: int) -> ImportRecord:
     with store.read() as conn:
         record = records.record(conn, import_id)
         journaled = sql.has_journal(conn, import_id)
@@ -122,16 +122,16 @@ def _undoable(store: Store, import_id: int) -> dict[str, Any]:
     refused = refusal(record)
     if refused is not None:
         raise UsageError(refused)
-    if not journaled and (record["created"] or record["updated"]) and not record["undone_by"]:
+    if not journaled and (record.created or record.updated) and not record.undone_by:
         raise UsageError(f"the journal of import {import_id} was pruned: it cannot be undone")
     return record
 
 
-def _meta(record: dict[str, Any], dry_run: bool, actor: str | None) -> ImportMeta:
+def _meta(record: ImportRecord, dry_run: bool, actor: str | None) -> ImportMeta:
     return ImportMeta(
         kind="undo",
-        file_name=record["file_name"],
-        sha256=record["sha256"],
+        file_name=record.file_name,
+        sha256=record.sha256,
         dry_run=dry_run,
         strict=True,
         header=(),

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from rolodex.domain import Company, CustomField, FieldType, Label
+from rolodex.importing.ports import ImportRecord
 from rolodex.store.contacts import ContactView
 
 
@@ -66,28 +67,28 @@ def field(item: CustomField) -> dict[str, Any]:
     }
 
 
-def import_record(row: dict[str, Any]) -> dict[str, Any]:
+def import_record(row: ImportRecord) -> dict[str, Any]:
     """An import run as ``imports list --json`` and the API show it."""
     return {
-        "id": row["id"],
-        "kind": row["kind"],
-        "file": row["file_name"],
-        "sha256": row["sha256"],
-        "dry_run": row["dry_run"],
-        "status": row["status"],
-        "rows": row["rows_done"],
-        "rows_done": row["rows_done"],
-        "rows_total": row["rows_total"],
-        "created": row["created"],
-        "updated": row["updated"],
-        "unchanged": row["unchanged"],
-        "failed": row["failed"],
-        "restored": row["restored"],
-        "removed": row["removed"],
-        "warnings": row["warnings"],
-        "who": row["actor"],
-        "undo_of": row["undo_of"],
-        "undone_by": row["undone_by"],
-        "started_at": iso(row["started_at"]),
-        "finished_at": iso(row["finished_at"]),
+        "id": row.id,
+        "kind": row.kind,
+        "file": row.file_name,
+        "sha256": row.sha256,
+        "dry_run": row.dry_run,
+        "status": row.status,
+        "rows": row.rows_done,
+        "rows_done": row.rows_done,
+        "rows_total": row.rows_total,
+        "created": row.created,
+        "updated": row.updated,
+        "unchanged": row.unchanged,
+        "failed": row.failed,
+        "restored": row.restored,
+        "removed": row.removed,
+        "warnings": row.warnings,
+        "who": row.actor,
+        "undo_of": row.undo_of,
+        "undone_by": row.undone_by,
+        "started_at": iso(row.started_at),
+        "finished_at": iso(row.finished_at),
     }

@@ -6,18 +6,29 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, delete, insert, not_, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    and_,
+    delete,
+    insert,
+    not_,
+    or_,
+    select,
+    update,
+)
 
 from rolodex.domain import ADMIN_ONLY_KINDS
-from rolodex.importing.ports import Counts, ImportMeta, Reject
+from rolodex.importing.ports import ImportMeta, ImportRecord, ImportStatus, Reject
+from rolodex.importing.report import Counts
 from rolodex.runtime import liveness
 from rolodex.store import schema as t
 
 CHUNK = 2000
-COUNT_COLUMNS = ("rows_done", "created", "updated", "unchanged", "failed")
 
 
-def new_record(conn: Connection, meta: ImportMeta, status: str, **extra: Any) -> int:
+def new_record(conn: Connection, meta: ImportMeta, status: ImportStatus, **extra: Any) -> int:
     """Record a run (``running`` for the CLI, ``queued`` for a job) and give its id."""
     values = {
         "kind": meta.kind,
@@ -43,7 +54,7 @@ def heartbeat(conn: Connection, import_id: int) -> None:
     """The run is alive: its heartbeat is now (only while it is ``running``)."""
     conn.execute(
         update(t.imports)
-        .where(t.imports.c.id == import_id, t.imports.c.status == "running")
+        .where(t.imports.c.id == import_id, t.imports.c.status == ImportStatus.RUNNING)
         .values(heartbeat_at=datetime.now(UTC))
     )
 
@@ -54,19 +65,24 @@ def dead_runs(conn: Connection, by_worker: bool) -> list[int]:
     c = t.imports.c
     worker = c.worker.is_not(None) if by_worker else c.worker.is_(None)
     running = conn.execute(
-        select(c.id, c.host, c.boot_id, c.pid, c.heartbeat_at).where(c.status == "running", worker)
+        select(c.id, c.host, c.boot_id, c.pid, c.heartbeat_at).where(
+            c.status == ImportStatus.RUNNING, worker
+        )
     ).all()
     return [row.id for row in running if liveness.is_dead(liveness.Runner(*row[1:]))]
 
 
 def count_values(counts: Counts) -> dict[str, int]:
-    return dict(
-        zip(
-            COUNT_COLUMNS,
-            (counts.rows, counts.created, counts.updated, counts.unchanged, counts.failed),
-            strict=True,
-        )
-    )
+    """The columns of the import record that keep ``counts`` (``rows`` is ``rows_done``)."""
+    values = counts.as_dict()
+    values["rows_done"] = values.pop("rows")
+    return values
+
+
+def import_record(row: Row[Any]) -> ImportRecord:
+    """A row of ``imports`` as the typed record."""
+    values = dict(row._mapping)
+    return ImportRecord(**values | {"status": ImportStatus(values["status"])})
 
 
 def save_progress(conn: Connection, import_id: int, counts: Counts, rejects: list[Reject]) -> None:
@@ -118,24 +134,24 @@ def agent_may_see() -> ColumnElement[bool]:
     )
 
 
-def history(conn: Connection, limit: int | None = None, admin: bool = True) -> list[dict[str, Any]]:
+def history(conn: Connection, limit: int | None = None, admin: bool = True) -> list[ImportRecord]:
     """The runs, newest first; an agent's history leaves out the admin-only ones."""
     query = select(t.imports).order_by(t.imports.c.id.desc())
     if not admin:
         query = query.where(agent_may_see())
     if limit:
         query = query.limit(limit)
-    return [dict(row._mapping) for row in conn.execute(query)]
+    return [import_record(row) for row in conn.execute(query)]
 
 
-def record(conn: Connection, import_id: int, admin: bool = True) -> dict[str, Any] | None:
+def record(conn: Connection, import_id: int, admin: bool = True) -> ImportRecord | None:
     """One run, or ``None`` — also when an agent asks for an admin-only one, so its
     existence is not revealed."""
     query = select(t.imports).where(t.imports.c.id == import_id)
     if not admin:
         query = query.where(agent_may_see())
     row = conn.execute(query).first()
-    return dict(row._mapping) if row else None
+    return import_record(row) if row else None
 
 
 def errors(conn: Connection, import_id: int, limit: int) -> list[dict[str, Any]]:

@@ -11,23 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from sqlalchemy import Connection, delete, distinct, func, insert, select, update
 
-from rolodex.importing.ports import ImportMeta
+from rolodex.importing.ports import ENDED, ImportMeta, ImportRecord, ImportStatus
 from rolodex.runtime import liveness
 from rolodex.security.sealing import Sealer
 from rolodex.store import imports as records
 from rolodex.store import schema as t
 
 UPLOAD_CHUNK = 1 << 20
-ENDED = ("done", "failed", "interrupted")
 
 
 def enqueue(conn: Connection, meta: ImportMeta, upload: BinaryIO, sealer: Sealer) -> int:
     """Record a queued run and keep its file in the database, sealed, a chunk per row."""
-    import_id = records.new_record(conn, meta, "queued")
+    import_id = records.new_record(conn, meta, ImportStatus.QUEUED)
     seq = 0
     while chunk := upload.read(UPLOAD_CHUNK):
         conn.execute(
@@ -38,11 +37,11 @@ def enqueue(conn: Connection, meta: ImportMeta, upload: BinaryIO, sealer: Sealer
     return int(import_id)
 
 
-def claim(conn: Connection, worker: str) -> dict[str, Any] | None:
+def claim(conn: Connection, worker: str) -> ImportRecord | None:
     """Take the oldest queued job for ``worker``, or ``None`` when the queue is empty."""
     query = (
         select(t.imports)
-        .where(t.imports.c.status == "queued")
+        .where(t.imports.c.status == ImportStatus.QUEUED)
         .order_by(t.imports.c.id)
         .limit(1)
         .with_for_update(skip_locked=True)
@@ -54,13 +53,13 @@ def claim(conn: Connection, worker: str) -> dict[str, Any] | None:
         update(t.imports)
         .where(t.imports.c.id == row.id)
         .values(
-            status="running",
+            status=ImportStatus.RUNNING,
             worker=worker,
             heartbeat_at=datetime.now(UTC),
             **liveness.here(),
         )
     )
-    return dict(row._mapping)
+    return records.import_record(row)
 
 
 def upload_chunks(conn: Connection, import_id: int, sealer: Sealer) -> Iterator[bytes]:
@@ -114,8 +113,8 @@ def requeue_orphans(conn: Connection) -> list[int]:
         c = t.imports.c
         conn.execute(
             update(t.imports)
-            .where(c.id.in_(orphans), c.status == "running")
-            .values(status="queued", worker=None)
+            .where(c.id.in_(orphans), c.status == ImportStatus.RUNNING)
+            .values(status=ImportStatus.QUEUED, worker=None)
         )
     return orphans
 

@@ -16,13 +16,13 @@ from sqlalchemy import Engine, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from rolodex.errors import StoreError
-from rolodex.importing.ports import Counts, ImportMeta, Reject
+from rolodex.importing.ports import ACTIVE, ImportMeta, ImportStatus, Reject
+from rolodex.importing.report import Counts
 from rolodex.runtime import liveness
 from rolodex.runtime.iterutil import batched
 from rolodex.store import imports as records
 from rolodex.store import schema as t
 from rolodex.store.database import WRITE, make_engine
-from rolodex.store.imports import COUNT_COLUMNS
 from rolodex.store.unit import SqlUnit
 
 WRITE_CHUNK = 2000
@@ -116,7 +116,9 @@ class Store:
 
     def start_import(self, meta: ImportMeta) -> int:
         with self.write() as conn:
-            return records.new_record(conn, meta, "running", heartbeat_at=now(), **liveness.here())
+            return records.new_record(
+                conn, meta, ImportStatus.RUNNING, heartbeat_at=now(), **liveness.here()
+            )
 
     def reap_interrupted(self) -> int:
         """Mark as ``interrupted`` the CLI runs that are dead (:func:`liveness.is_dead`:
@@ -127,8 +129,8 @@ class Store:
             if dead:
                 conn.execute(
                     update(t.imports)
-                    .where(t.imports.c.id.in_(dead), t.imports.c.status == "running")
-                    .values(status="interrupted", finished_at=now())
+                    .where(t.imports.c.id.in_(dead), t.imports.c.status == ImportStatus.RUNNING)
+                    .values(status=ImportStatus.INTERRUPTED, finished_at=now())
                 )
         return len(dead)
 
@@ -140,8 +142,8 @@ class Store:
         with self.write() as conn:
             conn.execute(
                 update(t.imports)
-                .where(t.imports.c.id == import_id, t.imports.c.status.in_(["queued", "running"]))
-                .values(status="failed", finished_at=now())
+                .where(t.imports.c.id == import_id, t.imports.c.status.in_(ACTIVE))
+                .values(status=ImportStatus.FAILED, finished_at=now())
             )
 
     def beat(self, import_id: int) -> None:
@@ -172,14 +174,14 @@ class Store:
             record = records.record(conn, import_id)
             if record is None:
                 raise StoreError(f"there is no import with ID {import_id}")
-            counts = Counts(*(record[k] for k in COUNT_COLUMNS)) if keep else Counts()
+            counts = record.counts if keep else Counts()
             if not keep:
                 records.forget_rejects(conn, import_id)
             conn.execute(
                 update(t.imports)
                 .where(t.imports.c.id == import_id)
                 .values(
-                    status="running",
+                    status=ImportStatus.RUNNING,
                     sha256=meta.sha256,
                     header=list(meta.header),
                     rows_total=meta.rows_total,
@@ -213,7 +215,7 @@ class Store:
     def finish_import(
         self,
         import_id: int,
-        status: str,
+        status: ImportStatus,
         counts: Counts,
         warnings: Sequence[str],
         rejects: Iterator[Reject],

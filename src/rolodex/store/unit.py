@@ -11,16 +11,15 @@ from datetime import datetime
 
 from sqlalchemy import Column, Connection, Transaction, func, select
 
-from rolodex.domain import ContactState, CustomField, FieldType, UserState, company_key
-from rolodex.importing.ports import ContactWrite, Counts, Reject
+from rolodex.domain import MAX_ID, ContactState, CustomField, FieldType, UserState, company_key
+from rolodex.importing.ports import ContactWrite, Reject
+from rolodex.importing.report import Counts
 from rolodex.store import bulk, snapshot
 from rolodex.store import imports as records
 from rolodex.store import schema as t
 from rolodex.store import users as user_rows
 from rolodex.store.dialect import insert
 
-MAX_INTEGER = 2**31 - 1
-"""The largest id PostgreSQL's ``integer`` holds (SQLite's are larger)."""
 CONTACTS = bulk.Upsert(
     "contacts",
     (
@@ -100,7 +99,7 @@ class SqlUnit:
         """Which of ``ids`` exist; one past the column's range (PostgreSQL's integer) simply
         does not, rather than failing the whole run."""
         found: set[int] = set()
-        for part in bulk.chunks([i for i in ids if i <= MAX_INTEGER]):
+        for part in bulk.chunks([i for i in ids if i <= MAX_ID]):
             found.update(self.conn.scalars(select(column).where(column.in_(part))))
         return found
 

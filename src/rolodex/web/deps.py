@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute
 
 from rolodex.config import Settings
 from rolodex.security.passwords import HashingPool
+from rolodex.security.sealing import Sealer
 from rolodex.security.sessions import authenticate
 from rolodex.security.throttle import LoginThrottle
 from rolodex.store import tokens
@@ -38,6 +39,12 @@ def get_settings(request: Request) -> Settings:
 def get_pool(request: Request) -> HashingPool:
     pool: HashingPool = request.app.state.pool
     return pool
+
+
+def get_sealer(request: Request) -> Sealer:
+    """The app's sealer, built once when it starts (its key derivation is not free)."""
+    sealer: Sealer = request.app.state.sealer
+    return sealer
 
 
 def get_throttle(request: Request) -> LoginThrottle:

@@ -6,6 +6,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from rolodex.importing.ports import ImportStatus
+from rolodex.importing.report import IssueCode
+
 
 class ErrorBody(BaseModel):
     """Every 4xx (and 5xx) answer of the API: one shape, so a client reads one key."""
@@ -49,6 +52,9 @@ class Token(BaseModel):
 class RowError(BaseModel):
     row: int
     column: str | None
+    code: IssueCode = Field(
+        description="What is wrong, stable for scripts: `unknown-label`, `invalid-email`…"
+    )
     message: str
 
 
@@ -87,7 +93,7 @@ class Job(BaseModel):
     file: str
     sha256: str
     dry_run: bool
-    status: str = Field(description="queued, running, done, failed or interrupted")
+    status: ImportStatus = Field(description="queued, running, done, failed or interrupted")
     rows: int = Field(description="Rows read so far (the same as rows_done)")
     rows_done: int
     rows_total: int

@@ -108,7 +108,7 @@ def accounts(store: Store, tmp_path: Path) -> None:
     )
     with HashingPool(1) as pool:
         report = import_file("users", users, store, ImportOptions(), pool=pool)
-    assert (report.created, report.failed) == (2, 0)
+    assert (report.counts.created, report.counts.failed) == (2, 0)
 
 
 def sign_in(client: TestClient, email: str, password: str) -> dict[str, str]:

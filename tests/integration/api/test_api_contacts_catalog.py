@@ -40,7 +40,7 @@ def people(store, write_csv):
     catalog.add_field(store, "plan", "select", ["basic", "pro"])
     catalog.add_field(store, "score", "number")
     report = import_file("contacts", write_csv(PEOPLE), store, ImportOptions())
-    assert (report.created, report.failed) == (5, 0)
+    assert (report.counts.created, report.counts.failed) == (5, 0)
 
 
 def page(client, headers, **params) -> dict:

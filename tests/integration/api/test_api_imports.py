@@ -138,6 +138,15 @@ def test_finished_job_summary_is_the_cli_import_json(
     assert job["finished_at"] is not None
 
 
+def test_summary_errors_carry_a_code_beside_the_message(client, admin, imports, both_catalogs):
+    job = imports.run(admin, WITH_BAD_ROWS)
+
+    codes = {(e["row"], e["column"]): e["code"] for e in job["summary"]["errors"]}
+    assert codes[(3, "email")] == "invalid-email"
+    assert codes[(4, "labels")] == "unknown-label"
+    assert codes[(4, "company_id")] == "unknown-company"
+
+
 @pytest.mark.parametrize(
     "content,flags",
     [RUNS["rows with errors"], RUNS["strict with a bad row"], RUNS["header only"]],

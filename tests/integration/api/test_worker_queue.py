@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import threading
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ import pytest
 from sqlalchemy import update
 
 from rolodex.importing.options import ImportOptions
+from rolodex.importing.ports import ImportRecord
 from rolodex.security.passwords import HashingPool
 from rolodex.services import views
 from rolodex.services.jobs import Submission, Worker, submit
@@ -44,8 +46,8 @@ class RecordingWorker(Worker):
         super().__init__(store, HashingPool(1), base or ImportOptions(), poll=0.01)
         self.ran: list[int] = []
 
-    def _run(self, record: dict[str, Any]) -> None:
-        self.ran.append(int(record["id"]))
+    def _run(self, record: ImportRecord) -> None:
+        self.ran.append(record.id)
         super()._run(record)
 
     def drain(self) -> None:
@@ -58,10 +60,11 @@ def queue_import(store: Store, path: Path, **flags: bool) -> int:
 
 
 def record(store: Store, job_id: int) -> dict[str, Any]:
+    """The job's record, as a dict to compare and subscript."""
     with store.read() as conn:
         found = records.record(conn, job_id)
     assert found is not None
-    return found
+    return asdict(found)
 
 
 def outcome(store: Store, job_id: int) -> dict[str, Any]:
@@ -146,6 +149,7 @@ def test_two_worker_threads_run_each_queued_job_exactly_once(db_url, jobs_store,
 WORKER_PROCESS = """
 import json, sys
 from rolodex.importing.options import ImportOptions
+from rolodex.importing.ports import ImportRecord
 from rolodex.services.jobs import Worker
 from rolodex.security.passwords import HashingPool
 from rolodex.store.store import Store
@@ -154,7 +158,7 @@ ran = []
 
 class Recording(Worker):
     def _run(self, record):
-        ran.append(int(record["id"]))
+        ran.append(record.id)
         super()._run(record)
 
 worker = Recording(Store.open(sys.argv[1]), HashingPool(1), ImportOptions())
@@ -260,8 +264,8 @@ def claim_as(store: Store, worker: str, **columns: Any) -> int:
         claimed = queue.claim(conn, worker)
         assert claimed is not None
         if columns:
-            conn.execute(update(t.imports).where(t.imports.c.id == claimed["id"]).values(**columns))
-    return int(claimed["id"])
+            conn.execute(update(t.imports).where(t.imports.c.id == claimed.id).values(**columns))
+    return int(claimed.id)
 
 
 def an_hour_ago() -> datetime:
@@ -328,6 +332,7 @@ KILLED_AFTER_ITS_FIRST_BATCH = """
 import os, signal, sys
 import rolodex.services.jobs
 from rolodex.importing.options import ImportOptions
+from rolodex.importing.ports import ImportRecord
 from rolodex.security.passwords import HashingPool
 from rolodex.store.store import Store
 

@@ -12,10 +12,12 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from rolodex.config import Settings
+from rolodex.domain import MAX_ID
 from rolodex.errors import FileError, UsageError
 from rolodex.importing.columns import UnboundColumns
 from rolodex.importing.kinds import KINDS
 from rolodex.importing.options import ImportOptions
+from rolodex.importing.ports import ImportRecord, ImportStatus
 from rolodex.security.sealing import Sealer
 from rolodex.services import jobs, uploads, views
 from rolodex.services.errorfile import error_table
@@ -24,13 +26,19 @@ from rolodex.services.mappings import creation_refused, parse_mapping
 from rolodex.services.undo import undo_import
 from rolodex.store import imports as records
 from rolodex.store.store import Store
-from rolodex.web.deps import AdminDep, CallerFirst, SessionDep, SettingsDep, StoreDep
+from rolodex.web.deps import (
+    AdminDep,
+    CallerFirst,
+    SessionDep,
+    SettingsDep,
+    StoreDep,
+    get_sealer,
+)
 from rolodex.web.schemas import ImportFileProblem, Job, UndoResult, errors
 
 router = APIRouter(tags=["imports"])
 upload_router = APIRouter(tags=["imports"], route_class=CallerFirst)
 """The upload route: its caller is known (401) before a byte of the file is read."""
-MAX_ID = 2**31 - 1
 ImportId = Annotated[int, Path(description="An import's id")]
 MAX_FILE_NAME = 255
 SUMMARY_ERRORS = ImportOptions().max_listed_errors
@@ -41,28 +49,28 @@ UNDO_COUNTS = ("restored", "removed")
 are 0. An import's summary is the CLI's import JSON exactly, so it has none of these."""
 
 
-def job_document(store: Store, record: dict[str, Any]) -> dict[str, Any]:
+def job_document(store: Store, record: ImportRecord) -> dict[str, Any]:
     """The API's view of an import record; ``summary`` is the CLI's import JSON once done."""
     document = views.import_record(record) | {"summary": None}
-    if record["status"] == "done":
+    if record.status == ImportStatus.DONE:
         with store.read() as conn:
-            found = records.errors(conn, record["id"], SUMMARY_ERRORS)
+            found = records.errors(conn, record.id, SUMMARY_ERRORS)
         document["summary"] = {
-            "id": record["id"],
-            "kind": record["kind"],
-            "dry_run": record["dry_run"],
-            "rows": record["rows_done"],
-            **{k: record[k] for k in COUNTS},
-            **({k: record[k] for k in UNDO_COUNTS} if record["kind"] == "undo" else {}),
-            "columns": record["columns"] or [],
-            "new": record["new_names"] or {"labels": [], "companies": [], "fields": []},
-            "errors": [{k: e[k] for k in ("row", "column", "message")} for e in found],
-            "warnings": record["warnings"],
+            "id": record.id,
+            "kind": record.kind,
+            "dry_run": record.dry_run,
+            "rows": record.rows_done,
+            **{k: getattr(record, k) for k in COUNTS},
+            **({k: getattr(record, k) for k in UNDO_COUNTS} if record.kind == "undo" else {}),
+            "columns": record.columns or [],
+            "new": record.new_names or {"labels": [], "companies": [], "fields": []},
+            "errors": [{k: e[k] for k in ("row", "column", "code", "message")} for e in found],
+            "warnings": record.warnings,
         }
     return document
 
 
-def _visible(store: Store, import_id: int, admin: bool) -> dict[str, Any]:
+def _visible(store: Store, import_id: int, admin: bool) -> ImportRecord:
     """The import record, or 404 — also for an id no import can have (0, or past the
     database's integer range, which would otherwise fail inside the database), and for
     an admin-only run asked for by an agent: 404 rather than 403, so an agent cannot tell
@@ -170,7 +178,7 @@ async def upload_import(
     refused = creation_refused(options, session.is_admin)
     if refused:
         raise HTTPException(403, refused)
-    sealer = request.app.state.sealer
+    sealer = get_sealer(request)
     return await run_in_threadpool(_queue, store, kind, file, options, settings, sealer)
 
 
@@ -234,7 +242,7 @@ def error_file_lines(store: Store, import_id: int, header: list[str]) -> Iterato
 def error_file(import_id: ImportId, session: SessionDep, store: StoreDep) -> StreamingResponse:
     record = _visible(store, import_id, session.is_admin)
     return StreamingResponse(
-        error_file_lines(store, import_id, record["header"]),
+        error_file_lines(store, import_id, record.header),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="import-{import_id}-errors.csv"'},
     )

@@ -18,7 +18,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from rolodex.domain import FieldType
+from rolodex.domain import MAX_ID, FieldType
 from rolodex.errors import Conflict, UsageError
 from rolodex.services import catalog
 from rolodex.store import catalog as sql
@@ -26,7 +26,6 @@ from rolodex.store import tokens
 from rolodex.store.store import Store
 from rolodex.web.deps import get_store
 from rolodex.web.pages.common import (
-    MAX_ID,
     PageSession,
     checked_form,
     page_router,

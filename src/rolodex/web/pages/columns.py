@@ -26,7 +26,7 @@ from rolodex.services import jobs
 from rolodex.services.mappings import chosen_mapping, creation_refused, remember, step_for
 from rolodex.store import tokens
 from rolodex.store.store import Store
-from rolodex.web.deps import get_settings, get_store
+from rolodex.web.deps import get_sealer, get_settings, get_store
 from rolodex.web.pages.common import (
     PageSession,
     checked_form,
@@ -102,7 +102,7 @@ async def choose_columns(token: str, request: Request, session: PageSession) -> 
     settings: Settings = get_settings(request)
     try:
         checked = await run_in_threadpool(
-            dry_run, get_store(request), settings, pending, chosen, session
+            dry_run, get_store(request), settings, pending, chosen, session, get_sealer(request)
         )
     except (FileError, UsageError) as exc:
         return step_page(request, session, pending, chosen, exc.message, 422)
@@ -117,6 +117,7 @@ def dry_run(
     pending: Pending,
     chosen: dict[int, str],
     session: tokens.Session,
+    sealer: Sealer,
 ) -> tuple[int, Preview]:
     """Queue the dry run with the chosen mapping, and remember the choice for the header."""
     header = pending.sample.header
@@ -130,7 +131,7 @@ def dry_run(
         file_name=pending.file_name,
     )
     job = jobs.Submission(pending.kind, pending.path, pending.file_name, options)
-    import_id = jobs.submit(store, job, Sealer.from_settings(settings))
+    import_id = jobs.submit(store, job, sealer)
     remember(store, pending.kind, header, mapping)
     return import_id, read_preview(pending.path, settings.limits, pending.kind)
 

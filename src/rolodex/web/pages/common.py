@@ -21,13 +21,13 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
 from rolodex.config import Settings
+from rolodex.domain import MAX_ID
 from rolodex.errors import FileError, NotFound, StoreError, UsageError
 from rolodex.security.sessions import authenticate
 from rolodex.services.views import iso
 from rolodex.store import tokens
 from rolodex.web.deps import SESSION_COOKIE, get_settings, get_store
 
-MAX_ID = 2**31 - 1
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
     "Referrer-Policy": "same-origin",

@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from rolodex.domain import email_key
+from rolodex.domain import MAX_ID, email_key
 from rolodex.errors import NotFound
 from rolodex.services.contacts import ContactChanges, FieldIssue, edit_contact
 from rolodex.store import catalog, tokens
@@ -25,7 +25,6 @@ from rolodex.store.contacts import ContactView
 from rolodex.store.store import Store
 from rolodex.web.deps import get_store
 from rolodex.web.pages.common import (
-    MAX_ID,
     PageSession,
     checked_form,
     page_router,

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import HTTPException, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from rolodex.importing.ports import ImportRecord
 from rolodex.services.undo import offers_undo, undo_import
 from rolodex.store import imports as records
 from rolodex.store import tokens
@@ -35,7 +34,7 @@ def history_page(request: Request, session: PageSession) -> Response:
         "nav": "history",
         "imports": history,
         "limit": HISTORY_LIMIT,
-        "undoable": {item["id"] for item in history if undoable(session, item)},
+        "undoable": {item.id for item in history if undoable(session, item)},
     }
     return render(request, "history.html", context, session)
 
@@ -43,7 +42,7 @@ def history_page(request: Request, session: PageSession) -> Response:
 # -- undo ---------------------------------------------------------------------------------------
 
 
-def _check_undoable(session: tokens.Session, record: dict[str, Any]) -> None:
+def _check_undoable(session: tokens.Session, record: ImportRecord) -> None:
     if not session.is_admin:
         raise HTTPException(403, "Only an admin may undo an import.")
     if not offers_undo(record):

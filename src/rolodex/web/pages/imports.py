@@ -17,6 +17,8 @@ from rolodex.config import Settings
 from rolodex.errors import FileError
 from rolodex.importing.kinds import KINDS, targets_of
 from rolodex.importing.options import ImportOptions
+from rolodex.importing.ports import ENDED, ImportRecord, ImportStatus
+from rolodex.runtime.sizes import size_text
 from rolodex.security.sealing import Sealer
 from rolodex.services import jobs, uploads
 from rolodex.services.mappings import creation_refused, needs_step
@@ -28,7 +30,7 @@ from rolodex.store import imports as records
 from rolodex.store.jobs import has_upload
 from rolodex.store.store import Store
 from rolodex.web.api.imports import SUMMARY_ERRORS, job_document, spool_upload, upload_name
-from rolodex.web.deps import get_settings, get_store
+from rolodex.web.deps import get_sealer, get_settings, get_store
 from rolodex.web.pages.common import (
     ImportId,
     PageSession,
@@ -38,12 +40,11 @@ from rolodex.web.pages.common import (
     text_field,
     ticked,
 )
-from rolodex.web.pages.preview import Preview, preview_of, previews, read_preview, stored_upload
+from rolodex.web.pages.preview import Preview, preview_of, previews, read_preview
 from rolodex.web.pending import Pending, PendingUploads, pending_uploads, read_samples
 from rolodex.web.wording import PAGES
 
 router = page_router()
-FINAL = frozenset({"done", "failed", "interrupted"})
 
 
 @dataclass(frozen=True)
@@ -119,16 +120,6 @@ def accepted_by_kind(store: Store, session: tokens.Session) -> dict[str, list[Ac
     return {kind: accepted_columns(kind, fields) for kind in kinds}
 
 
-def size_text(size: int) -> str:
-    """A byte count as a person reads it: 100 MB."""
-    value = float(size)
-    for unit in ("bytes", "KB", "MB"):
-        if value < 1024:
-            return f"{value:,.0f} {unit}"
-        value /= 1024
-    return f"{value:,.1f} GB"
-
-
 @router.get("/")
 def import_form(request: Request, session: PageSession) -> Response:
     return form_page(request, session)
@@ -146,7 +137,9 @@ async def preview_upload(request: Request, session: PageSession) -> Response:
             return form_page(request, session, choice, problem[1], problem[0])
         store = get_store(request)
         pending = pending_uploads(request.app)
-        checked = await run_in_threadpool(check_upload, store, settings, choice, session, pending)
+        checked = await run_in_threadpool(
+            check_upload, store, settings, choice, session, pending, get_sealer(request)
+        )
     except HTTPException as exc:  # past the size limit while copying
         return form_page(request, session, Choice.of(form), str(exc.detail), exc.status_code)
     except FileError as exc:
@@ -169,6 +162,7 @@ def check_upload(
     choice: Choice,
     session: tokens.Session,
     pending: PendingUploads,
+    sealer: Sealer,
 ) -> tuple[int, Preview] | str:
     """Queue the dry run of the uploaded file (its first rows come back for the preview);
     or, when its header is not exactly ours, keep it for the Columns step (its token)."""
@@ -191,13 +185,13 @@ def check_upload(
             file_name=choice.file_name,
         )
         job = jobs.Submission(choice.kind, path, choice.file_name, options)
-        import_id = jobs.submit(store, job, Sealer.from_settings(settings))
+        import_id = jobs.submit(store, job, sealer)
         return import_id, read_preview(path, settings.limits, choice.kind)
     finally:
         path.unlink(missing_ok=True)
 
 
-def import_record(store: Store, import_id: int, session: tokens.Session) -> dict[str, Any]:
+def import_record(store: Store, import_id: int, session: tokens.Session) -> ImportRecord:
     """The run, or 404 — also an admin-only run for an agent, as the API does."""
     with store.read() as conn:
         record = records.record(conn, import_id, session.is_admin)
@@ -210,7 +204,7 @@ def may_import(session: tokens.Session, kind: str) -> bool:
     return kind != "users" or session.is_admin
 
 
-def undoable(session: tokens.Session, record: dict[str, Any]) -> bool:
+def undoable(session: tokens.Session, record: ImportRecord) -> bool:
     """Whether a page offers this run an Undo button: admins only, runs that can be undone."""
     return session.is_admin and offers_undo(record)
 
@@ -220,17 +214,17 @@ def import_page(import_id: ImportId, request: Request, session: PageSession) -> 
     store = get_store(request)
     record = import_record(store, import_id, session)
     job = job_document(store, record)
-    final = job["status"] in FINAL
-    note = confirm_note(session, job, bool(record["strict"]))
+    final = job["status"] in ENDED
+    note = confirm_note(session, job, bool(record.strict))
     context = {
         "nav": "history",
         "job": job,
-        "options": record.get("options") or {},
-        "strict": bool(record["strict"]),
+        "options": record.options or {},
+        "strict": bool(record.strict),
         "final": final,
-        "preview": preview_of(request, record) if record["dry_run"] else None,
-        "can_confirm": record["dry_run"] and job["status"] == "done" and note is None,
-        "confirm_note": note if record["dry_run"] and job["status"] == "done" else None,
+        "preview": preview_of(request, record) if record.dry_run else None,
+        "can_confirm": record.dry_run and job["status"] == ImportStatus.DONE and note is None,
+        "confirm_note": note if record.dry_run and job["status"] == ImportStatus.DONE else None,
         "errors_cut": bool(job["summary"]) and job["failed"] > len(job["summary"]["errors"]),
         "summary_errors": SUMMARY_ERRORS,
         "percent": _percent(job["rows_done"], job["rows_total"], final),
@@ -265,9 +259,9 @@ async def confirm_import(import_id: ImportId, request: Request, session: PageSes
     await checked_form(request, session)
     store = get_store(request)
     record = import_record(store, import_id, session)
-    if not record["dry_run"] or record["status"] != "done":
+    if not record.dry_run or record.status != ImportStatus.DONE:
         raise HTTPException(409, "Only a finished dry run can be confirmed.")
-    if not may_import(session, record["kind"]):
+    if not may_import(session, record.kind):
         raise HTTPException(403, "Only an admin may import agents (users).")
     settings: Settings = get_settings(request)
     with store.read() as conn:
@@ -278,15 +272,17 @@ async def confirm_import(import_id: ImportId, request: Request, session: PageSes
             f"The file of this dry run is no longer kept (files are kept "
             f"{settings.uploads.hours} hours): upload it again.",
         )
-    new_id = await run_in_threadpool(queue_real_run, store, settings, record, session.email)
+    new_id = await run_in_threadpool(
+        queue_real_run, store, settings, record, session.email, get_sealer(request)
+    )
     return RedirectResponse(f"/imports/{new_id}", status_code=303)
 
 
-def queue_real_run(store: Store, settings: Settings, record: dict[str, Any], actor: str) -> int:
+def queue_real_run(
+    store: Store, settings: Settings, record: ImportRecord, actor: str, sealer: Sealer
+) -> int:
     base = ImportOptions(limits=settings.limits)
     options = replace(jobs.options_of(record, base), dry_run=False, actor=actor)
-    with stored_upload(store, settings, record["id"]) as path:
-        job = jobs.Submission(
-            record["kind"], path, record["file_name"], options, confirms=record["id"]
-        )
-        return jobs.submit(store, job, Sealer.from_settings(settings))
+    with jobs.stored_upload(store, record.id, sealer) as path:
+        job = jobs.Submission(record.kind, path, record.file_name, options, confirms=record.id)
+        return jobs.submit(store, job, sealer)

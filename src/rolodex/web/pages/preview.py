@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import contextlib
-import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI, Request
 
 from rolodex.config import Limits, Settings
 from rolodex.errors import FileError
 from rolodex.importing import users, values
+from rolodex.importing.ports import ImportRecord
 from rolodex.importing.report import ValueProblem
 from rolodex.importing.source import open_source
-from rolodex.security.sealing import Sealer
-from rolodex.store.jobs import upload_chunks
-from rolodex.store.store import Store
-from rolodex.web.deps import get_settings, get_store
+from rolodex.services.jobs import stored_upload
+from rolodex.web.deps import get_sealer, get_settings, get_store
 from rolodex.web.wording import PAGES
 
 PREVIEW_ROWS = 10
@@ -114,26 +109,15 @@ def previews(app: FastAPI) -> Previews:
     return found
 
 
-@contextlib.contextmanager
-def stored_upload(store: Store, settings: Settings, import_id: int) -> Iterator[Path]:
-    """The file an import kept in the database, as a temporary file."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "upload.csv"
-        with store.read() as conn, path.open("wb") as out:
-            for chunk in upload_chunks(conn, import_id, Sealer.from_settings(settings)):
-                out.write(chunk)
-        yield path
-
-
-def preview_of(request: Request, record: dict[str, Any]) -> Preview | None:
+def preview_of(request: Request, record: ImportRecord) -> Preview | None:
     cache = previews(request.app)
-    preview = cache.get(record["id"])
+    preview = cache.get(record.id)
     if preview is None:
         settings: Settings = get_settings(request)
-        with stored_upload(get_store(request), settings, record["id"]) as path:
+        with stored_upload(get_store(request), record.id, get_sealer(request)) as path:
             try:
-                preview = read_preview(path, settings.limits, record["kind"])
+                preview = read_preview(path, settings.limits, record.kind)
             except FileError:
                 return None
-        cache.put(record["id"], preview)
+        cache.put(record.id, preview)
     return preview

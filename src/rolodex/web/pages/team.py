@@ -20,12 +20,12 @@ from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from rolodex.domain import Role
+from rolodex.domain import MAX_ID, Role
 from rolodex.errors import Conflict, LastAdmin, NotFound, RolodexError, UsageError
 from rolodex.services import team
 from rolodex.store import tokens
 from rolodex.web.deps import get_store
-from rolodex.web.pages.common import MAX_ID, PageSession, checked_form, page_router, render
+from rolodex.web.pages.common import PageSession, checked_form, page_router, render
 from rolodex.web.pages.common import text_field as field
 
 router = page_router()
