@@ -9,10 +9,7 @@ import json
 
 import pytest
 
-
-def run_import(cli, path, *flags, kind="contacts"):
-    result = cli("import", kind, path, *flags, "--json")
-    return result.exit_code, json.loads(result.stdout)
+from tests.helpers import run_import
 
 
 def targets(report):

@@ -12,18 +12,9 @@ import zipfile
 
 import pytest
 
+from tests.helpers import flat, run_import
+
 HEADER = "email,first_name,last_name\n"
-
-
-def run_import(cli, path, *flags):
-    """Run ``import contacts --json``: (exit code, the JSON document)."""
-    result = cli("import", "contacts", path, *flags, "--json")
-    return result.exit_code, json.loads(result.stdout)
-
-
-def flat(report):
-    """The report's errors as (row, column), the way a person finds them in a spreadsheet."""
-    return [(error["row"], error["column"]) for error in report["errors"]]
 
 
 def contact_emails(cli):

@@ -5,19 +5,9 @@ written. How other systems' names bind is in test_import_binding.py."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-
-def run_import(cli, path, *flags):
-    """Run ``import contacts --json``: (exit code, the JSON document)."""
-    result = cli("import", "contacts", path, *flags, "--json")
-    return result.exit_code, json.loads(result.stdout)
-
-
-def flat(report):
-    return [(error["row"], error["column"]) for error in report["errors"]]
+from tests.helpers import run_import
 
 
 def names_quoted(name, message):

@@ -12,6 +12,8 @@ import json
 
 import pytest
 
+from tests.helpers import flat, run_import
+
 REPORT_KEYS = {
     "id",
     "kind",
@@ -26,17 +28,6 @@ REPORT_KEYS = {
     "errors",
     "warnings",
 }
-
-
-def run_import(cli, path, *flags):
-    """Run ``import contacts --json``: (exit code, the JSON document)."""
-    result = cli("import", "contacts", path, *flags, "--json")
-    return result.exit_code, json.loads(result.stdout)
-
-
-def flat(report):
-    """The report's errors as (row, column), the way a person finds them in a spreadsheet."""
-    return sorted((error["row"], error["column"] or "") for error in report["errors"])
 
 
 def counts(report):

@@ -11,6 +11,7 @@ foreign hashes use the cheapest costs their schemes allow.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 
@@ -22,6 +23,8 @@ from sqlalchemy import text
 from rolodex.importing.kinds import import_file
 from rolodex.importing.options import ImportOptions
 from rolodex.security.passwords import ARGON2_PARAMS, HashingPool
+from tests import helpers
+from tests.helpers import flat
 
 USERS_HEADER = ["email", "first_name", "last_name", "password", "active"]
 REPORT_KEYS = {
@@ -56,10 +59,7 @@ def csv_text(header, *rows):
     return buffer.getvalue()
 
 
-def run_import(cli, path, *flags):
-    """Run ``import users --json``: (exit code, the JSON document)."""
-    result = cli("import", "users", path, *flags, "--json")
-    return result.exit_code, json.loads(result.stdout)
+run_import = functools.partial(helpers.run_import, kind="users")
 
 
 def import_rows(cli, write_csv, header, *rows, flags=(), name="users.csv"):
@@ -68,11 +68,6 @@ def import_rows(cli, write_csv, header, *rows, flags=(), name="users.csv"):
 
 def counts(report):
     return {k: report[k] for k in ("rows", "created", "updated", "unchanged", "failed")}
-
-
-def flat(report):
-    """The report's errors as (row, column), the way a person finds them in a spreadsheet."""
-    return sorted((error["row"], error["column"] or "") for error in report["errors"])
 
 
 def verifies(cli, email, password):

@@ -15,17 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rolodex.domain import email_key
 from rolodex.store import schema
-
-
-def run_import(cli, path, *flags):
-    """Run ``import contacts --json``: (exit code, the JSON document)."""
-    result = cli("import", "contacts", path, *flags, "--json")
-    return result.exit_code, json.loads(result.stdout)
-
-
-def flat(report):
-    """The report's errors as (row, column), the way a person finds them in a spreadsheet."""
-    return sorted((error["row"], error["column"] or "") for error in report["errors"])
+from tests.helpers import flat, run_import
 
 
 def counts(report):

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import run_import
+
 README = Path(__file__).resolve().parents[2] / "README.md"
 LIMITS = (
     "ROLODEX_MAX_FILE_BYTES",
@@ -20,15 +22,9 @@ LIMITS = (
 )
 
 
-def run_import(cli, path, kind="contacts", *flags):
-    result = cli("import", kind, path, *flags, "--json")
-    assert "Traceback" not in result.stderr, result.stderr
-    return result.exit_code, json.loads(result.stdout)
-
-
 def refused(cli, path, kind="contacts"):
     """The message of a file error, checked to be one and to have written nothing."""
-    code, document = run_import(cli, path, kind)
+    code, document = run_import(cli, path, kind=kind)
     assert (code, list(document)) == (2, ["error"]), document
     plain = cli("import", kind, path)
     assert plain.exit_code == 2
@@ -133,7 +129,7 @@ def test_max_rows_message_for_a_users_file_does_not_speak_of_contacts(cli, write
     path = write_csv(
         "email,password\na@example.com,secret-one\nb@example.com,secret-two\n", name="team.csv"
     )
-    code, document = run_import(cli, path, "users")
+    code, document = run_import(cli, path, kind="users")
     assert code == 2
     assert "ROLODEX_MAX_ROWS" in document["error"]
     assert "contact" not in document["error"].lower()
@@ -156,7 +152,7 @@ def test_a_cell_over_max_labels_per_cell_is_a_row_error(cli, write_csv, monkeypa
         "three@example.com,Marketing:Trial:Demo,\n"
         "three-ids@example.com,,1:2:3\n"
     )
-    code, report = run_import(cli, path, "contacts", "--create-labels")
+    code, report = run_import(cli, path, "--create-labels")
     assert code == 1
     assert [(e["row"], e["column"]) for e in report["errors"]] == [
         (4, "labels"),

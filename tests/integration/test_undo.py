@@ -32,6 +32,7 @@ from sqlalchemy import select, update
 
 from rolodex.store import schema as t
 from rolodex.store.schema import metadata
+from tests import helpers
 
 BOOKKEEPING = {"imports", "import_errors", "import_rejects", "import_uploads", "import_journal"}
 WAIT_LIMIT_SECONDS = 120  # a safety net against a hang, not a measure of speed
@@ -60,9 +61,7 @@ def dump(store: Any) -> dict[str, list[dict[str, Any]]]:
 
 def run_import(cli: Any, kind: str, path: Path, *flags: str) -> dict[str, Any]:
     """``import KIND FILE --json``: the report (whatever the exit code)."""
-    result = cli("import", kind, path, *flags, "--json")
-    assert result.stdout, result.stderr
-    report: dict[str, Any] = json.loads(result.stdout)
+    report: dict[str, Any] = helpers.run_import(cli, path, *flags, kind=kind)[1]
     return report
 
 

@@ -1,9 +1,9 @@
 """Customer contacts: the row parser and the batch writer of a contacts import.
 
-A row becomes a :class:`ContactDraft` (every value parsed, nothing looked up) or a list of
-issues. A batch of drafts is then resolved against the store — labels, companies and
-existing contacts, one query each — and merged: empty values leave stored ones alone,
-labels are only ever added, custom values are set or replaced.
+A row becomes a :class:`ContactDraft`: every value parsed, nothing looked up, and the row's
+issues (a refused row: its issues only). A batch of drafts is then resolved against the
+store — labels, companies and existing contacts, one query each — and merged: empty values
+leave stored ones alone, labels are only ever added, custom values are set or replaced.
 """
 
 from __future__ import annotations
@@ -47,6 +47,11 @@ class ContactDraft(NamedTuple):
     label_ids: list[int]
     custom: dict[int, str]
     issues: list[RowIssue]
+
+    @classmethod
+    def refused(cls, row: int, issues: list[RowIssue]) -> ContactDraft:
+        """A row refused before any value was read: its issues and nothing else."""
+        return cls(row, None, None, None, None, None, [], [], {}, issues)
 
 
 CONTACT_TARGETS = ("name", "company")
@@ -117,11 +122,11 @@ class ContactsKind:
     def __getstate__(self) -> dict[str, object]:
         return {**self.__dict__, "_seen": None}
 
-    def parse(self, raw: RawRow) -> ContactDraft | list[RowIssue]:
+    def parse(self, raw: RawRow) -> ContactDraft:
         """The fast path for a good row; any doubt, and the careful path finds every issue."""
         fit = fitted(raw, self.binding)
         if isinstance(fit, list):
-            return fit
+            return ContactDraft.refused(raw.row, fit)
         raw = fit
         try:
             draft = self._parse_good(raw)
@@ -129,15 +134,11 @@ class ContactsKind:
             draft = None
         return self._parse_all(raw) if draft is None else draft
 
-    def pack(self, parsed: ContactDraft | list[RowIssue]) -> tuple[Any, ...] | list[RowIssue]:
-        if isinstance(parsed, list):
-            return parsed
+    def pack(self, parsed: ContactDraft) -> tuple[Any, ...]:
         email = parsed.email
         return (parsed[0], None if email is None else tuple(email), *parsed[2:])
 
-    def unpack(self, packed: tuple[Any, ...] | list[RowIssue]) -> ContactDraft | list[RowIssue]:
-        if isinstance(packed, list):
-            return packed
+    def unpack(self, packed: tuple[Any, ...]) -> ContactDraft:
         row, email, *rest = packed
         return ContactDraft(row, None if email is None else Email(*email), *rest)
 

@@ -1,7 +1,7 @@
 """The import pipeline, the same for every kind of record and every front end.
 
 read (:mod:`.reader`) → bind the header (the kind, with :mod:`.columns`) → parse each row into
-a draft or issues, in batches (:mod:`.pipeline`, on a second core for a large file) →
+a draft carrying its issues, in batches (:mod:`.pipeline`, on a second core for a large file) →
 resolve and write (the kind, through the store) → report.
 
 Transactions are decided here and only here:
@@ -188,19 +188,12 @@ class _Run:
             self._nothing_written()
 
     def _batch(self, batch: list[Parsed], unit: ImportUnit) -> list[Reject]:
-        drafts, issues = [], {}
-        for raw, parsed in batch:
-            if isinstance(parsed, list):
-                issues[raw.row] = parsed
-            else:
-                drafts.append(parsed)
-        outcome = self.kind.apply(drafts, unit, datetime.now(UTC))
-        issues.update(outcome.issues)
-        return self._count(batch, outcome, issues)
+        """Every draft goes to the kind, with its issues: it reports them with its own."""
+        outcome = self.kind.apply([draft for _, draft in batch], unit, datetime.now(UTC))
+        return self._count(batch, outcome)
 
-    def _count(
-        self, batch: list[Parsed], outcome: BatchOutcome, issues: dict[int, list[RowIssue]]
-    ) -> list[Reject]:
+    def _count(self, batch: list[Parsed], outcome: BatchOutcome) -> list[Reject]:
+        issues = outcome.issues
         report, counts = self.report, self.report.counts
         counts.rows += len(batch)
         counts.created += outcome.created

@@ -27,7 +27,7 @@ from rolodex.runtime.iterutil import batched
 from rolodex.runtime.processes import available_cpus, start_context
 
 Parsed = tuple[RawRow, Any]
-"""A row and what its kind's parser made of it: a draft, or the row's issues."""
+"""A row and what its kind's parser made of it: a draft (a :class:`~.ports.Draft`)."""
 
 
 def parsed_batches(

@@ -113,8 +113,19 @@ class RowSource(Protocol):
     def rows(self) -> Iterator[RawRow]: ...
 
 
+class Draft(Protocol):
+    """What a kind's parser makes of a row, good or not: the one way a row's issues travel.
+    A row the parser refuses outright (a wrong number of fields) is a draft with no values
+    and its issues; the kind's ``apply`` reports every draft's issues with its own."""
+
+    @property
+    def row(self) -> int: ...
+    @property
+    def issues(self) -> list[RowIssue]: ...
+
+
 class Parser(Protocol):
-    def parse(self, raw: RawRow) -> Any | list[RowIssue]: ...
+    def parse(self, raw: RawRow) -> Draft: ...
 
 
 @runtime_checkable
@@ -129,7 +140,7 @@ class PortableParser(Parser, Protocol):
         """The inverse of :meth:`pack`, in the parent."""
 
 
-D = TypeVar("D")
+D = TypeVar("D", bound=Draft)
 U = TypeVar("U", contravariant=True)
 
 
@@ -156,7 +167,7 @@ class ImportKind(Protocol, Generic[D, U]):
         """Bind the header (raising ``FileError``) and load what parsing needs;
         ``decimal_comma``: numbers may be written ``3,75`` (see ``RowSource``)."""
 
-    def parse(self, raw: RawRow) -> D | list[RowIssue]: ...
+    def parse(self, raw: RawRow) -> D: ...
 
     def apply(self, drafts: list[D], unit: U, now: datetime) -> BatchOutcome: ...
 

@@ -65,6 +65,11 @@ class UserDraft:
     active_column: str = "active"
     """The header of the column ``active`` came from, for an issue about it."""
 
+    @classmethod
+    def refused(cls, row: int, issues: list[RowIssue]) -> UserDraft:
+        """A row refused before any value was read: its issues and nothing else."""
+        return cls(row, None, None, None, None, None, None, issues)
+
 
 class UsersKind:
     name = "users"
@@ -92,10 +97,10 @@ class UsersKind:
         secret = {i for target in SECRET_TARGETS for i in self.binding.at(target)}
         return ["" if i in secret else v for i, v in enumerate(row_values)]
 
-    def parse(self, raw: RawRow) -> UserDraft | list[RowIssue]:
+    def parse(self, raw: RawRow) -> UserDraft:
         fit = fitted(raw, self.binding)
         if isinstance(fit, list):
-            return fit
+            return UserDraft.refused(raw.row, fit)
         raw = fit
         row = RowParser(raw, self.binding)
         text, column = row.cell("email")
