@@ -87,7 +87,7 @@ def test_deactivating_the_only_admin_is_a_row_error_and_the_other_rows_go_in(
     report = run(store, path)
 
     assert flat(report) == [(3, "active", LAST_ADMIN)]
-    assert (report.updated, report.failed, report.exit_code) == (1, 1, 1)
+    assert (report.counts.updated, report.counts.failed, report.exit_code) == (1, 1, 1)
     message = report.errors[0].message
     assert "boss@example.com is the last active admin" in message
     assert "make another person admin on the Team page first, or leave them active" in message
@@ -122,7 +122,7 @@ def test_two_of_three_admins_deactivated_is_fine(store: Store, tmp_path: Path) -
 
     report = run(store, path)
 
-    assert (report.updated, report.failed) == (2, 0)
+    assert (report.counts.updated, report.counts.failed) == (2, 0)
     assert active_admins(store) == {"bob@example.com"}
 
 
@@ -135,7 +135,7 @@ def test_an_admin_reactivated_earlier_in_the_file_lets_the_other_go(
 
     report = run(store, path, batch_size=1)
 
-    assert (report.updated, report.failed) == (2, 0)
+    assert (report.counts.updated, report.counts.failed) == (2, 0)
     assert active_admins(store) == {"bob@example.com"}
 
 
@@ -161,10 +161,10 @@ def test_dry_run_reports_the_same_error_and_writes_nothing(
     dry = run(store, path, dry_run=True)
 
     assert flat(dry) == [(3, "active", LAST_ADMIN)]
-    assert (dry.updated, dry.failed) == (1, 1)
+    assert (dry.counts.updated, dry.counts.failed) == (1, 1)
     assert find(store, agent).state.active is True
     real = run(store, path)
-    assert (flat(real), real.updated, real.failed) == (flat(dry), 1, 1)
+    assert (flat(real), real.counts.updated, real.counts.failed) == (flat(dry), 1, 1)
 
 
 def test_strict_writes_nothing_when_the_last_admin_row_fails(
@@ -263,7 +263,7 @@ def test_undo_skips_the_admin_whose_undo_would_leave_none_even_with_force(
     ann = admin(store, "ann@example.com")
     admin(store, "bob@example.com", active=False)
     reactivated = run(store, users_file(tmp_path, ("bob@example.com", "true")))
-    assert reactivated.updated == 1
+    assert reactivated.counts.updated == 1
     team.change(store, ann, team.Change(active=False))  # bob is the only active admin now
 
     for force in (False, True):

@@ -61,6 +61,6 @@ def test_an_undo_run_recorded_before_0007_reads_as_restored_and_removed(db_url: 
     finally:
         store.close()
     assert imported is not None and undone is not None
-    assert (imported["created"], imported["updated"], imported["restored"]) == (2, 1, 0)
-    assert (undone["restored"], undone["removed"], undone["updated"]) == (1, 2, 0)
-    assert (undone["rows_done"], undone["rows_total"], undone["warnings"]) == (3, 3, [])
+    assert (imported.created, imported.updated, imported.restored) == (2, 1, 0)
+    assert (undone.restored, undone.removed, undone.updated) == (1, 2, 0)
+    assert (undone.rows_done, undone.rows_total, undone.warnings) == (3, 3, [])

@@ -92,6 +92,32 @@ CASES: dict[tuple[str, str], Call] = {
     ("POST", "/api/fields"): Call(
         "POST", "/api/fields", 403, 201, json={"variable_name": "plan", "type": "text"}
     ),
+    ("PATCH", "/api/labels/{label_id}"): Call(
+        "PATCH", "/api/labels/424242", 403, 404, json={"name": "VIP"}
+    ),
+    ("DELETE", "/api/labels/{label_id}"): Call("DELETE", "/api/labels/424242", 403, 404),
+    ("PATCH", "/api/companies/{company_id}"): Call(
+        "PATCH", "/api/companies/424242", 403, 404, json={"name": "Acme"}
+    ),
+    ("DELETE", "/api/companies/{company_id}"): Call("DELETE", "/api/companies/424242", 403, 404),
+    ("PATCH", "/api/fields/{field_id}"): Call(
+        "PATCH", "/api/fields/424242", 403, 404, json={"title": "Plan"}
+    ),
+    ("GET", "/api/users"): Call("GET", "/api/users", 403, 200),
+    ("POST", "/api/users"): Call(
+        "POST",
+        "/api/users",
+        403,
+        201,
+        json={"email": "neo@example.com", "temporary_password": True},
+    ),
+    ("PATCH", "/api/users/{user_id}"): Call(
+        "PATCH", "/api/users/424242", 403, 404, json={"active": True}
+    ),
+    ("GET", "/api/templates/contacts.csv"): Call("GET", "/api/templates/contacts.csv", 200),
+    ("GET", "/api/templates/contacts.xlsx"): Call("GET", "/api/templates/contacts.xlsx", 200),
+    ("GET", "/api/templates/users.csv"): Call("GET", "/api/templates/users.csv", 403, 200),
+    ("GET", "/api/templates/users.xlsx"): Call("GET", "/api/templates/users.xlsx", 403, 200),
 }
 ADMIN_ONLY = {
     "create a label": CASES[("POST", "/api/labels")],
@@ -100,6 +126,16 @@ ADMIN_ONLY = {
     "import users": upload("users", USERS_FILE, 403, 202),
     "undo an import": CASES[("POST", "/api/imports/{import_id}/undo")],
     "change a contact": CASES[("PATCH", "/api/contacts/{contact}")],
+    "rename a label": CASES[("PATCH", "/api/labels/{label_id}")],
+    "delete a label": CASES[("DELETE", "/api/labels/{label_id}")],
+    "edit a company": CASES[("PATCH", "/api/companies/{company_id}")],
+    "delete a company": CASES[("DELETE", "/api/companies/{company_id}")],
+    "edit a custom field": CASES[("PATCH", "/api/fields/{field_id}")],
+    "list the team": CASES[("GET", "/api/users")],
+    "add to the team": CASES[("POST", "/api/users")],
+    "change a team member": CASES[("PATCH", "/api/users/{user_id}")],
+    "download the users template (CSV)": CASES[("GET", "/api/templates/users.csv")],
+    "download the users template (XLSX)": CASES[("GET", "/api/templates/users.xlsx")],
 }
 AGENT_MAY = {key: call for key, call in CASES.items() if call not in ADMIN_ONLY.values()}
 

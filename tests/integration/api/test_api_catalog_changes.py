@@ -38,7 +38,7 @@ def people(store, write_csv):
     catalog.add_company(store, "Initech")
     catalog.add_field(store, "plan", "select", ["basic", "pro", "enterprise"], "Plan")
     report = import_file("contacts", write_csv(PEOPLE), store, ImportOptions())
-    assert (report.created, report.failed) == (4, 0)
+    assert (report.counts.created, report.counts.failed) == (4, 0)
 
 
 def labels_of(client, headers, email: str) -> list[str]:

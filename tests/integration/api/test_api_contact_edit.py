@@ -25,7 +25,7 @@ def people(store, write_csv):
     catalog.add_field(store, "score", "number", [])
     catalog.add_field(store, "active", "boolean", [])
     report = import_file("contacts", write_csv(PEOPLE), store, ImportOptions())
-    assert report.created == 2
+    assert report.counts.created == 2
     return report.id
 
 

@@ -103,7 +103,9 @@ def show_contact(contact: ContactRef, _: SessionDep, store: StoreDep) -> dict[st
     return contact_json(store, contact_by_ref(store, contact))
 
 
-@router.patch("/contacts/{contact}", response_model=Contact, responses=errors(401, 403, 404, 422))
+@router.patch(
+    "/contacts/{contact}", response_model=Contact, responses=errors(400, 401, 403, 404, 413, 422)
+)
 def change_contact(
     contact: ContactRef, body: ContactChangesBody, _: AdminDep, store: StoreDep
 ) -> dict[str, Any]:
