@@ -8,11 +8,45 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, TypeVar
 
 from rolodex.errors import UsageError
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+    _Policy = TypeVar("_Policy", bound=DataclassInstance)
+else:
+    _Policy = TypeVar("_Policy")
+
 DEFAULT_DATABASE_URL = "sqlite:///rolodex.db"
+
+
+# Each policy's whole-number settings: field → environment variable.
+_LIMITS_ENV = {
+    "max_file_bytes": "ROLODEX_MAX_FILE_BYTES",
+    "max_field_chars": "ROLODEX_MAX_FIELD_CHARS",
+    "max_rows": "ROLODEX_MAX_ROWS",
+    "max_labels_per_cell": "ROLODEX_MAX_LABELS_PER_CELL",
+}
+_MAIL_ENV = {
+    "max_sessions": "ROLODEX_SMTP_MAX_SESSIONS",
+    "max_recipients": "ROLODEX_SMTP_MAX_RECIPIENTS",
+    "max_message_bytes": "ROLODEX_SMTP_MAX_MESSAGE_BYTES",
+    "max_contacts_per_message": "ROLODEX_MAIL_MAX_CONTACTS_PER_MESSAGE",
+}
+_THROTTLE_ENV = {
+    "account_failures": "ROLODEX_LOGIN_ACCOUNT_FAILURES",
+    "address_failures": "ROLODEX_LOGIN_ADDRESS_FAILURES",
+    "lock_seconds": "ROLODEX_LOGIN_LOCK_SECONDS",
+    "max_lock_seconds": "ROLODEX_LOGIN_MAX_LOCK_SECONDS",
+}
+_SESSION_ENV = {
+    "idle_minutes": "ROLODEX_SESSION_IDLE_MINUTES",
+    "max_hours": "ROLODEX_SESSION_MAX_HOURS",
+}
+_UPLOAD_ENV = {"hours": "ROLODEX_UPLOAD_HOURS", "max_pending": "ROLODEX_MAX_PENDING_UPLOADS"}
 
 
 @dataclass(frozen=True)
@@ -26,15 +60,7 @@ class Limits:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Limits:
-        defaults = cls()
-        return cls(
-            max_file_bytes=_int(env, "ROLODEX_MAX_FILE_BYTES", defaults.max_file_bytes),
-            max_field_chars=_int(env, "ROLODEX_MAX_FIELD_CHARS", defaults.max_field_chars),
-            max_rows=_int(env, "ROLODEX_MAX_ROWS", defaults.max_rows),
-            max_labels_per_cell=_int(
-                env, "ROLODEX_MAX_LABELS_PER_CELL", defaults.max_labels_per_cell
-            ),
-        )
+        return _ints(cls(), env, _LIMITS_ENV)
 
 
 @dataclass(frozen=True)
@@ -55,15 +81,7 @@ class MailLimits:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> MailLimits:
-        d = cls()
-        return cls(
-            max_sessions=_int(env, "ROLODEX_SMTP_MAX_SESSIONS", d.max_sessions),
-            max_recipients=_int(env, "ROLODEX_SMTP_MAX_RECIPIENTS", d.max_recipients),
-            max_message_bytes=_int(env, "ROLODEX_SMTP_MAX_MESSAGE_BYTES", d.max_message_bytes),
-            max_contacts_per_message=_int(
-                env, "ROLODEX_MAIL_MAX_CONTACTS_PER_MESSAGE", d.max_contacts_per_message
-            ),
-        )
+        return _ints(cls(), env, _MAIL_ENV)
 
 
 @dataclass(frozen=True)
@@ -77,13 +95,7 @@ class ThrottlePolicy:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ThrottlePolicy:
-        d = cls()
-        return cls(
-            account_failures=_int(env, "ROLODEX_LOGIN_ACCOUNT_FAILURES", d.account_failures),
-            address_failures=_int(env, "ROLODEX_LOGIN_ADDRESS_FAILURES", d.address_failures),
-            lock_seconds=_int(env, "ROLODEX_LOGIN_LOCK_SECONDS", d.lock_seconds),
-            max_lock_seconds=_int(env, "ROLODEX_LOGIN_MAX_LOCK_SECONDS", d.max_lock_seconds),
-        )
+        return _ints(cls(), env, _THROTTLE_ENV)
 
 
 @dataclass(frozen=True)
@@ -96,11 +108,7 @@ class SessionPolicy:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> SessionPolicy:
-        d = cls()
-        return cls(
-            idle_minutes=_int(env, "ROLODEX_SESSION_IDLE_MINUTES", d.idle_minutes),
-            max_hours=_int(env, "ROLODEX_SESSION_MAX_HOURS", d.max_hours),
-        )
+        return _ints(cls(), env, _SESSION_ENV)
 
 
 @dataclass(frozen=True)
@@ -114,11 +122,7 @@ class UploadPolicy:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> UploadPolicy:
-        d = cls()
-        return cls(
-            hours=_int(env, "ROLODEX_UPLOAD_HOURS", d.hours),
-            max_pending=_int(env, "ROLODEX_MAX_PENDING_UPLOADS", d.max_pending),
-        )
+        return _ints(cls(), env, _UPLOAD_ENV)
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,13 @@ class Settings:
             secret_key=env.get("ROLODEX_SECRET_KEY") or None,
             key_file=env.get("ROLODEX_KEY_FILE") or cls.key_file,
         )
+
+
+def _ints(defaults: _Policy, env: Mapping[str, str], names: Mapping[str, str]) -> _Policy:
+    """``defaults`` with each field of ``names`` read from its environment variable, in order."""
+    return replace(
+        defaults, **{f: _int(env, var, getattr(defaults, f)) for f, var in names.items()}
+    )
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:

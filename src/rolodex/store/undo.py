@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, literal, select, update
+from sqlalchemy import Connection, Table, delete, insert, literal, select, update
 
 from rolodex.domain import Role
 from rolodex.store import schema as t
@@ -58,15 +58,13 @@ def delete_unused_labels(conn: Connection, names: list[str]) -> int:
 
 
 def restore_contact(conn: Connection, contact_id: int, before: Snapshot) -> None:
-    conn.execute(
-        update(t.contacts)
-        .where(t.contacts.c.id == contact_id)
-        .values(
-            first_name=before["first_name"],
-            last_name=before["last_name"],
-            company_id=_if_it_exists(before["company_id"]),
-            updated_at=datetime.now(UTC),
-        )
+    _set(
+        conn,
+        t.contacts,
+        contact_id,
+        first_name=before["first_name"],
+        last_name=before["last_name"],
+        company_id=_if_it_exists(before["company_id"]),
     )
     conn.execute(delete(t.contact_labels).where(t.contact_labels.c.contact_id == contact_id))
     labels = select(literal(contact_id), t.labels.c.id).where(
@@ -93,18 +91,23 @@ def _if_it_exists(company_id: int | None) -> Any:
 
 
 def restore_user(conn: Connection, user_id: int, before: Snapshot) -> None:
+    _set(
+        conn,
+        t.users,
+        user_id,
+        password_hash=before["password_hash"],
+        active=before["active"],
+        role=Role(before["role"]).value,
+        auth_epoch=next_epoch(before["password_hash"], before["active"]),
+        first_name=before["first_name"],
+        last_name=before["last_name"],
+    )
+
+
+def _set(conn: Connection, table: Table, row_id: int, **values: Any) -> None:
+    """Put ``values`` back on one row, stamped as updated now."""
     conn.execute(
-        update(t.users)
-        .where(t.users.c.id == user_id)
-        .values(
-            first_name=before["first_name"],
-            last_name=before["last_name"],
-            password_hash=before["password_hash"],
-            active=before["active"],
-            role=Role(before["role"]).value,
-            updated_at=datetime.now(UTC),
-            auth_epoch=next_epoch(before["password_hash"], before["active"]),
-        )
+        update(table).where(table.c.id == row_id).values(**values, updated_at=datetime.now(UTC))
     )
 
 

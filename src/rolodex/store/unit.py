@@ -253,20 +253,7 @@ class SqlUnit:
         )
         self.conn.execute(
             stmt,
-            [
-                {
-                    "email": user.email,
-                    "email_key": user.email_key,
-                    "first_name": user.first_name,
-                    "last_name": user.last_name,
-                    "password_hash": user.password_hash,
-                    "active": user.active,
-                    "role": user.role.value,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for user in users
-            ],
+            [user_rows.new_row(user, now) for user in users],
         )
         if self.journal is not None:
             entries = [

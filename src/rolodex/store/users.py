@@ -180,21 +180,23 @@ def _active_admins(column: Any, lock: bool) -> Select[Any]:
 def add(conn: Connection, user: UserState) -> int:
     """A new user; returns its id."""
     stamp = datetime.now(UTC)
-    row = conn.execute(
-        insert(t.users).returning(t.users.c.id),
-        {
-            "email": user.email,
-            "email_key": user.email_key,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "password_hash": user.password_hash,
-            "active": user.active,
-            "role": user.role.value,
-            "created_at": stamp,
-            "updated_at": stamp,
-        },
-    ).one()
+    row = conn.execute(insert(t.users).returning(t.users.c.id), new_row(user, stamp)).one()
     return int(row[0])
+
+
+def new_row(user: UserState, stamp: datetime) -> dict[str, Any]:
+    """The values that insert ``user``, created and updated at ``stamp``."""
+    return {
+        "email": user.email,
+        "email_key": user.email_key,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "password_hash": user.password_hash,
+        "active": user.active,
+        "role": user.role.value,
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
 
 
 def change(
