@@ -8,63 +8,47 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, TypeVar
+from dataclasses import Field, dataclass, field, fields, replace
+from typing import Any, ClassVar, Self
 
 from rolodex.errors import UsageError
-
-if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
-
-    _Policy = TypeVar("_Policy", bound=DataclassInstance)
-else:
-    _Policy = TypeVar("_Policy")
 
 DEFAULT_DATABASE_URL = "sqlite:///rolodex.db"
 
 
-# Each policy's whole-number settings: field → environment variable.
-_LIMITS_ENV = {
-    "max_file_bytes": "ROLODEX_MAX_FILE_BYTES",
-    "max_field_chars": "ROLODEX_MAX_FIELD_CHARS",
-    "max_rows": "ROLODEX_MAX_ROWS",
-    "max_labels_per_cell": "ROLODEX_MAX_LABELS_PER_CELL",
-}
-_MAIL_ENV = {
-    "max_sessions": "ROLODEX_SMTP_MAX_SESSIONS",
-    "max_recipients": "ROLODEX_SMTP_MAX_RECIPIENTS",
-    "max_message_bytes": "ROLODEX_SMTP_MAX_MESSAGE_BYTES",
-    "max_contacts_per_message": "ROLODEX_MAIL_MAX_CONTACTS_PER_MESSAGE",
-}
-_THROTTLE_ENV = {
-    "account_failures": "ROLODEX_LOGIN_ACCOUNT_FAILURES",
-    "address_failures": "ROLODEX_LOGIN_ADDRESS_FAILURES",
-    "lock_seconds": "ROLODEX_LOGIN_LOCK_SECONDS",
-    "max_lock_seconds": "ROLODEX_LOGIN_MAX_LOCK_SECONDS",
-}
-_SESSION_ENV = {
-    "idle_minutes": "ROLODEX_SESSION_IDLE_MINUTES",
-    "max_hours": "ROLODEX_SESSION_MAX_HOURS",
-}
-_UPLOAD_ENV = {"hours": "ROLODEX_UPLOAD_HOURS", "max_pending": "ROLODEX_MAX_PENDING_UPLOADS"}
+def _setting(variable: str, default: int) -> int:
+    """A whole-number setting: its default, and the environment variable that changes it."""
+    return field(default=default, metadata={"env": variable})
 
 
-@dataclass(frozen=True)
-class Limits:
-    """Bounds on what one file may hold, so a hostile file meets a clear error, not a stall."""
+class _FromEnv:
+    """A policy whose every field is made by :func:`_setting`."""
 
-    max_file_bytes: int = 2 * 1024**3
-    max_field_chars: int = 10 * 1024 * 1024
-    max_rows: int = 10_000_000
-    max_labels_per_cell: int = 1_000
+    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> Limits:
-        return _ints(cls(), env, _LIMITS_ENV)
+    def from_env(cls, env: Mapping[str, str]) -> Self:
+        """The defaults, each replaced by its environment variable when set (in field order)."""
+        defaults = cls()
+        read = {
+            f.name: _int(env, f.metadata["env"], getattr(defaults, f.name))
+            for f in fields(defaults)
+        }
+        return replace(defaults, **read)
 
 
 @dataclass(frozen=True)
-class MailLimits:
+class Limits(_FromEnv):
+    """Bounds on what one file may hold, so a hostile file meets a clear error, not a stall."""
+
+    max_file_bytes: int = _setting("ROLODEX_MAX_FILE_BYTES", 2 * 1024**3)
+    max_field_chars: int = _setting("ROLODEX_MAX_FIELD_CHARS", 10 * 1024 * 1024)
+    max_rows: int = _setting("ROLODEX_MAX_ROWS", 10_000_000)
+    max_labels_per_cell: int = _setting("ROLODEX_MAX_LABELS_PER_CELL", 1_000)
+
+
+@dataclass(frozen=True)
+class MailLimits(_FromEnv):
     """Bounds on inbound mail, so a hostile sender meets a refusal, not a stall.
 
     Eight 24 MB messages at once took a listener from 199 to 1,060 MiB: each message is
@@ -74,55 +58,39 @@ class MailLimits:
     message with 1,400 Cc can no longer fill the directory by itself.
     """
 
-    max_sessions: int = 8
-    max_recipients: int = 100
-    max_message_bytes: int = 10 * 1024 * 1024
-    max_contacts_per_message: int = 50
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> MailLimits:
-        return _ints(cls(), env, _MAIL_ENV)
+    max_sessions: int = _setting("ROLODEX_SMTP_MAX_SESSIONS", 8)
+    max_recipients: int = _setting("ROLODEX_SMTP_MAX_RECIPIENTS", 100)
+    max_message_bytes: int = _setting("ROLODEX_SMTP_MAX_MESSAGE_BYTES", 10 * 1024 * 1024)
+    max_contacts_per_message: int = _setting("ROLODEX_MAIL_MAX_CONTACTS_PER_MESSAGE", 50)
 
 
 @dataclass(frozen=True)
-class ThrottlePolicy:
+class ThrottlePolicy(_FromEnv):
     """How fast passwords may be guessed (see :mod:`rolodex.security.throttle`)."""
 
-    account_failures: int = 5
-    address_failures: int = 20
-    lock_seconds: int = 30
-    max_lock_seconds: int = 15 * 60
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> ThrottlePolicy:
-        return _ints(cls(), env, _THROTTLE_ENV)
+    account_failures: int = _setting("ROLODEX_LOGIN_ACCOUNT_FAILURES", 5)
+    address_failures: int = _setting("ROLODEX_LOGIN_ADDRESS_FAILURES", 20)
+    lock_seconds: int = _setting("ROLODEX_LOGIN_LOCK_SECONDS", 30)
+    max_lock_seconds: int = _setting("ROLODEX_LOGIN_MAX_LOCK_SECONDS", 15 * 60)
 
 
 @dataclass(frozen=True)
-class SessionPolicy:
+class SessionPolicy(_FromEnv):
     """How long a web session lasts: ``idle_minutes`` (120) after its last use, and never
     more than ``max_hours`` (12) after sign-in — a working day, then sign in again."""
 
-    idle_minutes: int = 120
-    max_hours: int = 12
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> SessionPolicy:
-        return _ints(cls(), env, _SESSION_ENV)
+    idle_minutes: int = _setting("ROLODEX_SESSION_IDLE_MINUTES", 120)
+    max_hours: int = _setting("ROLODEX_SESSION_MAX_HOURS", 12)
 
 
 @dataclass(frozen=True)
-class UploadPolicy:
+class UploadPolicy(_FromEnv):
     """Uploaded files (kept sealed in the database) are dropped ``hours`` (24) after upload
     once their run has ended, and a person may have at most ``max_pending`` (20) kept at
     once — dry runs not confirmed yet, and queued runs (see :mod:`rolodex.services.uploads`)."""
 
-    hours: int = 24
-    max_pending: int = 20
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> UploadPolicy:
-        return _ints(cls(), env, _UPLOAD_ENV)
+    hours: int = _setting("ROLODEX_UPLOAD_HOURS", 24)
+    max_pending: int = _setting("ROLODEX_MAX_PENDING_UPLOADS", 20)
 
 
 @dataclass(frozen=True)
@@ -161,13 +129,6 @@ class Settings:
             secret_key=env.get("ROLODEX_SECRET_KEY") or None,
             key_file=env.get("ROLODEX_KEY_FILE") or cls.key_file,
         )
-
-
-def _ints(defaults: _Policy, env: Mapping[str, str], names: Mapping[str, str]) -> _Policy:
-    """``defaults`` with each field of ``names`` read from its environment variable, in order."""
-    return replace(
-        defaults, **{f: _int(env, var, getattr(defaults, f)) for f, var in names.items()}
-    )
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:

@@ -34,14 +34,23 @@ def _show(items: Sequence[dict[str, Any]], as_json: bool, single: bool = False) 
     out.print(table)
 
 
-def _listing(
-    ctx: typer.Context,
-    read: Callable[[Any], Sequence[Any]],
-    view: Callable[[Any], dict[str, Any]],
-    as_json: bool,
-) -> None:
-    with state(ctx).store.read() as conn:
-        _show([view(item) for item in read(conn)], as_json)
+def _add_listing(app: typer.Typer, kind: str, help_text: str) -> None:
+    """Give ``app`` its ``list`` command: every item of ``kind`` with its ID."""
+
+    def listing(ctx: typer.Context, as_json: bool = JSON) -> None:
+        from rolodex.services import views
+        from rolodex.store import catalog as sql
+
+        views_of: dict[str, tuple[Callable[[Any], Sequence[Any]], Callable[[Any], Any]]] = {
+            "labels": (sql.labels, views.label),
+            "companies": (sql.companies, views.company),
+            "fields": (sql.fields, views.field),
+        }
+        read, view = views_of[kind]
+        with state(ctx).store.read() as conn:
+            _show([view(item) for item in read(conn)], as_json)
+
+    app.command("list", help=help_text)(listing)
 
 
 @labels_app.command("add")
@@ -56,15 +65,6 @@ def add_labels(
     _show([views.label(x) for x in catalog.add_labels(state(ctx).store, names)], as_json)
 
 
-@labels_app.command("list")
-def list_labels(ctx: typer.Context, as_json: bool = JSON) -> None:
-    """All labels with their IDs."""
-    from rolodex.services import views
-    from rolodex.store import catalog as sql
-
-    _listing(ctx, sql.labels, views.label, as_json)
-
-
 @companies_app.command("add")
 def add_company(
     ctx: typer.Context,
@@ -76,15 +76,6 @@ def add_company(
     from rolodex.services import catalog, views
 
     _show([views.company(catalog.add_company(state(ctx).store, name, domain))], as_json, True)
-
-
-@companies_app.command("list")
-def list_companies(ctx: typer.Context, as_json: bool = JSON) -> None:
-    """All companies with their IDs."""
-    from rolodex.services import views
-    from rolodex.store import catalog as sql
-
-    _listing(ctx, sql.companies, views.company, as_json)
 
 
 @fields_app.command("add")
@@ -107,10 +98,6 @@ def add_field(
     _show([views.field(field)], as_json, True)
 
 
-@fields_app.command("list")
-def list_fields(ctx: typer.Context, as_json: bool = JSON) -> None:
-    """All custom fields."""
-    from rolodex.services import views
-    from rolodex.store import catalog as sql
-
-    _listing(ctx, sql.fields, views.field, as_json)
+_add_listing(labels_app, "labels", "All labels with their IDs.")
+_add_listing(companies_app, "companies", "All companies with their IDs.")
+_add_listing(fields_app, "fields", "All custom fields.")

@@ -9,7 +9,7 @@ leave stored ones alone, labels are only ever added, custom values are set or re
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -192,11 +192,7 @@ class ContactsKind:
         limit = self.options.limits.max_labels_per_cell
         text, column = row.cell("email")
         email = row.parse(column, values.parse_email, _first_address(text))
-        first = row.parse(*_named(row, "first_name"), "first_name")
-        last = row.parse(*_named(row, "last_name"), "last_name")
-        full, column = row.cell("name")
-        if full and first is None and last is None:
-            first, last = row.parse(column, values.split_full_name, full) or (None, None)
+        first, last = row.names()
         company, column = row.cell("company_id")
         company_id = row.parse(column, values.parse_id, company, "company") if company else None
         company_name, column = row.cell("company")
@@ -577,9 +573,3 @@ def _split_labels(text: str, limit: int, separator: str | None) -> list[str]:
 
 def _first_address(text: str | None) -> str | None:
     return None if text is None else values.first_address(text)
-
-
-def _named(row: RowParser, target: str) -> tuple[str, Callable[..., str | None], str | None]:
-    """(column, name parser, text) for :meth:`RowParser.parse`."""
-    text, column = row.cell(target)
-    return column, values.parse_name, text

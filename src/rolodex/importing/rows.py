@@ -65,6 +65,20 @@ class RowParser:
             self.issues.append(RowIssue(self.raw.row, column, problem.code, problem.message))
             return None
 
+    def names(self) -> tuple[str | None, str | None]:
+        """(first name, last name): their own columns, else the ``name`` column split in two
+        when neither of them holds anything."""
+        first = self._name("first_name")
+        last = self._name("last_name")
+        full, column = self.cell("name")
+        if full and first is None and last is None:
+            return self.parse(column, values.split_full_name, full) or (None, None)
+        return first, last
+
+    def _name(self, target: str) -> str | None:
+        text, column = self.cell(target)
+        return self.parse(column, values.parse_name, text, target)
+
     def unnamed_cells(self) -> None:
         for at in self.binding.unnamed:
             if self.raw.values[at].strip():

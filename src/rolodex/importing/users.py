@@ -9,7 +9,7 @@ importing a file twice writes nothing the second time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -105,11 +105,7 @@ class UsersKind:
         row = RowParser(raw, self.binding)
         text, column = row.cell("email")
         email = row.parse(column, values.parse_email, text and values.first_address(text))
-        first = row.parse(*_named(row, "first_name"), "first_name")
-        last = row.parse(*_named(row, "last_name"), "last_name")
-        full, column = row.cell("name")
-        if full and first is None and last is None:
-            first, last = row.parse(column, values.split_full_name, full) or (None, None)
+        first, last = row.names()
         active_text, column = row.cell("active")
         active = row.parse(column, values.parse_active, active_text) if active_text else None
         password, password_hash = self._secrets(row)
@@ -296,9 +292,3 @@ def _differs(state: UserState, before: UserState | None) -> bool:
 
 def _count(outcome: BatchOutcome, result: str) -> None:
     setattr(outcome, result, getattr(outcome, result) + 1)
-
-
-def _named(row: RowParser, target: str) -> tuple[str, Callable[..., str | None], str | None]:
-    """(column, name parser, text) for :meth:`RowParser.parse`."""
-    text, column = row.cell(target)
-    return column, values.parse_name, text

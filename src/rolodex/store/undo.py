@@ -58,14 +58,8 @@ def delete_unused_labels(conn: Connection, names: list[str]) -> int:
 
 
 def restore_contact(conn: Connection, contact_id: int, before: Snapshot) -> None:
-    _set(
-        conn,
-        t.contacts,
-        contact_id,
-        first_name=before["first_name"],
-        last_name=before["last_name"],
-        company_id=_if_it_exists(before["company_id"]),
-    )
+    names = {"first_name": before["first_name"], "last_name": before["last_name"]}
+    _set(conn, t.contacts, contact_id, company_id=_if_it_exists(before["company_id"]), **names)
     conn.execute(delete(t.contact_labels).where(t.contact_labels.c.contact_id == contact_id))
     labels = select(literal(contact_id), t.labels.c.id).where(
         t.labels.c.id.in_(before["label_ids"])
@@ -95,12 +89,12 @@ def restore_user(conn: Connection, user_id: int, before: Snapshot) -> None:
         conn,
         t.users,
         user_id,
+        first_name=before["first_name"],
+        last_name=before["last_name"],
         password_hash=before["password_hash"],
         active=before["active"],
         role=Role(before["role"]).value,
         auth_epoch=next_epoch(before["password_hash"], before["active"]),
-        first_name=before["first_name"],
-        last_name=before["last_name"],
     )
 
 
