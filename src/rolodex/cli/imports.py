@@ -107,11 +107,11 @@ def import_contacts(
     options = ImportOptions(
         dry_run=dry_run,
         strict=strict,
+        mapping=parse_maps(maps or []),
+        ignore_unknown=ignore_unknown,
         create_labels=create_labels,
         create_companies=create_companies,
         create_fields=create_fields,
-        ignore_unknown=ignore_unknown,
-        mapping=parse_maps(maps or []),
         labels_separator=labels_separator or None,
         encoding=encoding,
         sheet=sheet,
@@ -119,7 +119,7 @@ def import_contacts(
     run(ctx, "contacts", file, options, errors, as_json)
 
 
-@import_app.command("users")
+@import_app.command(name="users")
 def import_users(
     ctx: typer.Context,
     file: str = FILE,

@@ -22,12 +22,9 @@ def user_document(record: UserRecord) -> dict[str, object]:
     from rolodex.services.views import iso
 
     user = record.state
+    shown = ("id", "email", "first_name", "last_name", "active")
     return {
-        "id": user.id,
-        "email": user.email,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "active": user.active,
+        **{name: getattr(user, name) for name in shown},
         "role": user.role.value,
         "created_at": iso(record.created_at),
         "updated_at": iso(record.updated_at),

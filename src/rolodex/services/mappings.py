@@ -92,14 +92,6 @@ def remember(store: Store, kind: str, header: Sequence[str], mapping: Mapping[st
 
 
 @dataclass(frozen=True)
-class TargetChoice:
-    """One entry of a column's list of targets."""
-
-    value: str
-    label: str
-
-
-@dataclass(frozen=True)
 class Step:
     """What the Columns step shows for one header: each column pre-chosen (as the binding
     would bind it, or as last time), and the targets a column may take."""
@@ -114,6 +106,14 @@ TARGET_LABELS = {
     "company": "company (by name)",
     "company_id": "company_id (a company's ID)",
 }
+
+
+@dataclass(frozen=True)
+class TargetChoice:
+    """One entry of a column's list of targets."""
+
+    value: str
+    label: str
 
 
 def needs_step(header: Sequence[str], targets: Targets) -> bool:

@@ -19,13 +19,15 @@ from rolodex.store import bulk
 Snapshot = dict[str, Any]
 
 
+def _person(state: ContactState | UserState) -> Snapshot:
+    return {"email": state.email, "first_name": state.first_name, "last_name": state.last_name}
+
+
 def contact(state: ContactState | None) -> Snapshot | None:
     if state is None:
         return None
     return {
-        "email": state.email,
-        "first_name": state.first_name,
-        "last_name": state.last_name,
+        **_person(state),
         "company_id": state.company_id,
         "label_ids": sorted(state.label_ids),
         "custom": {str(k): v for k, v in sorted(state.custom.items())},
@@ -36,9 +38,7 @@ def user(state: UserState | None) -> Snapshot | None:
     if state is None:
         return None
     return {
-        "email": state.email,
-        "first_name": state.first_name,
-        "last_name": state.last_name,
+        **_person(state),
         "password_hash": state.password_hash,
         "active": state.active,
         "role": state.role.value,
