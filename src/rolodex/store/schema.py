@@ -7,6 +7,8 @@ SQLite's ``NOCASE`` would fold ASCII only.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -30,6 +32,15 @@ NAMING = {
 }
 
 metadata = MetaData(naming_convention=NAMING)
+
+
+def _run_part(name: str, *columns: Column[Any]) -> Table:
+    """A table of what belongs to one import run (keyed by its ``import_id`` first), and
+    goes with it."""
+    run = Column(
+        "import_id", Integer, ForeignKey("imports.id", ondelete="CASCADE"), primary_key=True
+    )
+    return Table(name, metadata, run, *columns)
 
 
 def _timestamps() -> list[Column[object]]:
@@ -166,28 +177,22 @@ import_errors = Table(
     Index("ix_import_errors_import_id", "import_id"),
 )
 
-import_rejects = Table(
+import_rejects = _run_part(
     "import_rejects",
-    metadata,
-    Column("import_id", Integer, ForeignKey("imports.id", ondelete="CASCADE"), primary_key=True),
     Column("row", Integer, primary_key=True),
     Column("values", JSON, nullable=False),
     Column("error", Text, nullable=False),
 )
 
-import_uploads = Table(
+import_uploads = _run_part(
     "import_uploads",
-    metadata,
-    Column("import_id", Integer, ForeignKey("imports.id", ondelete="CASCADE"), primary_key=True),
     Column("seq", Integer, primary_key=True),
     Column("data", LargeBinary, nullable=False),
 )
 """An uploaded file kept in the database, so a worker on any machine can run the job."""
 
-import_journal = Table(
+import_journal = _run_part(
     "import_journal",
-    metadata,
-    Column("import_id", Integer, ForeignKey("imports.id", ondelete="CASCADE"), primary_key=True),
     Column("entity", String(16), primary_key=True),
     Column("key", String(320), primary_key=True),
     Column("created", Boolean, nullable=False),
