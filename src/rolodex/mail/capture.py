@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 
 from rolodex.domain import ContactState, Source
@@ -28,22 +28,17 @@ class CaptureSummary:
     messages: int = 0
     contacts_created: int = 0
     names_filled: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    """Messages (and sources) left out, by reason."""
     invalid_addresses: int = 0
     machine_addresses: int = 0
     capped_addresses: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)
 
     def as_dict(self) -> dict[str, object]:
-        return {
-            "messages": self.messages,
-            "contacts_created": self.contacts_created,
-            "names_filled": self.names_filled,
-            "invalid_addresses": self.invalid_addresses,
-            "machine_addresses": self.machine_addresses,
-            "capped_addresses": self.capped_addresses,
-            "skipped": sum(self.skipped.values()),
-            "skipped_reasons": dict(self.skipped.most_common()),
-        }
+        """The counts in field order, then what was skipped in all and by reason."""
+        counts = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "skipped"}
+        skipped = {"skipped": sum(self.skipped.values())}
+        return {**counts, **skipped, "skipped_reasons": dict(self.skipped.most_common())}
 
 
 def capture(

@@ -10,7 +10,7 @@ import changes nothing and says so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -48,18 +48,8 @@ class UndoReport:
     """Labels the import created (``--create-labels``) that no contact carries any more."""
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "undo_of": self.undo_of,
-            "dry_run": self.dry_run,
-            "restored": self.restored,
-            "removed": self.removed,
-            "skipped": [
-                {"email": s.email, "changed": s.changed, "reason": s.reason} for s in self.skipped
-            ],
-            "already_undone_by": self.already_undone_by,
-            "labels_removed": self.labels_removed,
-        }
+        """Every field, skipped records as objects; ``id`` first, as in an import's."""
+        return {"id": self.id, **asdict(self)}
 
 
 def undo_import(
