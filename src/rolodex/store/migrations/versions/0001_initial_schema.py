@@ -7,10 +7,7 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0001"
-down_revision = None
-branch_labels = None
-depends_on = None
+revision, down_revision = "0001", None  # no branch labels, no dependencies
 
 
 def upgrade() -> None:

@@ -13,10 +13,7 @@ issued before the upgrade stay valid until the next change.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
-branch_labels = None
-depends_on = None
+revision, down_revision = "0002", "0001"  # no branch labels, no dependencies
 
 
 def upgrade() -> None:

@@ -19,10 +19,7 @@ new duplicate can appear.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
-branch_labels = None
-depends_on = None
+revision, down_revision = "0003", "0002"  # no branch labels, no dependencies
 
 
 def _key(name: str) -> str:

@@ -11,10 +11,7 @@ this machine before a restart — dead, whatever its PID now names — from one 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
-branch_labels = None
-depends_on = None
+revision, down_revision = "0004", "0003"  # no branch labels, no dependencies
 
 
 def upgrade() -> None:

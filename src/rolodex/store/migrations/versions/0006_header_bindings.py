@@ -7,10 +7,7 @@ Revises: 0005
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
-branch_labels = None
-depends_on = None
+revision, down_revision = "0006", "0005"  # no branch labels, no dependencies
 
 
 def upgrade() -> None:

@@ -13,10 +13,7 @@ import re
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
-branch_labels = None
-depends_on = None
+revision, down_revision = "0007", "0006"  # no branch labels, no dependencies
 
 OLD_LINE = re.compile(r"^restored (\d+), removed (\d+), skipped (\d+)$")
 
