@@ -5,6 +5,7 @@ Revises:
 """
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -48,6 +49,18 @@ def _stamps() -> list[sa.Column[datetime]]:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     ]
+
+
+def _run_part(table: str, key: tuple[str, ...], *columns: sa.Column[Any]) -> None:
+    """A table of what belongs to one import run: ``import_id`` first, then ``columns``;
+    removed with its run; keyed by ``import_id`` and ``key``."""
+    op.create_table(
+        table,
+        sa.Column("import_id", sa.Integer(), nullable=False),
+        *columns,
+        _fk(table, "import_id", "imports", "CASCADE"),
+        sa.PrimaryKeyConstraint("import_id", *key, name=op.f(f"pk_{table}")),
+    )
 
 
 def upgrade() -> None:
@@ -161,33 +174,30 @@ def upgrade() -> None:
     with op.batch_alter_table("import_errors", schema=None) as batch_op:
         batch_op.create_index("ix_import_errors_import_id", ["import_id"], unique=False)
 
-    op.create_table(
+    _run_part(
         "import_journal",
-        sa.Column("import_id", sa.Integer(), nullable=False),
+        (
+            "entity",
+            "key",
+        ),
         sa.Column("entity", sa.String(length=16), nullable=False),
         sa.Column("key", sa.String(length=320), nullable=False),
         sa.Column("created", sa.Boolean(), nullable=False),
         sa.Column("before", sa.JSON(), nullable=True),
         sa.Column("after", sa.JSON(), nullable=False),
-        _fk("import_journal", "import_id", "imports", "CASCADE"),
-        sa.PrimaryKeyConstraint("import_id", "entity", "key", name=op.f("pk_import_journal")),
     )
-    op.create_table(
+    _run_part(
         "import_rejects",
-        sa.Column("import_id", sa.Integer(), nullable=False),
+        ("row",),
         sa.Column("row", sa.Integer(), nullable=False),
         sa.Column("values", sa.JSON(), nullable=False),
         sa.Column("error", sa.Text(), nullable=False),
-        _fk("import_rejects", "import_id", "imports", "CASCADE"),
-        sa.PrimaryKeyConstraint("import_id", "row", name=op.f("pk_import_rejects")),
     )
-    op.create_table(
+    _run_part(
         "import_uploads",
-        sa.Column("import_id", sa.Integer(), nullable=False),
+        ("seq",),
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("data", sa.LargeBinary(), nullable=False),
-        _fk("import_uploads", "import_id", "imports", "CASCADE"),
-        sa.PrimaryKeyConstraint("import_id", "seq", name=op.f("pk_import_uploads")),
     )
     op.create_table(
         "contact_labels",
