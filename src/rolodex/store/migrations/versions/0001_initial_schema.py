@@ -58,15 +58,16 @@ def _stamps() -> list[sa.Column[datetime]]:
     ]
 
 
-def _run_part(table: str, key: tuple[str, ...], *columns: sa.Column[Any]) -> None:
-    """A table of what belongs to one import run: ``import_id`` first, then ``columns``;
-    removed with its run; keyed by ``import_id`` and ``key``."""
+def _run_part(table: str, key: list[sa.Column[Any]], *columns: sa.Column[Any]) -> None:
+    """A table of what belongs to one import run, removed with its run: ``import_id``,
+    the ``key`` columns, then ``columns``; keyed by ``import_id`` and ``key``."""
     op.create_table(
         table,
         sa.Column("import_id", sa.Integer(), nullable=False),
+        *key,
         *columns,
         _fk(table, "import_id", "imports", "CASCADE"),
-        sa.PrimaryKeyConstraint("import_id", *key, name=op.f(f"pk_{table}")),
+        sa.PrimaryKeyConstraint("import_id", *(c.name for c in key), name=op.f(f"pk_{table}")),
     )
 
 
@@ -167,27 +168,23 @@ def upgrade() -> None:
 
     _run_part(
         "import_journal",
-        (
-            "entity",
-            "key",
-        ),
-        sa.Column("entity", sa.String(length=16), nullable=False),
-        sa.Column("key", sa.String(length=320), nullable=False),
+        [
+            sa.Column("entity", sa.String(length=16), nullable=False),
+            sa.Column("key", sa.String(length=320), nullable=False),
+        ],
         sa.Column("created", sa.Boolean(), nullable=False),
         sa.Column("before", sa.JSON(), nullable=True),
         sa.Column("after", sa.JSON(), nullable=False),
     )
     _run_part(
         "import_rejects",
-        ("row",),
-        sa.Column("row", sa.Integer(), nullable=False),
+        [sa.Column("row", sa.Integer(), nullable=False)],
         sa.Column("values", sa.JSON(), nullable=False),
         sa.Column("error", sa.Text(), nullable=False),
     )
     _run_part(
         "import_uploads",
-        ("seq",),
-        sa.Column("seq", sa.Integer(), nullable=False),
+        [sa.Column("seq", sa.Integer(), nullable=False)],
         sa.Column("data", sa.LargeBinary(), nullable=False),
     )
     op.create_table(
