@@ -38,6 +38,7 @@ from rolodex.importing.ports import (
     ImportUnit,
     Reject,
     RowSource,
+    RunEnd,
 )
 from rolodex.importing.report import Counts, ImportReport, IssueCode, NewThings, RowIssue
 from rolodex.importing.source import open_source
@@ -231,14 +232,9 @@ class _Run:
 
     def _finish(self, status: ImportStatus) -> None:
         try:
-            self.store.finish_import(
-                self.import_id,
-                status,
-                replace(self.report.counts),
-                self.report.warnings,
-                self._spooled(),
-                self.report.new.as_dict(),
-            )
+            report = self.report
+            end = RunEnd(status, replace(report.counts), report.warnings, report.new.as_dict())
+            self.store.finish_import(self.import_id, end, self._spooled())
         except StoreError:
             if status == ImportStatus.DONE:
                 raise

@@ -37,6 +37,17 @@ class ImportStatus(StrEnum):
     INTERRUPTED = "interrupted"
 
 
+@dataclass(frozen=True)
+class RunEnd:
+    """How a run ended, as its record keeps it."""
+
+    status: ImportStatus
+    counts: Counts
+    warnings: Sequence[str]
+    new: Mapping[str, list[str]] | None = None
+    """What the run created (or, a dry run, would have), by kind of thing."""
+
+
 ACTIVE = (ImportStatus.QUEUED, ImportStatus.RUNNING)
 """Still going: not to be undone, nor confirmed."""
 ENDED = (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.INTERRUPTED)
@@ -277,13 +288,5 @@ class ImportStore(Protocol):
     def beat(self, import_id: int) -> None:
         """The run is alive (best effort, never raises)."""
 
-    def finish_import(
-        self,
-        import_id: int,
-        status: ImportStatus,
-        counts: Counts,
-        warnings: Sequence[str],
-        rejects: Iterator[Reject],
-        new: Mapping[str, list[str]] | None = None,
-    ) -> None:
-        """``new``: what the run created (or, a dry run, would have), by kind of thing."""
+    def finish_import(self, import_id: int, end: RunEnd, rejects: Iterator[Reject]) -> None:
+        """Record how the run ended, and its rejected rows."""

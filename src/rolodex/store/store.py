@@ -7,7 +7,7 @@ boundary, so front ends never show a driver's traceback.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -16,7 +16,7 @@ from sqlalchemy import Engine, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from rolodex.errors import StoreError
-from rolodex.importing.ports import ACTIVE, ImportMeta, ImportStatus, Reject
+from rolodex.importing.ports import ACTIVE, ImportMeta, ImportStatus, Reject, RunEnd
 from rolodex.importing.report import Counts
 from rolodex.runtime import liveness
 from rolodex.runtime.iterutil import batched
@@ -212,25 +212,18 @@ class Store:
                 )
             )
 
-    def finish_import(
-        self,
-        import_id: int,
-        status: ImportStatus,
-        counts: Counts,
-        warnings: Sequence[str],
-        rejects: Iterator[Reject],
-        new: Mapping[str, list[str]] | None = None,
-    ) -> None:
+    def finish_import(self, import_id: int, end: RunEnd, rejects: Iterator[Reject]) -> None:
+        new = end.new
         with self.write() as conn:
             conn.execute(
                 update(t.imports)
                 .where(t.imports.c.id == import_id)
                 .values(
-                    status=status,
-                    warnings=list(warnings),
+                    status=end.status,
+                    warnings=list(end.warnings),
                     new_names=dict(new) if new is not None else None,
                     finished_at=now(),
-                    **records.count_values(counts),
+                    **records.count_values(end.counts),
                 )
             )
             for batch in batched(rejects, WRITE_CHUNK):
