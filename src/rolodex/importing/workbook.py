@@ -61,8 +61,9 @@ class WorkbookSource:
     sheet: str
     header: list[str]
     rows_total: int
-    warnings: tuple[str, ...] = ()
     _header_index: int = field(default=0, repr=False)
+    """Where the header stands among the sheet's rows (0: the first)."""
+    warnings: tuple[str, ...] = ()
     _limits: Limits = field(default_factory=Limits, repr=False)
 
     @property
@@ -110,7 +111,7 @@ def open_workbook(
         loaded = book.get_sheet_by_name(name)
         errors = _errors_by_row(path, kind, name, loaded)
         header_index, header, total = _scan(loaded, errors, limits)
-    return WorkbookSource(path, kind, name, header, total, (), header_index, limits)
+    return WorkbookSource(path, kind, name, header, total, header_index, _limits=limits)
 
 
 # -- what the file is ------------------------------------------------------------------------
