@@ -41,8 +41,14 @@ def _unique(table: str, column: str) -> sa.UniqueConstraint:
     return sa.UniqueConstraint(column, name=op.f(f"uq_{table}_{column}"))
 
 
+def _people(name: str, columns: list[sa.Column[Any]], *constraints: Any) -> None:
+    """Users and contacts: the id, the person columns, ``columns``, the timestamps, then
+    ``constraints``; each unique by the email's match key."""
+    _table(name, *_person(), *columns, *_stamps(), *constraints, unique="email_key")
+
+
 def _person() -> list[sa.Column[str]]:
-    """The email, its match key and the names: users and contacts both start so."""
+    """The email, its match key and the names."""
     return [
         sa.Column("email", sa.String(length=320), nullable=False),
         sa.Column("email_key", sa.String(length=320), nullable=False),
@@ -129,14 +135,13 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         unique="name",
     )
-    _table(
+    _people(
         "users",
-        *_person(),
-        sa.Column("password_hash", sa.Text(), nullable=True),
-        sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("role", sa.String(length=16), nullable=False),
-        *_stamps(),
-        unique="email_key",
+        [
+            sa.Column("password_hash", sa.Text(), nullable=True),
+            sa.Column("active", sa.Boolean(), nullable=False),
+            sa.Column("role", sa.String(length=16), nullable=False),
+        ],
     )
     _table(
         "api_tokens",
@@ -149,14 +154,13 @@ def upgrade() -> None:
         _fk("api_tokens", "user_id", "users", "CASCADE"),
         unique="token_hash",
     )
-    _table(
+    _people(
         "contacts",
-        *_person(),
-        sa.Column("company_id", sa.Integer(), nullable=True),
-        sa.Column("source", sa.String(length=16), nullable=False),
-        *_stamps(),
+        [
+            sa.Column("company_id", sa.Integer(), nullable=True),
+            sa.Column("source", sa.String(length=16), nullable=False),
+        ],
         _fk("contacts", "company_id", "companies", "SET NULL"),
-        unique="email_key",
     )
     _table(
         "import_errors",
