@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -169,8 +170,10 @@ def test_the_login_page_names_the_first_admin_command_while_there_is_none(
 
     hint = "rolodex users create-admin EMAIL"
     with serve(tmp_path) as served:
-        (tmp_path / "off.csv").write_text(f"email,active\n{ADMIN[0]},false\n", encoding="utf-8")
-        rolodex(tmp_path, "import", "users", "off.csv")  # the only admin, now inactive
+        # The only admin made inactive behind the app's back: neither the Team page nor an
+        # import lets the last active admin go (docs/importing.md#the-last-active-admin).
+        with sqlite3.connect(tmp_path / "rolodex.db") as db:
+            db.execute("UPDATE users SET active = 0")
         page = tab(browser.new_context(**CONTEXT).new_page())
         page.goto(served.url + "/login")
         expect(page.locator("#first-admin")).to_contain_text(hint)
