@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote, unquote
 
 from fastapi import HTTPException, Request, Response
-from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from rolodex.domain import MAX_ID, FieldType
+from rolodex.domain import FieldType
 from rolodex.errors import Conflict, UsageError
 from rolodex.services import catalog
 from rolodex.store import catalog as sql
@@ -29,6 +28,7 @@ from rolodex.store.store import Store
 from rolodex.web.deps import get_store
 from rolodex.web.pages.common import (
     PageSession,
+    RecordId,
     checked_form,
     page_router,
     render,
@@ -37,7 +37,6 @@ from rolodex.web.pages.common import (
 )
 
 router = page_router()
-RecordId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 NOTICE_COOKIE = "rolodex_notice"
 FIELD_TYPES = tuple(kind.value for kind in FieldType)
 NOTICES = {
