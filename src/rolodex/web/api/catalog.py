@@ -35,12 +35,10 @@ CountsQuery = Annotated[
     bool, Query(description="Add `contacts` to each entry: how many contacts refer to it")
 ]
 RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-View = Callable[[Any], dict[str, Any]]
+Doc = dict[str, Any]
+View = Callable[[Any], Doc]
 CHANGE_ERRORS = errors(400, 401, 403, 404, 409, 413, 422)
 DELETE_ERRORS = errors(400, 401, 403, 404, 422)
-
-
-Doc = dict[str, Any]
 
 
 def made(model: type, summary: str, *codes: int) -> Doc:
@@ -51,8 +49,12 @@ def made(model: type, summary: str, *codes: int) -> Doc:
 def changed(model: type, summary: str, *codes: int) -> Doc:
     """A change route's OpenAPI words: its model (unset fields left out), its refusals."""
     refusals = errors(*codes) if codes else CHANGE_ERRORS
-    return {"response_model": model, "response_model_exclude_unset": True, "summary": summary,
-            "responses": refusals}  # fmt: skip
+    return {
+        "response_model": model,
+        "response_model_exclude_unset": True,
+        "summary": summary,
+        "responses": refusals,
+    }
 
 
 def deleted(model: type, summary: str) -> Doc:
@@ -75,17 +77,31 @@ def _list_route(
     return route
 
 
-LISTS = (  # path, model, the list, the view, the counts, the summary
-    ("labels", Label, sql.labels, views.label, sql.label_counts, "how many contacts carry each"),
-    ("companies", Company, sql.companies, views.company, sql.company_counts,
-     "how many contacts are linked to each"),
-)  # fmt: skip
+LISTS: tuple[tuple[str, Any, Callable[[Any], Any], View, Callable[[Any], Any], str], ...] = (
+    # path, model, the list, the view, the counts, what the counts say
+    (
+        "labels",
+        list[Label],
+        sql.labels,
+        views.label,
+        sql.label_counts,
+        "how many contacts carry each",
+    ),
+    (
+        "companies",
+        list[Company],
+        sql.companies,
+        views.company,
+        sql.company_counts,
+        "how many contacts are linked to each",
+    ),
+)
 for _path, _model, _read, _view, _counts, _what in LISTS:
     _route = _list_route(_read, _view, _counts)
     _route.__name__ = f"list_{_path}"
     router.get(
         f"/{_path}",
-        response_model=list[_model],  # type: ignore[valid-type]
+        response_model=_model,
         response_model_exclude_unset=True,
         responses=errors(401, 422),
         summary=f"List {_path} (with ?counts=true: {_what})",

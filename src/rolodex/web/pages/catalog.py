@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote, unquote
 
 from fastapi import HTTPException, Request, Response
@@ -120,13 +120,18 @@ def delete_page(
     return render(request, "catalog_delete.html", context, session)
 
 
-# -- labels -------------------------------------------------------------------------------------
+class Counted(NamedTuple):
+    """How the pages read a catalog whose entries contacts refer to."""
+
+    what: str
+    entries: Callable[[Any], Any]
+    one: Callable[[Any, int], Any]
+    counts: Callable[[Any], dict[int, int]]
 
 
-Read = Callable[[Any], Any]
-COUNTED: dict[str, tuple[Read, Callable[[Any, int], Any], Read]] = {  # list, one, counts
-    "labels": (sql.labels, sql.label, sql.label_counts),
-    "companies": (sql.companies, sql.company, sql.company_counts),
+COUNTED = {
+    "labels": Counted("label", sql.labels, sql.label, sql.label_counts),
+    "companies": Counted("company", sql.companies, sql.company, sql.company_counts),
 }
 
 
@@ -139,9 +144,9 @@ def list_page(
         if nav == "fields":
             rows: dict[str, Any] = {"fields": sql.fields(conn), "types": FIELD_TYPES}
         else:
-            items, _, counts = COUNTED[nav]
-            found = counts(conn)
-            rows = {nav: [(item, found.get(item.id, 0)) for item in items(conn)]}
+            read = COUNTED[nav]
+            found = read.counts(conn)
+            rows = {nav: [(item, found.get(item.id, 0)) for item in read.entries(conn)]}
     form = form or ({"type": "text"} if nav == "fields" else {})
     context = {"nav": nav, **rows, "notice": notice(request), "form": form}
     page = render(request, f"{nav}.html", context, session, form.get("status", 200))
@@ -160,6 +165,23 @@ for _nav in ("labels", "companies", "fields"):
     router.get(f"/{_nav}")(_list_route(_nav))
 
 
+def _found(found: Any, what: str, record_id: int) -> Any:
+    if found is None:
+        raise HTTPException(404, f"There is no {what} with ID {record_id}.")
+    return found
+
+
+def _counted(store: Store, nav: str, record_id: int) -> tuple[Any, int]:
+    """A label or a company, and how many contacts refer to it (404 when there is none)."""
+    read = COUNTED[nav]
+    with store.read() as conn:
+        found = _found(read.one(conn, record_id), read.what, record_id)
+        return found, read.counts(conn).get(record_id, 0)
+
+
+# -- labels -------------------------------------------------------------------------------------
+
+
 @router.post("/labels")
 async def create_label(request: Request, session: PageSession) -> Response:
     form = await admin_form(request, session, "labels")
@@ -170,21 +192,6 @@ async def create_label(request: Request, session: PageSession) -> Response:
         typed = {"name": name, "error": exc.message, "status": 422}
         return list_page(request, session, "labels", typed)
     return done(request, "/labels", "label-created", made[0].name)
-
-
-def _found(found: Any, what: str, record_id: int) -> Any:
-    if found is None:
-        raise HTTPException(404, f"There is no {what} with ID {record_id}.")
-    return found
-
-
-def _counted(store: Store, nav: str, record_id: int) -> tuple[Any, int]:
-    """A label or a company, and how many contacts refer to it (404 when there is none)."""
-    _, one, counts = COUNTED[nav]
-    with store.read() as conn:
-        what = {"labels": "label", "companies": "company"}[nav]
-        found = _found(one(conn, record_id), what, record_id)
-        return found, counts(conn).get(record_id, 0)
 
 
 @router.get("/labels/{label_id}/edit")
