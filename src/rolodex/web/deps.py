@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable, Coroutine
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, HTTPException, Request, Response
 from fastapi.routing import APIRoute
@@ -24,32 +24,25 @@ from rolodex.store.store import Store
 
 SESSION_COOKIE = "rolodex_session"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+T = TypeVar("T")
 
 
-def get_store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
+def _app_state(name: str, kind: type[T]) -> Callable[[Request], T]:
+    """A dependency handing out what the app built once when it started (``app.state``)."""
+
+    def get(request: Request) -> T:
+        found: T = getattr(request.app.state, name)
+        return found
+
+    get.__name__ = get.__qualname__ = f"get_{name}"
+    return get
 
 
-def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def get_pool(request: Request) -> HashingPool:
-    pool: HashingPool = request.app.state.pool
-    return pool
-
-
-def get_sealer(request: Request) -> Sealer:
-    """The app's sealer, built once when it starts (its key derivation is not free)."""
-    sealer: Sealer = request.app.state.sealer
-    return sealer
-
-
-def get_throttle(request: Request) -> LoginThrottle:
-    throttle: LoginThrottle = request.app.state.throttle
-    return throttle
+get_store = _app_state("store", Store)
+get_settings = _app_state("settings", Settings)
+get_pool = _app_state("pool", HashingPool)
+get_sealer = _app_state("sealer", Sealer)  # built once: its key derivation is not free
+get_throttle = _app_state("throttle", LoginThrottle)
 
 
 def client_address(request: Request) -> str:

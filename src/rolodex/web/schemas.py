@@ -183,9 +183,14 @@ class LabelChange(BaseModel):
     name: str = Field(min_length=1, max_length=255, description="The new name")
 
 
-class LabelDeleted(BaseModel):
+class Deleted(BaseModel):
+    """What a deletion answers: the entry that is gone."""
+
     id: int
     name: str
+
+
+class LabelDeleted(Deleted):
     contacts: int = Field(description="How many contacts carried it and lost it (they stay)")
 
 
@@ -211,9 +216,7 @@ class CompanyChange(BaseModel):
     )
 
 
-class CompanyDeleted(BaseModel):
-    id: int
-    name: str
+class CompanyDeleted(Deleted):
     contacts: int = Field(description="How many contacts were linked to it: they stay, unlinked")
 
 

@@ -11,18 +11,21 @@ from __future__ import annotations
 
 from rolodex.importing.wording import Wording
 
+STEP = "in the Columns step"
+SAVE_AS_UTF8 = "save the file as UTF-8 (in Excel: CSV UTF-8) and upload it again"
+
 PAGES = Wording(
     create_labels="tick “Create unknown labels” when you upload the file (admins)",
     create_companies="tick “Create unknown companies” when you upload the file (admins)",
     label_ids="the Labels page lists the labels with their IDs",
     company_ids="the Companies page lists the companies with their IDs",
-    ignore_unknown="choose “leave out” for them in the Columns step",
-    map="choose where each goes in the Columns step",
-    create_fields="choose “a new custom field” for them in the Columns step (admins)",
-    map_required="choose the column that holds the {target} in the Columns step",
+    ignore_unknown=f"choose “leave out” for them {STEP}",
+    map=f"choose where each goes {STEP}",
+    create_fields=f"choose “a new custom field” for them {STEP} (admins)",
+    map_required="choose the column that holds the {target} " + STEP,
     mapping="In the Columns step, column",
-    encoding="save the file as UTF-8 (in Excel: CSV UTF-8) and upload it again",
+    encoding=SAVE_AS_UTF8,
     encoding_named="",
-    encoding_fix="Save the file as UTF-8 (in Excel: CSV UTF-8) and upload it again.",
+    encoding_fix=f"S{SAVE_AS_UTF8[1:]}.",  # the same words as a sentence
 )
 """Every entry differs from the CLI's, so a page never shows a ``--`` flag."""

@@ -34,10 +34,6 @@ def _contacts_route(fmt: str) -> Callable[..., Response]:
     def route(_: SessionDep, store: StoreDep) -> Response:
         return template_answer("contacts", fmt, store)
 
-    route.__doc__ = (
-        f"A contacts file to fill in ({fmt.upper()}): our columns and every custom field "
-        "there is now, a header row and one example row to replace."
-    )
     return route
 
 
@@ -45,10 +41,6 @@ def _users_route(fmt: str) -> Callable[..., Response]:
     def route(_: AdminDep, store: StoreDep) -> Response:
         return template_answer("users", fmt, store)
 
-    route.__doc__ = (
-        f"An agents (users) file to fill in ({fmt.upper()}), admins only: a header row and "
-        "one example row to replace."
-    )
     return route
 
 
@@ -57,20 +49,32 @@ def _responses(fmt: str, *codes: int) -> dict[int | str, dict[str, Any]]:
     return {200: {"content": {media: {}}, "description": "The template"}, **errors(*codes)}
 
 
+ROUTES = (  # the kind, its route, who may not have it, what it says
+    (
+        "contacts",
+        _contacts_route,
+        (401,),
+        "A contacts file to fill in ({FMT}): our columns and every custom field there is now, "
+        "a header row and one example row to replace.",
+    ),
+    (
+        "users",
+        _users_route,
+        (401, 403),
+        "An agents (users) file to fill in ({FMT}), admins only: a header row and one example "
+        "row to replace.",
+    ),
+)
+
 for _fmt in FORMATS:
-    router.add_api_route(
-        f"/templates/contacts.{_fmt}",
-        _contacts_route(_fmt),
-        methods=["GET"],
-        response_class=Response,
-        responses=_responses(_fmt, 401),
-        name=f"contacts_template_{_fmt}",
-    )
-    router.add_api_route(
-        f"/templates/users.{_fmt}",
-        _users_route(_fmt),
-        methods=["GET"],
-        response_class=Response,
-        responses=_responses(_fmt, 401, 403),
-        name=f"users_template_{_fmt}",
-    )
+    for _kind, _make, _codes, _doc in ROUTES:
+        _route = _make(_fmt)
+        _route.__doc__ = _doc.format(FMT=_fmt.upper())
+        router.add_api_route(
+            f"/templates/{_kind}.{_fmt}",
+            _route,
+            methods=["GET"],
+            response_class=Response,
+            responses=_responses(_fmt, *_codes),
+            name=f"{_kind}_template_{_fmt}",
+        )

@@ -10,15 +10,16 @@ touches. A refused change shows the form again, as it was typed, with the reason
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 from urllib.parse import quote, unquote
 
 from fastapi import HTTPException, Request, Response
-from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
-from rolodex.domain import MAX_ID, FieldType
+from rolodex.domain import FieldType
 from rolodex.errors import Conflict, UsageError
 from rolodex.services import catalog
 from rolodex.store import catalog as sql
@@ -27,6 +28,7 @@ from rolodex.store.store import Store
 from rolodex.web.deps import get_store
 from rolodex.web.pages.common import (
     PageSession,
+    RecordId,
     checked_form,
     page_router,
     render,
@@ -35,7 +37,6 @@ from rolodex.web.pages.common import (
 )
 
 router = page_router()
-RecordId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 NOTICE_COOKIE = "rolodex_notice"
 FIELD_TYPES = tuple(kind.value for kind in FieldType)
 NOTICES = {
@@ -88,70 +89,127 @@ def admin_only(session: tokens.Session, what: str) -> None:
         raise HTTPException(403, f"Only an admin may change {what}.")
 
 
+async def admin_form(request: Request, session: tokens.Session, what: str) -> FormData:
+    """The posted form, its CSRF token checked, from an admin (anyone else: a 403 page)."""
+    form = await checked_form(request, session)
+    admin_only(session, what)
+    return form
+
+
 def refused(exc: UsageError) -> int:
     return 409 if isinstance(exc, Conflict) else 422
+
+
+def delete_page(
+    request: Request,
+    session: tokens.Session,
+    where: tuple[str, str, int],
+    name: str,
+    consequence: str,
+) -> Response:
+    """The page that asks before a deletion; ``where``: the list, the record's kind, its ID."""
+    nav, what, record_id = where
+    context = {
+        "nav": nav,
+        "what": what,
+        "name": name,
+        "action": f"/{nav}/{record_id}/delete",
+        "back": f"/{nav}",
+        "consequence": consequence,
+    }
+    return render(request, "catalog_delete.html", context, session)
+
+
+class Counted(NamedTuple):
+    """How the pages read a catalog whose entries contacts refer to."""
+
+    what: str
+    entries: Callable[[Any], Any]
+    one: Callable[[Any, int], Any]
+    counts: Callable[[Any], dict[int, int]]
+
+
+COUNTED = {
+    "labels": Counted("label", sql.labels, sql.label, sql.label_counts),
+    "companies": Counted("company", sql.companies, sql.company, sql.company_counts),
+}
+
+
+def list_page(
+    request: Request, session: tokens.Session, nav: str, form: dict[str, Any] | None = None
+) -> Response:
+    """A list page (labels, companies, fields) with its create form, as typed when refused;
+    it shows the notice once."""
+    with get_store(request).read() as conn:
+        if nav == "fields":
+            rows: dict[str, Any] = {"fields": sql.fields(conn), "types": FIELD_TYPES}
+        else:
+            read = COUNTED[nav]
+            found = read.counts(conn)
+            rows = {nav: [(item, found.get(item.id, 0)) for item in read.entries(conn)]}
+    form = form or ({"type": "text"} if nav == "fields" else {})
+    context = {"nav": nav, **rows, "notice": notice(request), "form": form}
+    page = render(request, f"{nav}.html", context, session, form.get("status", 200))
+    return listing(request, page)
+
+
+def _list_route(nav: str) -> Callable[[Request, tokens.Session], Response]:
+    def route(request: Request, session: PageSession) -> Response:
+        return list_page(request, session, nav)
+
+    route.__name__ = f"list_{nav}"
+    return route
+
+
+for _nav in ("labels", "companies", "fields"):
+    router.get(f"/{_nav}")(_list_route(_nav))
+
+
+def _found(found: Any, what: str, record_id: int) -> Any:
+    if found is None:
+        raise HTTPException(404, f"There is no {what} with ID {record_id}.")
+    return found
+
+
+def _counted(store: Store, nav: str, record_id: int) -> tuple[Any, int]:
+    """A label or a company, and how many contacts refer to it (404 when there is none)."""
+    read = COUNTED[nav]
+    with store.read() as conn:
+        found = _found(read.one(conn, record_id), read.what, record_id)
+        return found, read.counts(conn).get(record_id, 0)
 
 
 # -- labels -------------------------------------------------------------------------------------
 
 
-def labels_page(
-    request: Request, session: tokens.Session, form: dict[str, Any] | None = None
-) -> Response:
-    with get_store(request).read() as conn:
-        items, counts = sql.labels(conn), sql.label_counts(conn)
-    context = {
-        "nav": "labels",
-        "labels": [(item, counts.get(item.id, 0)) for item in items],
-        "notice": notice(request),
-        "form": form or {},
-    }
-    status = (form or {}).get("status", 200)
-    return listing(request, render(request, "labels.html", context, session, status))
-
-
-@router.get("/labels")
-def list_labels(request: Request, session: PageSession) -> Response:
-    return labels_page(request, session)
-
-
 @router.post("/labels")
 async def create_label(request: Request, session: PageSession) -> Response:
-    form = await checked_form(request, session)
-    admin_only(session, "labels")
+    form = await admin_form(request, session, "labels")
     name = text_field(form, "name")
     try:
         made = await run_in_threadpool(catalog.add_labels, get_store(request), [name])
     except UsageError as exc:
-        return labels_page(request, session, {"name": name, "error": exc.message, "status": 422})
+        typed = {"name": name, "error": exc.message, "status": 422}
+        return list_page(request, session, "labels", typed)
     return done(request, "/labels", "label-created", made[0].name)
-
-
-def _label(store: Store, label_id: int) -> tuple[Any, int]:
-    with store.read() as conn:
-        found = sql.label(conn, label_id)
-        if found is None:
-            raise HTTPException(404, f"There is no label with ID {label_id}.")
-        return found, sql.label_counts(conn).get(label_id, 0)
 
 
 @router.get("/labels/{label_id}/edit")
 def rename_label_form(label_id: RecordId, request: Request, session: PageSession) -> Response:
     admin_only(session, "labels")
-    label, count = _label(get_store(request), label_id)
+    label, count = _counted(get_store(request), "labels", label_id)
     context = {"nav": "labels", "label": label, "count": count, "name": label.name}
     return render(request, "label_edit.html", context, session)
 
 
 @router.post("/labels/{label_id}/edit")
 async def rename_label(label_id: RecordId, request: Request, session: PageSession) -> Response:
-    form = await checked_form(request, session)
-    admin_only(session, "labels")
+    form = await admin_form(request, session, "labels")
     store, name = get_store(request), text_field(form, "name")
     try:
         renamed = await run_in_threadpool(catalog.rename_label, store, label_id, name)
     except UsageError as exc:
-        label, count = _label(store, label_id)
+        label, count = _counted(store, "labels", label_id)
         context = {"nav": "labels", "label": label, "count": count, "name": name}
         return render(
             request, "label_edit.html", {**context, "error": exc.message}, session, refused(exc)
@@ -162,23 +220,17 @@ async def rename_label(label_id: RecordId, request: Request, session: PageSessio
 @router.get("/labels/{label_id}/delete")
 def delete_label_form(label_id: RecordId, request: Request, session: PageSession) -> Response:
     admin_only(session, "labels")
-    label, count = _label(get_store(request), label_id)
-    context = {
-        "nav": "labels",
-        "what": "label",
-        "name": label.name,
-        "action": f"/labels/{label_id}/delete",
-        "back": "/labels",
-        "consequence": f"{contacts(count)} carry it and will lose it; the contacts themselves "
-        "stay. Files that name the label will be refused until it exists again.",
-    }
-    return render(request, "catalog_delete.html", context, session)
+    label, count = _counted(get_store(request), "labels", label_id)
+    consequence = (
+        f"{contacts(count)} carry it and will lose it; the contacts themselves "
+        "stay. Files that name the label will be refused until it exists again."
+    )
+    return delete_page(request, session, ("labels", "label", label_id), label.name, consequence)
 
 
 @router.post("/labels/{label_id}/delete")
 async def delete_label(label_id: RecordId, request: Request, session: PageSession) -> Response:
-    await checked_form(request, session)
-    admin_only(session, "labels")
+    await admin_form(request, session, "labels")
     gone, lost = await run_in_threadpool(catalog.delete_label, get_store(request), label_id)
     return done(request, "/labels", "label-deleted", gone.name, lost)
 
@@ -186,51 +238,22 @@ async def delete_label(label_id: RecordId, request: Request, session: PageSessio
 # -- companies ----------------------------------------------------------------------------------
 
 
-def companies_page(
-    request: Request, session: tokens.Session, form: dict[str, Any] | None = None
-) -> Response:
-    with get_store(request).read() as conn:
-        items, counts = sql.companies(conn), sql.company_counts(conn)
-    context = {
-        "nav": "companies",
-        "companies": [(item, counts.get(item.id, 0)) for item in items],
-        "notice": notice(request),
-        "form": form or {},
-    }
-    status = (form or {}).get("status", 200)
-    return listing(request, render(request, "companies.html", context, session, status))
-
-
-@router.get("/companies")
-def list_companies(request: Request, session: PageSession) -> Response:
-    return companies_page(request, session)
-
-
 @router.post("/companies")
 async def create_company(request: Request, session: PageSession) -> Response:
-    form = await checked_form(request, session)
-    admin_only(session, "companies")
+    form = await admin_form(request, session, "companies")
     name, domain = text_field(form, "name"), text_field(form, "domain")
     try:
         made = await run_in_threadpool(catalog.add_company, get_store(request), name, domain)
     except UsageError as exc:
         typed = {"name": name, "domain": domain, "error": exc.message, "status": refused(exc)}
-        return companies_page(request, session, typed)
+        return list_page(request, session, "companies", typed)
     return done(request, "/companies", "company-created", made.name)
-
-
-def _company(store: Store, company_id: int) -> tuple[Any, int]:
-    with store.read() as conn:
-        found = sql.company(conn, company_id)
-        if found is None:
-            raise HTTPException(404, f"There is no company with ID {company_id}.")
-        return found, sql.company_counts(conn).get(company_id, 0)
 
 
 @router.get("/companies/{company_id}/edit")
 def edit_company_form(company_id: RecordId, request: Request, session: PageSession) -> Response:
     admin_only(session, "companies")
-    company, count = _company(get_store(request), company_id)
+    company, count = _counted(get_store(request), "companies", company_id)
     context = {
         "nav": "companies",
         "company": company,
@@ -242,14 +265,13 @@ def edit_company_form(company_id: RecordId, request: Request, session: PageSessi
 
 @router.post("/companies/{company_id}/edit")
 async def edit_company(company_id: RecordId, request: Request, session: PageSession) -> Response:
-    form = await checked_form(request, session)
-    admin_only(session, "companies")
+    form = await admin_form(request, session, "companies")
     store = get_store(request)
     name, domain = text_field(form, "name"), text_field(form, "domain")
     try:
         saved = await run_in_threadpool(catalog.update_company, store, company_id, name, domain)
     except UsageError as exc:
-        company, count = _company(store, company_id)
+        company, count = _counted(store, "companies", company_id)
         context = {
             "nav": "companies",
             "company": company,
@@ -263,22 +285,15 @@ async def edit_company(company_id: RecordId, request: Request, session: PageSess
 @router.get("/companies/{company_id}/delete")
 def delete_company_form(company_id: RecordId, request: Request, session: PageSession) -> Response:
     admin_only(session, "companies")
-    company, count = _company(get_store(request), company_id)
-    context = {
-        "nav": "companies",
-        "what": "company",
-        "name": company.name,
-        "action": f"/companies/{company_id}/delete",
-        "back": "/companies",
-        "consequence": f"{contacts(count)} belong to it; they stay, with no company.",
-    }
-    return render(request, "catalog_delete.html", context, session)
+    company, count = _counted(get_store(request), "companies", company_id)
+    consequence = f"{contacts(count)} belong to it; they stay, with no company."
+    where = ("companies", "company", company_id)
+    return delete_page(request, session, where, company.name, consequence)
 
 
 @router.post("/companies/{company_id}/delete")
 async def delete_company(company_id: RecordId, request: Request, session: PageSession) -> Response:
-    await checked_form(request, session)
-    admin_only(session, "companies")
+    await admin_form(request, session, "companies")
     store = get_store(request)
     gone, unlinked = await run_in_threadpool(catalog.delete_company, store, company_id)
     return done(request, "/companies", "company-deleted", gone.name, unlinked)
@@ -292,31 +307,9 @@ def options_of(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def fields_page(
-    request: Request, session: tokens.Session, form: dict[str, Any] | None = None
-) -> Response:
-    with get_store(request).read() as conn:
-        items = sql.fields(conn)
-    context = {
-        "nav": "fields",
-        "fields": items,
-        "types": FIELD_TYPES,
-        "notice": notice(request),
-        "form": form or {"type": "text"},
-    }
-    status = (form or {}).get("status", 200)
-    return listing(request, render(request, "fields.html", context, session, status))
-
-
-@router.get("/fields")
-def list_fields(request: Request, session: PageSession) -> Response:
-    return fields_page(request, session)
-
-
 @router.post("/fields")
 async def create_field(request: Request, session: PageSession) -> Response:
-    form = await checked_form(request, session)
-    admin_only(session, "custom fields")
+    form = await admin_form(request, session, "custom fields")
     typed = {
         key: text_field(form, key, 64_000) for key in ("variable_name", "title", "type", "options")
     }
@@ -331,16 +324,14 @@ async def create_field(request: Request, session: PageSession) -> Response:
             typed["title"] or None,
         )
     except UsageError as exc:
-        return fields_page(request, session, {**typed, "error": exc.message, "status": 422})
+        return list_page(request, session, "fields", {**typed, "error": exc.message, "status": 422})
     return done(request, "/fields", "field-created", made.title)
 
 
 def _field(store: Store, field_id: int) -> Any:
     with store.read() as conn:
         found = sql.field(conn, field_id)
-    if found is None:
-        raise HTTPException(404, f"There is no custom field with ID {field_id}.")
-    return found
+    return _found(found, "custom field", field_id)
 
 
 @router.get("/fields/{field_id}/edit")
@@ -354,8 +345,7 @@ def edit_field_form(field_id: RecordId, request: Request, session: PageSession) 
 
 @router.post("/fields/{field_id}/edit")
 async def edit_field(field_id: RecordId, request: Request, session: PageSession) -> Response:
-    form = await checked_form(request, session)
-    admin_only(session, "custom fields")
+    form = await admin_form(request, session, "custom fields")
     store = get_store(request)
     field = _field(store, field_id)
     typed = {key: text_field(form, key, 64_000) for key in ("title", "options")}

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from fastapi import HTTPException, Request, Response
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
@@ -27,18 +27,12 @@ from rolodex.services.mappings import chosen_mapping, creation_refused, remember
 from rolodex.store import tokens
 from rolodex.store.store import Store
 from rolodex.web.deps import get_sealer, get_settings, get_store
-from rolodex.web.pages.common import (
-    PageSession,
-    checked_form,
-    page_router,
-    render,
-    text_field,
-    ticked,
-)
-from rolodex.web.pages.preview import Preview, previews, read_preview
+from rolodex.web.pages import common
+from rolodex.web.pages.common import PageSession, checked_form, render, text_field, ticked
+from rolodex.web.pages.preview import Preview, read_preview, show_preview
 from rolodex.web.pending import Pending, pending_uploads
 
-router = page_router()
+router = common.page_router()
 GONE = (
     "This upload is no longer here (uploads wait an hour for their columns, on the server "
     "that took them). Choose the file again."
@@ -107,8 +101,7 @@ async def choose_columns(token: str, request: Request, session: PageSession) -> 
     except (FileError, UsageError) as exc:
         return step_page(request, session, pending, chosen, exc.message, 422)
     pending_uploads(request.app).drop(token[:64])
-    previews(request.app).put(*checked)
-    return RedirectResponse(f"/imports/{checked[0]}", status_code=303)
+    return show_preview(request, checked)
 
 
 def dry_run(

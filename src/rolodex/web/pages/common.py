@@ -187,4 +187,6 @@ def ticked(form: FormData, name: str) -> bool:
     return text_field(form, name, 8).lower() in {"true", "on", "1", "yes"}
 
 
-ImportId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
+RecordId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
+"""A record's ID in a page's address, refused before the database sees a larger number."""
+ImportId = RecordId

@@ -8,15 +8,14 @@ each problem beside its field.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import HTTPException, Request, Response
-from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from rolodex.domain import MAX_ID, email_key
+from rolodex.domain import email_key
 from rolodex.errors import NotFound
 from rolodex.services.contacts import ContactChanges, FieldIssue, edit_contact
 from rolodex.store import catalog, tokens
@@ -24,16 +23,10 @@ from rolodex.store import contacts as read
 from rolodex.store.contacts import ContactView
 from rolodex.store.store import Store
 from rolodex.web.deps import get_store
-from rolodex.web.pages.common import (
-    PageSession,
-    checked_form,
-    page_router,
-    render,
-    text_field,
-)
+from rolodex.web.pages.common import PageSession, checked_form, page_router, render, text_field
+from rolodex.web.pages.common import RecordId as ContactId
 
 router = page_router()
-ContactId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 SAVED = {"1": "Saved.", "0": "Nothing changed: the contact was already like that."}
 
 

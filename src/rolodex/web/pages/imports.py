@@ -40,7 +40,7 @@ from rolodex.web.pages.common import (
     text_field,
     ticked,
 )
-from rolodex.web.pages.preview import Preview, preview_of, previews, read_preview
+from rolodex.web.pages.preview import Preview, preview_of, read_preview, show_preview
 from rolodex.web.pending import Pending, PendingUploads, pending_uploads, read_samples
 from rolodex.web.wording import PAGES
 
@@ -152,8 +152,7 @@ async def preview_upload(request: Request, session: PageSession) -> Response:
         await form.close()
     if isinstance(checked, str):
         return RedirectResponse(f"/imports/columns/{checked}", status_code=303)
-    previews(request.app).put(*checked)
-    return RedirectResponse(f"/imports/{checked[0]}", status_code=303)
+    return show_preview(request, checked)
 
 
 def check_upload(

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import RedirectResponse
 
 from rolodex.config import Limits, Settings
 from rolodex.errors import FileError
@@ -107,6 +108,12 @@ def previews(app: FastAPI) -> Previews:
     if found is None:
         found = app.state.page_previews = Previews()
     return found
+
+
+def show_preview(request: Request, checked: tuple[int, Preview]) -> Response:
+    """Keep a dry run's preview and go to its page (post, redirect, get)."""
+    previews(request.app).put(*checked)
+    return RedirectResponse(f"/imports/{checked[0]}", status_code=303)
 
 
 def preview_of(request: Request, record: ImportRecord) -> Preview | None:
