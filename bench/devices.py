@@ -215,7 +215,7 @@ def one(device: Device, state: str, url: str, path: Path, rows: int) -> float:
         store.close()
     for check in _after_import:
         check()
-    if report.created != rows or report.failed:
+    if report.counts.created != rows or report.counts.failed:
         raise SystemExit(f"{device.name} {state}: expected {rows} created, got {report.as_dict()}")
     return seconds
 
