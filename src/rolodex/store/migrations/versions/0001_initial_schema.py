@@ -57,9 +57,13 @@ def _person() -> list[sa.Column[str]]:
     ]
 
 
+def _created() -> sa.Column[datetime]:
+    return sa.Column("created_at", sa.DateTime(timezone=True), nullable=False)
+
+
 def _stamps() -> list[sa.Column[datetime]]:
     return [
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        _created(),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     ]
 
@@ -88,7 +92,7 @@ def upgrade() -> None:
         "companies",
         sa.Column("name", sa.String(length=255), nullable=False),
         sa.Column("domain", sa.String(length=255), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        _created(),
     )
     _table(
         "custom_fields",
@@ -96,7 +100,7 @@ def upgrade() -> None:
         sa.Column("title", sa.String(length=255), nullable=False),
         sa.Column("type", sa.String(length=16), nullable=False),
         sa.Column("options", sa.JSON(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        _created(),
         unique="variable_name",
     )
     _table(
@@ -132,7 +136,7 @@ def upgrade() -> None:
     _table(
         "labels",
         sa.Column("name", sa.String(length=255), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        _created(),
         unique="name",
     )
     _people(
@@ -149,7 +153,7 @@ def upgrade() -> None:
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("csrf", sa.String(length=64), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        _created(),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         _fk("api_tokens", "user_id", "users", "CASCADE"),
         unique="token_hash",
