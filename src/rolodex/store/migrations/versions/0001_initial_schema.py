@@ -57,6 +57,15 @@ def _person() -> list[sa.Column[str]]:
     ]
 
 
+def _required(**types: Any) -> list[sa.Column[Any]]:
+    """Columns that may not be empty, in the order given."""
+    return [sa.Column(name, type_, nullable=False) for name, type_ in types.items()]
+
+
+def _counts(*names: str) -> list[sa.Column[int]]:
+    return [sa.Column(name, sa.Integer(), nullable=False) for name in names]
+
+
 def _created() -> sa.Column[datetime]:
     return sa.Column("created_at", sa.DateTime(timezone=True), nullable=False)
 
@@ -105,18 +114,15 @@ def upgrade() -> None:
     )
     _table(
         "imports",
-        sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("file_name", sa.String(length=1024), nullable=False),
-        sa.Column("sha256", sa.String(length=64), nullable=False),
-        sa.Column("dry_run", sa.Boolean(), nullable=False),
-        sa.Column("strict", sa.Boolean(), nullable=False),
-        sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("rows_total", sa.Integer(), nullable=False),
-        sa.Column("rows_done", sa.Integer(), nullable=False),
-        sa.Column("created", sa.Integer(), nullable=False),
-        sa.Column("updated", sa.Integer(), nullable=False),
-        sa.Column("unchanged", sa.Integer(), nullable=False),
-        sa.Column("failed", sa.Integer(), nullable=False),
+        *_required(
+            kind=sa.String(length=16),
+            file_name=sa.String(length=1024),
+            sha256=sa.String(length=64),
+            dry_run=sa.Boolean(),
+            strict=sa.Boolean(),
+            status=sa.String(length=16),
+        ),
+        *_counts("rows_total", "rows_done", "created", "updated", "unchanged", "failed"),
         sa.Column("warnings", sa.JSON(), nullable=False),
         sa.Column("header", sa.JSON(), nullable=False),
         sa.Column("options", sa.JSON(), nullable=False),
