@@ -21,30 +21,29 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Wording:
+    """One phrase per way out; each ``#:`` comment says which problem it ends."""
+
+    #: An unknown label name (``unknown-label``).
     create_labels: str = "import with --create-labels"
-    """An unknown label name (``unknown-label``)."""
+    #: An unknown company name (``unknown-company``).
     create_companies: str = "import with --create-companies"
-    """An unknown company name (``unknown-company``)."""
+    #: An unknown label ID (``unknown-label-id``).
     label_ids: str = "see `rolodex labels list` for the IDs"
-    """An unknown label ID (``unknown-label-id``)."""
+    #: An unknown company ID (``unknown-company``).
     company_ids: str = "see `rolodex companies list` for the IDs"
-    """An unknown company ID (``unknown-company``)."""
+    #: Columns that bind to nothing, first way: leave them out.
     ignore_unknown: str = "leave them out with --ignore-unknown"
-    """Columns that bind to nothing, first way: leave them out."""
-    map: str = 'bind them with --map "HEADER=TARGET"'
-    """… second way: say where they go."""
+    map: str = 'bind them with --map "HEADER=TARGET"'  #: … second way: say where they go.
+    #: … third way (contacts): make each a new custom field.
     create_fields: str = "keep them as new custom fields with --create-fields"
-    """… third way (contacts): make each a new custom field."""
+    #: No column holds a required target (``{target}``: ``email``).
     map_required: str = 'bind one with --map "HEADER={target}"'
-    """No column holds a required target (``{target}``: ``email``)."""
-    mapping: str = "--map"
-    """What a person's own binding is called, starting its messages."""
-    encoding: str = "give --encoding"
-    """A guessed encoding that may be wrong: how to set it."""
+    mapping: str = "--map"  #: What a person's own binding is called, starting its messages.
+    encoding: str = "give --encoding"  #: A guessed encoding that may be wrong: how to set it.
+    #: How to pick the runner-up encoding ``{name}``; empty where it cannot be picked.
     encoding_named: str = " (--encoding {name})"
-    """How to pick the runner-up encoding ``{name}``; empty where it cannot be picked."""
+    #: Bytes the encoding cannot read: the sentence that ends the message.
     encoding_fix: str = "Give the file's encoding with --encoding, or save it as UTF-8."
-    """Bytes the encoding cannot read: the sentence that ends the message."""
 
     def recorded(self) -> dict[str, str]:
         """What an import record keeps: only the entries that differ from the CLI's, so a

@@ -43,6 +43,21 @@ def _run_part(name: str, *columns: Column[Any]) -> Table:
     return Table(name, metadata, run, *columns)
 
 
+def _entity(name: str, *columns: Any) -> Table:
+    """A table of things with an integer ``id`` of their own."""
+    return Table(name, metadata, Column("id", Integer, primary_key=True), *columns)
+
+
+def _person() -> list[Column[Any]]:
+    """What contacts and users share: an address, its match key, and a name."""
+    return [
+        Column("email", String(320), nullable=False),
+        Column("email_key", String(320), nullable=False, unique=True),
+        Column("first_name", String(255)),
+        Column("last_name", String(255)),
+    ]
+
+
 def _timestamps() -> list[Column[object]]:
     return [
         Column("created_at", DateTime(timezone=True), nullable=False),
@@ -50,10 +65,8 @@ def _timestamps() -> list[Column[object]]:
     ]
 
 
-companies = Table(
+companies = _entity(
     "companies",
-    metadata,
-    Column("id", Integer, primary_key=True),
     Column("name", String(255), nullable=False),
     Column("domain", String(255)),
     Column("created_at", DateTime(timezone=True), nullable=False),
@@ -61,18 +74,14 @@ companies = Table(
     Column("name_key", String(255), unique=True),
 )
 
-labels = Table(
+labels = _entity(
     "labels",
-    metadata,
-    Column("id", Integer, primary_key=True),
     Column("name", String(255), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
-custom_fields = Table(
+custom_fields = _entity(
     "custom_fields",
-    metadata,
-    Column("id", Integer, primary_key=True),
     Column("variable_name", String(64), nullable=False, unique=True),
     Column("title", String(255), nullable=False),
     Column("type", String(16), nullable=False),
@@ -80,14 +89,9 @@ custom_fields = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
-contacts = Table(
+contacts = _entity(
     "contacts",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("email", String(320), nullable=False),
-    Column("email_key", String(320), nullable=False, unique=True),
-    Column("first_name", String(255)),
-    Column("last_name", String(255)),
+    *_person(),
     Column("company_id", Integer, ForeignKey("companies.id", ondelete="SET NULL")),
     Column("source", String(16), nullable=False),
     *_timestamps(),
@@ -111,14 +115,9 @@ custom_values = Table(
     Column("value", Text, nullable=False),
 )
 
-users = Table(
+users = _entity(
     "users",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("email", String(320), nullable=False),
-    Column("email_key", String(320), nullable=False, unique=True),
-    Column("first_name", String(255)),
-    Column("last_name", String(255)),
+    *_person(),
     Column("password_hash", Text),
     Column("active", Boolean, nullable=False),
     Column("role", String(16), nullable=False),
@@ -128,10 +127,8 @@ users = Table(
 """``auth_epoch`` goes up when the password changes or the user is deactivated: every
 token and session stamped with an older epoch is dead (:mod:`rolodex.store.tokens`)."""
 
-imports = Table(
+imports = _entity(
     "imports",
-    metadata,
-    Column("id", Integer, primary_key=True),
     Column("kind", String(16), nullable=False),
     Column("file_name", String(1024), nullable=False),
     Column("sha256", String(64), nullable=False),
@@ -165,10 +162,8 @@ imports = Table(
     Index("ix_imports_status", "status"),
 )
 
-import_errors = Table(
+import_errors = _entity(
     "import_errors",
-    metadata,
-    Column("id", Integer, primary_key=True),
     Column("import_id", Integer, ForeignKey("imports.id", ondelete="CASCADE"), nullable=False),
     Column("row", Integer, nullable=False),
     Column("column", String(255)),
@@ -202,10 +197,8 @@ import_journal = _run_part(
 """What an import changed, record by record: the state before (``None`` when the import
 created the record) and after, so undo can restore it and see later changes."""
 
-api_tokens = Table(
+api_tokens = _entity(
     "api_tokens",
-    metadata,
-    Column("id", Integer, primary_key=True),
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("kind", String(16), nullable=False),

@@ -57,9 +57,22 @@ def _person() -> list[sa.Column[str]]:
     ]
 
 
+def _required(**types: Any) -> list[sa.Column[Any]]:
+    """Columns that may not be empty, in the order given."""
+    return [sa.Column(name, type_, nullable=False) for name, type_ in types.items()]
+
+
+def _counts(*names: str) -> list[sa.Column[int]]:
+    return [sa.Column(name, sa.Integer(), nullable=False) for name in names]
+
+
+def _created() -> sa.Column[datetime]:
+    return sa.Column("created_at", sa.DateTime(timezone=True), nullable=False)
+
+
 def _stamps() -> list[sa.Column[datetime]]:
     return [
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        _created(),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     ]
 
@@ -88,7 +101,7 @@ def upgrade() -> None:
         "companies",
         sa.Column("name", sa.String(length=255), nullable=False),
         sa.Column("domain", sa.String(length=255), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        _created(),
     )
     _table(
         "custom_fields",
@@ -96,23 +109,20 @@ def upgrade() -> None:
         sa.Column("title", sa.String(length=255), nullable=False),
         sa.Column("type", sa.String(length=16), nullable=False),
         sa.Column("options", sa.JSON(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        _created(),
         unique="variable_name",
     )
     _table(
         "imports",
-        sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("file_name", sa.String(length=1024), nullable=False),
-        sa.Column("sha256", sa.String(length=64), nullable=False),
-        sa.Column("dry_run", sa.Boolean(), nullable=False),
-        sa.Column("strict", sa.Boolean(), nullable=False),
-        sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("rows_total", sa.Integer(), nullable=False),
-        sa.Column("rows_done", sa.Integer(), nullable=False),
-        sa.Column("created", sa.Integer(), nullable=False),
-        sa.Column("updated", sa.Integer(), nullable=False),
-        sa.Column("unchanged", sa.Integer(), nullable=False),
-        sa.Column("failed", sa.Integer(), nullable=False),
+        *_required(
+            kind=sa.String(length=16),
+            file_name=sa.String(length=1024),
+            sha256=sa.String(length=64),
+            dry_run=sa.Boolean(),
+            strict=sa.Boolean(),
+            status=sa.String(length=16),
+        ),
+        *_counts("rows_total", "rows_done", "created", "updated", "unchanged", "failed"),
         sa.Column("warnings", sa.JSON(), nullable=False),
         sa.Column("header", sa.JSON(), nullable=False),
         sa.Column("options", sa.JSON(), nullable=False),
@@ -132,7 +142,7 @@ def upgrade() -> None:
     _table(
         "labels",
         sa.Column("name", sa.String(length=255), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        _created(),
         unique="name",
     )
     _people(
@@ -149,7 +159,7 @@ def upgrade() -> None:
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("csrf", sa.String(length=64), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        _created(),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         _fk("api_tokens", "user_id", "users", "CASCADE"),
         unique="token_hash",
