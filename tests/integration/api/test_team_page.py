@@ -16,24 +16,8 @@ from fastapi.testclient import TestClient
 from rolodex.services import team
 from rolodex.store import users
 
+from ..test_web_pages import csrf_of, log_in, text_of
 from .conftest import ADMIN, AGENT, INACTIVE, sign_in
-
-
-def csrf_of(page: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]*)"', page)
-    assert found, "the page has no form with a CSRF token"
-    return found.group(1)
-
-
-def text_of(page: str) -> str:
-    """The page as a person reads it: tags dropped, entities decoded, spaces collapsed."""
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page))).strip()
-
-
-def log_in(client: TestClient, email: str, password: str) -> Any:
-    data = {"email": email, "password": password, "csrf": csrf_of(client.get("/login").text)}
-    return client.post("/login", data=data, follow_redirects=False)
 
 
 def signed_in(client: TestClient) -> bool:
