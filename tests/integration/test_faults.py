@@ -20,7 +20,10 @@ import psycopg
 import pytest
 from sqlalchemy import text
 
+from rolodex.domain import email_key
+from rolodex.store import contacts
 from rolodex.store.database import make_engine
+from rolodex.store.store import Store
 from tests.conftest import Cli
 
 ROLODEX = Path(sys.executable).parent / "rolodex"
@@ -87,19 +90,24 @@ def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
             "FROM contacts ORDER BY email_key",
         ),
         "labels": query(url, "SELECT name FROM labels ORDER BY name"),
-        "contact_labels": query(
-            url,
-            "SELECT c.email_key, l.name FROM contact_labels cl "
-            "JOIN contacts c ON c.id = cl.contact_id JOIN labels l ON l.id = cl.label_id "
-            "ORDER BY c.email_key, l.name",
-        ),
-        "custom_values": query(
-            url,
-            "SELECT c.email_key, f.variable_name, v.value FROM custom_values v "
-            "JOIN contacts c ON c.id = v.contact_id JOIN custom_fields f ON f.id = v.field_id "
-            "ORDER BY c.email_key, f.variable_name",
-        ),
+        "contact_labels": [(key, name) for key, labels, _ in _sets(url) for name in sorted(labels)],
+        "custom_values": [
+            (key, name, value)
+            for key, _, custom in _sets(url)
+            for name, value in sorted(custom.items())
+        ],
     }
+
+
+def _sets(url: str) -> list[tuple[str, list[str], dict[str, str]]]:
+    """Each contact's labels and custom values by name, in email key order."""
+    store = Store.open(url)
+    try:
+        with store.read() as conn:
+            views = list(contacts.every(conn))
+    finally:
+        store.close()
+    return sorted((email_key(v.email), [name for _, name in v.labels], v.custom) for v in views)
 
 
 def expected_dump() -> dict[str, list[tuple[Any, ...]]]:

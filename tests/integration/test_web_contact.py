@@ -115,7 +115,7 @@ def statements(client: TestClient, path: str) -> int:
     seen: list[str] = []
 
     def count(*args: Any) -> None:
-        if re.search(r"\b(contacts|contact_labels|custom_values|companies|labels)\b", args[2]):
+        if re.search(r"\b(contacts|companies|labels|custom_fields)\b", args[2]):
             seen.append(args[2])
 
     event.listen(engine, "before_cursor_execute", count)

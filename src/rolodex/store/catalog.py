@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rolodex.domain import Company, CustomField, FieldType, Label, company_key
 from rolodex.errors import Conflict
+from rolodex.store import labelling
 from rolodex.store import schema as t
 
 
@@ -91,9 +92,7 @@ def add_field(conn: Connection, field: CustomField) -> CustomField:
 
 def label_counts(conn: Connection) -> dict[int, int]:
     """Label id → how many contacts carry it (labels no one carries are absent)."""
-    link = t.contact_labels.c
-    query = select(link.label_id, func.count()).group_by(link.label_id)
-    return {label_id: count for label_id, count in conn.execute(query)}
+    return labelling.counts(conn)
 
 
 def company_counts(conn: Connection) -> dict[int, int]:
@@ -105,12 +104,8 @@ def company_counts(conn: Connection) -> dict[int, int]:
 
 def option_counts(conn: Connection, field_id: int, options: Sequence[str]) -> dict[str, int]:
     """Of these options of a select field, those some contact holds, with how many."""
-    v = t.custom_values.c
-    query = (
-        select(v.value, func.count())
-        .where(v.field_id == field_id, v.value.in_(list(options)))
-        .group_by(v.value)
-    )
+    value = t.contacts.c.custom[str(field_id)].as_string()
+    query = select(value, func.count()).where(value.in_(list(options))).group_by(value)
     return {value: count for value, count in conn.execute(query)} if options else {}
 
 
@@ -146,14 +141,17 @@ def rename_label(conn: Connection, label_id: int, name: str) -> None:
 
 
 def delete_label(conn: Connection, label_id: int) -> int:
-    """Delete a label and its links (the contacts stay); how many contacts lost it. Their
-    ``updated_at`` moves: a contact's labels are part of it."""
-    link = t.contact_labels.c
-    carriers = select(link.contact_id).where(link.label_id == label_id)
-    c = t.contacts.c
-    conn.execute(update(t.contacts).where(c.id.in_(carriers)).values(updated_at=datetime.now(UTC)))
-    lost = conn.execute(delete(t.contact_labels).where(link.label_id == label_id)).rowcount
+    """Delete a label and take it off every contact (the contacts stay); how many contacts
+    lost it. Their ``updated_at`` moves: a contact's labels are part of it. The label's row
+    goes first, so an import linking it at the same moment either finds it gone or makes
+    this wait until it has written (:func:`rolodex.store.labelling.lock_existing`)."""
     conn.execute(delete(t.labels).where(t.labels.c.id == label_id))
+    dialect = conn.dialect.name
+    lost = conn.execute(
+        update(t.contacts)
+        .where(labelling.carrying(dialect, label_id))
+        .values(label_ids=labelling.without(dialect, label_id), updated_at=datetime.now(UTC))
+    ).rowcount
     return int(lost or 0)
 
 

@@ -13,7 +13,7 @@ Alan Turing, and ``turing@`` or ``example.com`` find addresses. A word is matche
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -21,16 +21,16 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Row,
     Select,
     and_,
-    delete,
     func,
-    insert,
     or_,
     select,
     update,
 )
 
+from rolodex.store import labelling
 from rolodex.store import schema as t
 
 CHUNK = 1000
@@ -54,13 +54,22 @@ class ContactView:
 def _columns() -> Select[Any]:
     c = t.contacts.c
     return select(
-        c.id, c.email, c.first_name, c.last_name, c.company_id, c.source, c.created_at, c.updated_at
+        c.id,
+        c.email,
+        c.first_name,
+        c.last_name,
+        c.company_id,
+        c.source,
+        c.created_at,
+        c.updated_at,
+        c.label_ids,
+        c.custom,
     )
 
 
 def by_key(conn: Connection, key: str) -> ContactView | None:
     row = conn.execute(_columns().where(t.contacts.c.email_key == key)).first()
-    return _complete(conn, [ContactView(*row)])[0] if row else None
+    return _views(conn, [row])[0] if row else None
 
 
 MAX_ID = 2**31 - 1
@@ -71,16 +80,17 @@ def by_id(conn: Connection, contact_id: int) -> ContactView | None:
     if not 0 < contact_id <= MAX_ID:
         return None
     row = conn.execute(_columns().where(t.contacts.c.id == contact_id)).first()
-    return _complete(conn, [ContactView(*row)])[0] if row else None
+    return _views(conn, [row])[0] if row else None
 
 
 def page(
     conn: Connection, label_id: int | None, q: str | None, offset: int, limit: int
 ) -> tuple[list[ContactView], int]:
-    query = _filtered(_columns(), label_id, q)
-    total = conn.execute(_filtered(select(func.count()), label_id, q)).scalar_one()
+    dialect = conn.dialect.name
+    query = _filtered(_columns(), dialect, label_id, q)
+    total = conn.execute(_filtered(select(func.count()), dialect, label_id, q)).scalar_one()
     rows = conn.execute(query.order_by(t.contacts.c.id).offset(offset).limit(limit))
-    return _complete(conn, [ContactView(*row) for row in rows]), int(total)
+    return _views(conn, rows), int(total)
 
 
 def every(
@@ -90,23 +100,19 @@ def every(
     paging, not OFFSET)."""
     last = 0
     while True:
-        query = _filtered(_columns(), label_id, q).where(t.contacts.c.id > last)
-        chunk = [
-            ContactView(*r) for r in conn.execute(query.order_by(t.contacts.c.id).limit(CHUNK))
-        ]
+        query = _filtered(_columns(), conn.dialect.name, label_id, q)
+        query = query.where(t.contacts.c.id > last).order_by(t.contacts.c.id).limit(CHUNK)
+        chunk = _views(conn, conn.execute(query))
         if not chunk:
             return
-        yield from _complete(conn, chunk)
+        yield from chunk
         last = chunk[-1].id
 
 
-def _filtered(query: Select[Any], label_id: int | None, q: str | None) -> Select[Any]:
+def _filtered(query: Select[Any], dialect: str, label_id: int | None, q: str | None) -> Select[Any]:
     query = query.select_from(t.contacts)
     if label_id is not None:
-        linked = select(t.contact_labels.c.contact_id).where(
-            t.contact_labels.c.label_id == label_id
-        )
-        query = query.where(t.contacts.c.id.in_(linked))
+        query = query.where(labelling.carrying(dialect, label_id))
     if q and q.split():
         query = query.where(matching(q))
     return query
@@ -160,28 +166,26 @@ def imports_touching(conn: Connection, key: str, admin: bool = True) -> list[dic
     return [dict(row._mapping) for row in conn.execute(query)]
 
 
-def _complete(conn: Connection, views: Sequence[ContactView]) -> list[ContactView]:
-    by_id = {v.id: v for v in views}
-    if not by_id:
-        return []
-    links = (
-        select(t.contact_labels.c.contact_id, t.labels.c.id, t.labels.c.name)
-        .join(t.labels, t.labels.c.id == t.contact_labels.c.label_id)
-        .where(t.contact_labels.c.contact_id.in_(list(by_id)))
-        .order_by(t.labels.c.id)
-    )
-    for contact_id, label_id, name in conn.execute(links):
-        by_id[contact_id].labels.append((label_id, name))
-    values = (
-        select(
-            t.custom_values.c.contact_id, t.custom_fields.c.variable_name, t.custom_values.c.value
-        )
-        .join(t.custom_fields, t.custom_fields.c.id == t.custom_values.c.field_id)
-        .where(t.custom_values.c.contact_id.in_(list(by_id)))
-    )
-    for contact_id, name, value in conn.execute(values):
-        by_id[contact_id].custom[name] = value
-    return list(views)
+def _views(conn: Connection, rows: Iterable[Row[Any]]) -> list[ContactView]:
+    """Views of rows of :func:`_columns`, their label ids and custom field ids named in two
+    queries for all of them."""
+    rows = list(rows)
+    label_ids = {label_id for row in rows for label_id in row.label_ids}
+    labels = {}
+    if label_ids:
+        query = select(t.labels.c.id, t.labels.c.name).where(t.labels.c.id.in_(label_ids))
+        labels = {id_: name for id_, name in conn.execute(query)}
+    fields = {}
+    if any(row.custom for row in rows):
+        query = select(t.custom_fields.c.id, t.custom_fields.c.variable_name)
+        fields = {str(id_): name for id_, name in conn.execute(query)}
+    views = []
+    for row in rows:
+        view = ContactView(*tuple(row)[:-2])
+        view.labels = [(i, labels[i]) for i in row.label_ids if i in labels]
+        view.custom = {fields[k]: v for k, v in row.custom.items() if k in fields}
+        views.append(view)
+    return views
 
 
 def lock(conn: Connection, contact_id: int) -> ContactView | None:
@@ -191,7 +195,7 @@ def lock(conn: Connection, contact_id: int) -> ContactView | None:
     if conn.dialect.name == "postgresql":
         query = query.with_for_update(of=t.contacts)
     row = conn.execute(query).first()
-    return _complete(conn, [ContactView(*row)])[0] if row else None
+    return _views(conn, [row])[0] if row else None
 
 
 def save(conn: Connection, contact_id: int, edit: Edit) -> None:
@@ -205,27 +209,11 @@ def save(conn: Connection, contact_id: int, edit: Edit) -> None:
             first_name=edit.first_name,
             last_name=edit.last_name,
             company_id=edit.company_id,
+            label_ids=sorted(labelling.lock_existing(conn, edit.label_ids)),
+            custom={str(k): v for k, v in sorted(edit.custom.items())},
             updated_at=edit.at,
         )
     )
-    links = t.contact_labels.c
-    conn.execute(
-        delete(t.contact_labels).where(
-            links.contact_id == contact_id, links.label_id.not_in(edit.label_ids)
-        )
-    )
-    have = set(conn.scalars(select(links.label_id).where(links.contact_id == contact_id)))
-    added = [{"contact_id": contact_id, "label_id": i} for i in sorted(edit.label_ids - have)]
-    if added:
-        conn.execute(insert(t.contact_labels), added)
-    values = t.custom_values.c
-    conn.execute(delete(t.custom_values).where(values.contact_id == contact_id))
-    rows = [
-        {"contact_id": contact_id, "field_id": field_id, "value": value}
-        for field_id, value in sorted(edit.custom.items())
-    ]
-    if rows:
-        conn.execute(insert(t.custom_values), rows)
 
 
 @dataclass(frozen=True)

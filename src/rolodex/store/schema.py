@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
 )
+from sqlalchemy.dialects import postgresql
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_name)s",
@@ -89,31 +90,27 @@ custom_fields = _entity(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+LABEL_IDS = JSON().with_variant(postgresql.ARRAY(Integer), "postgresql")
+"""A contact's label ids, sorted: ``integer[]`` under a GIN index on PostgreSQL (migration
+0008), a JSON array on SQLite."""
+
+CUSTOM = JSON().with_variant(postgresql.JSONB(), "postgresql")
+"""A contact's custom values: field id (as text, JSON's only key type) → canonical value."""
+
 contacts = _entity(
     "contacts",
     *_person(),
     Column("company_id", Integer, ForeignKey("companies.id", ondelete="SET NULL")),
     Column("source", String(16), nullable=False),
     *_timestamps(),
+    Column("label_ids", LABEL_IDS, nullable=False, default=list),
+    Column("custom", CUSTOM, nullable=False, default=dict),
 )
-
-contact_labels = Table(
-    "contact_labels",
-    metadata,
-    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
-    Column("label_id", Integer, ForeignKey("labels.id", ondelete="CASCADE"), primary_key=True),
-    Index("ix_contact_labels_label_id", "label_id"),
-)
-
-custom_values = Table(
-    "custom_values",
-    metadata,
-    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
-    Column(
-        "field_id", Integer, ForeignKey("custom_fields.id", ondelete="CASCADE"), primary_key=True
-    ),
-    Column("value", Text, nullable=False),
-)
+"""Labels and custom values live on the contact's row, not in link tables: an import writes
+one row per contact (ARCHITECTURE.md#the-data-layout). Nothing in the database stops an id
+in ``label_ids`` from pointing nowhere, so deleting a label takes it off every contact in
+the same transaction (:func:`rolodex.store.catalog.delete_label`), and an import locks the
+labels it links (:meth:`rolodex.store.unit.SqlUnit.write_contacts`)."""
 
 users = _entity(
     "users",
@@ -224,10 +221,8 @@ its cells), so the next file from the same system comes pre-filled with it."""
 __all__ = [
     "api_tokens",
     "companies",
-    "contact_labels",
     "contacts",
     "custom_fields",
-    "custom_values",
     "import_errors",
     "import_journal",
     "import_rejects",

@@ -91,7 +91,7 @@ class Store:
             return
         self._added += added
         if self._added >= max(ANALYZE_FROM, self._analyzed_at):
-            conn.exec_driver_sql("ANALYZE contacts, contact_labels, custom_values")
+            conn.exec_driver_sql("ANALYZE contacts")
             conn.commit()
             self._analyzed_at, self._added = self._analyzed_at + self._added, 0
 

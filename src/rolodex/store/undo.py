@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, insert, literal, select, update
+from sqlalchemy import Connection, Table, delete, exists, select, update
 
 from rolodex.domain import Role
+from rolodex.store import labelling
 from rolodex.store import schema as t
 from rolodex.store.snapshot import Snapshot
 from rolodex.store.users import next_epoch
@@ -50,31 +51,24 @@ def delete_unused_labels(conn: Connection, names: list[str]) -> int:
     """Remove labels an import created, unless a contact carries them now."""
     if not names:
         return 0
-    used = select(t.contact_labels.c.label_id)
-    result = conn.execute(
-        delete(t.labels).where(t.labels.c.name.in_(names), t.labels.c.id.not_in(used))
-    )
+    carrier = select(1).select_from(t.contacts)
+    carried = exists(carrier.where(labelling.carrying(conn.dialect.name, t.labels.c.id)))
+    result = conn.execute(delete(t.labels).where(t.labels.c.name.in_(names), ~carried))
     return int(result.rowcount or 0)
 
 
 def restore_contact(conn: Connection, contact_id: int, before: Snapshot) -> None:
-    names = {"first_name": before["first_name"], "last_name": before["last_name"]}
-    _set(conn, t.contacts, contact_id, company_id=_if_it_exists(before["company_id"]), **names)
-    conn.execute(delete(t.contact_labels).where(t.contact_labels.c.contact_id == contact_id))
-    labels = select(literal(contact_id), t.labels.c.id).where(
-        t.labels.c.id.in_(before["label_ids"])
+    """Put a contact back as ``before`` says, less the labels deleted since."""
+    _set(
+        conn,
+        t.contacts,
+        contact_id,
+        first_name=before["first_name"],
+        last_name=before["last_name"],
+        company_id=_if_it_exists(before["company_id"]),
+        label_ids=sorted(labelling.lock_existing(conn, before["label_ids"])),
+        custom=before["custom"],
     )
-    if before["label_ids"]:
-        conn.execute(insert(t.contact_labels).from_select(["contact_id", "label_id"], labels))
-    conn.execute(delete(t.custom_values).where(t.custom_values.c.contact_id == contact_id))
-    if before["custom"]:
-        conn.execute(
-            insert(t.custom_values),
-            [
-                {"contact_id": contact_id, "field_id": int(field), "value": value}
-                for field, value in before["custom"].items()
-            ],
-        )
 
 
 def _if_it_exists(company_id: int | None) -> Any:

@@ -6,47 +6,67 @@ table, with rows sorted by key so that two imports at once lock in the same orde
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Column, Connection, Transaction, func, select
 
 from rolodex.domain import MAX_ID, ContactState, CustomField, FieldType, UserState, company_key
 from rolodex.importing.ports import ContactWrite, Reject
 from rolodex.importing.report import Counts
-from rolodex.store import bulk, snapshot
+from rolodex.store import bulk, labelling, snapshot
 from rolodex.store import imports as records
 from rolodex.store import schema as t
 from rolodex.store import users as user_rows
 from rolodex.store.dialect import insert
 
-CONTACTS = bulk.Upsert(
-    "contacts",
-    (
-        "email",
-        "email_key",
-        "first_name",
-        "last_name",
-        "company_id",
-        "source",
-        "created_at",
-        "updated_at",
+
+def _contacts_upsert(label_union: str, custom_merge: str) -> bulk.Upsert:
+    """Insert or update contacts; a row carries the labels and values it adds. On conflict
+    the labels are a union and the values a merge with what is stored, so two imports
+    writing one contact at once both keep what they added."""
+    return bulk.Upsert(
+        "contacts",
+        (
+            "email",
+            "email_key",
+            "first_name",
+            "last_name",
+            "company_id",
+            "source",
+            "created_at",
+            "updated_at",
+            "label_ids",
+            "custom",
+        ),
+        ("email_key",),
+        (
+            ("first_name", "COALESCE(excluded.first_name, contacts.first_name)"),
+            ("last_name", "COALESCE(excluded.last_name, contacts.last_name)"),
+            ("company_id", "COALESCE(excluded.company_id, contacts.company_id)"),
+            ("updated_at", "excluded.updated_at"),
+            ("label_ids", label_union),
+            ("custom", custom_merge),
+        ),
+    )
+
+
+CONTACTS = {
+    "postgresql": _contacts_upsert(
+        "CASE WHEN cardinality(excluded.label_ids) = 0 THEN contacts.label_ids ELSE "
+        "ARRAY(SELECT DISTINCT i FROM unnest(contacts.label_ids || excluded.label_ids) AS i "
+        "ORDER BY i) END",
+        "contacts.custom || excluded.custom",
     ),
-    ("email_key",),
-    (
-        ("first_name", "COALESCE(excluded.first_name, contacts.first_name)"),
-        ("last_name", "COALESCE(excluded.last_name, contacts.last_name)"),
-        ("company_id", "COALESCE(excluded.company_id, contacts.company_id)"),
-        ("updated_at", "excluded.updated_at"),
+    "sqlite": _contacts_upsert(
+        "CASE WHEN excluded.label_ids = '[]' THEN contacts.label_ids ELSE "
+        "(SELECT json_group_array(value) FROM (SELECT value FROM json_each(contacts.label_ids) "
+        "UNION SELECT value FROM json_each(excluded.label_ids) ORDER BY value)) END",
+        "json_patch(contacts.custom, excluded.custom)",
     ),
-)
-LABEL_LINKS = bulk.Upsert("contact_labels", ("contact_id", "label_id"), ("contact_id", "label_id"))
-CUSTOM_VALUES = bulk.Upsert(
-    "custom_values",
-    ("contact_id", "field_id", "value"),
-    ("contact_id", "field_id"),
-    (("value", "excluded.value"),),
-)
+}
 
 
 class SqlUnit:
@@ -152,65 +172,76 @@ class SqlUnit:
         return {f.variable_name: f.id for f in self.custom_fields()}
 
     def contacts_by_key(self, keys: Collection[str]) -> dict[str, ContactState]:
-        states: dict[str, ContactState] = {}
         query = (
-            "SELECT id, email, email_key, first_name, last_name, company_id FROM contacts "
-            "WHERE {where}"
+            "SELECT id, email, email_key, first_name, last_name, company_id, label_ids, custom "
+            "FROM contacts WHERE {where}"
         )
-        for row in bulk.fetch_in(self.conn, query, "email_key", keys):
-            states[row[2]] = ContactState(*row)
-        by_id = {state.id: state for state in states.values()}
-        links = "SELECT contact_id, label_id FROM contact_labels WHERE {where}"
-        for contact_id, label_id in bulk.fetch_in(self.conn, links, "contact_id", by_id):
-            by_id[contact_id].label_ids.add(label_id)
-        custom = "SELECT contact_id, field_id, value FROM custom_values WHERE {where}"
-        for contact_id, field_id, value in bulk.fetch_in(self.conn, custom, "contact_id", by_id):
-            by_id[contact_id].custom[field_id] = value
+        decode = json.loads if self.conn.dialect.name == "sqlite" else _as_is
+        states: dict[str, ContactState] = {}
+        for id_, email, key, first, last, company, label_ids, custom in bulk.fetch_in(
+            self.conn, query, "email_key", keys
+        ):
+            states[key] = ContactState(
+                id_,
+                email,
+                key,
+                first,
+                last,
+                company,
+                set(decode(label_ids)),
+                {int(field): value for field, value in decode(custom).items()},
+            )
         return states
 
     def write_contacts(
         self, writes: Sequence[ContactWrite], source: str, now: datetime
     ) -> set[str]:
+        linked = {label_id for w in writes for label_id in w.new_label_ids}
+        gone = linked - labelling.lock_existing(self.conn, linked)
         if self.journal is not None:
             changing = [w.state.email_key for w in writes if w.before is not None]
             snapshot.journal_contacts_before(self.conn, self.journal, changing)
-        ids, raced = self._upsert_contacts(writes, source, now)
+        ids, raced = self._upsert_contacts(writes, source, now, gone)
         for w in writes:
             w.state.id = ids[w.state.email_key]
-        links = [(w.state.id, label_id) for w in writes for label_id in sorted(w.new_label_ids)]
-        bulk.run(self.conn, LABEL_LINKS, links)
-        custom = [
-            (w.state.id, field_id, value)
-            for w in writes
-            for field_id, value in sorted(w.changed_custom.items())
-        ]
-        bulk.run(self.conn, CUSTOM_VALUES, custom)
         if self.journal is not None:
             written = [w.state.email_key for w in writes]
             snapshot.journal_contacts_after(self.conn, self.journal, written)
         return raced
 
     def _upsert_contacts(
-        self, writes: Sequence[ContactWrite], source: str, now: datetime
+        self, writes: Sequence[ContactWrite], source: str, now: datetime, gone: set[int]
     ) -> tuple[dict[str, int], set[str]]:
-        """Insert or update in one executemany; COALESCE keeps a value another import wrote
+        """Insert or update in one executemany (PostgreSQL: one COPY and one statement); each
+        row carries only the labels it adds and the values it changes, less labels deleted
+        while the import ran (``gone``). COALESCE keeps a value another import wrote
         meanwhile when this one leaves the field empty. New rows' ids are then read in one
         query (RETURNING would make SQLite run the statement once per row)."""
         stamp = bulk.timestamp(self.conn, now)
-        rows = [
-            (
-                w.state.email,
-                w.state.email_key,
-                w.state.first_name,
-                w.state.last_name,
-                w.state.company_id,
-                source,
-                stamp,
-                stamp,
+        sqlite = self.conn.dialect.name == "sqlite"
+        rows = []
+        for w in writes:
+            label_ids: list[int] | str = sorted(w.new_label_ids - gone)
+            custom = json.dumps({str(k): v for k, v in w.changed_custom.items()})
+            if sqlite:
+                label_ids = json.dumps(label_ids)
+            rows.append(
+                (
+                    w.state.email,
+                    w.state.email_key,
+                    w.state.first_name,
+                    w.state.last_name,
+                    w.state.company_id,
+                    source,
+                    stamp,
+                    stamp,
+                    label_ids,
+                    custom,
+                )
             )
-            for w in writes
-        ]
-        inserted = bulk.upsert_inserted(self.conn, CONTACTS, rows, "email_key")
+            w.state.label_ids -= gone
+        upsert = CONTACTS[self.conn.dialect.name]
+        inserted = bulk.upsert_inserted(self.conn, upsert, rows, "email_key")
         ids = {w.state.email_key: w.state.id for w in writes if w.state.id is not None}
         new_keys = [w.state.email_key for w in writes if w.state.id is None]
         raced = set() if inserted is None else set(new_keys) - inserted
@@ -261,3 +292,8 @@ class SqlUnit:
                 for u in users
             ]
             snapshot.record(self.conn, self.journal, "user", entries)
+
+
+def _as_is(value: Any) -> Any:
+    """PostgreSQL's driver hands back arrays and ``jsonb`` as lists and dicts already."""
+    return value

@@ -48,11 +48,13 @@ def labels_of(client, headers, email: str) -> list[str]:
 def dangling(store) -> dict[str, int]:
     """Links and company ids that point at nothing (SQLite could hold them unchecked)."""
     with store.read() as conn:
-        links = conn.execute(
-            select(t.contact_labels.c.label_id).where(
-                t.contact_labels.c.label_id.not_in(select(t.labels.c.id))
-            )
-        ).all()
+        labels = set(conn.scalars(select(t.labels.c.id)))
+        links = [
+            label_id
+            for label_ids in conn.scalars(select(t.contacts.c.label_ids))
+            for label_id in label_ids
+            if label_id not in labels
+        ]
         companies = conn.execute(
             select(t.contacts.c.id).where(
                 t.contacts.c.company_id.is_not(None),
