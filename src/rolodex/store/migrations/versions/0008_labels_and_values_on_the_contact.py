@@ -58,23 +58,26 @@ COPY_OUT = {
 def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     postgres = dialect == "postgresql"
-    with op.batch_alter_table("contacts") as batch:
-        batch.add_column(
-            sa.Column(
-                "label_ids",
-                postgresql.ARRAY(sa.Integer()) if postgres else sa.JSON(),
-                nullable=False,
-                server_default=sa.text("'{}'" if postgres else "'[]'"),
-            )
-        )
-        batch.add_column(
-            sa.Column(
-                "custom",
-                postgresql.JSONB() if postgres else sa.JSON(),
-                nullable=False,
-                server_default=sa.text("'{}'"),
-            )
-        )
+    # Plain ALTER TABLE, never a batch copy of the table: SQLite would drop the old copy
+    # and with it, by ON DELETE CASCADE, the very links this moves.
+    op.add_column(
+        "contacts",
+        sa.Column(
+            "label_ids",
+            postgresql.ARRAY(sa.Integer()) if postgres else sa.JSON(),
+            nullable=False,
+            server_default=sa.text("'{}'" if postgres else "'[]'"),
+        ),
+    )
+    op.add_column(
+        "contacts",
+        sa.Column(
+            "custom",
+            postgresql.JSONB() if postgres else sa.JSON(),
+            nullable=False,
+            server_default=sa.text("'{}'"),
+        ),
+    )
     # Links to labels or fields that are gone would become ids pointing nowhere.
     op.execute("DELETE FROM contact_labels WHERE label_id NOT IN (SELECT id FROM labels)")
     op.execute("DELETE FROM custom_values WHERE field_id NOT IN (SELECT id FROM custom_fields)")
@@ -130,6 +133,5 @@ def downgrade() -> None:
         op.execute(statement)
     if dialect == "postgresql":
         op.drop_index("ix_contacts_label_ids", table_name="contacts")
-    with op.batch_alter_table("contacts") as batch:
-        batch.drop_column("custom")
-        batch.drop_column("label_ids")
+    op.drop_column("contacts", "custom")  # ALTER TABLE … DROP COLUMN (SQLite 3.35+)
+    op.drop_column("contacts", "label_ids")
