@@ -24,7 +24,7 @@ from rolodex.domain import (
 from rolodex.importing import values
 from rolodex.importing.columns import Binding, Targets, bind
 from rolodex.importing.options import ImportOptions
-from rolodex.importing.ports import BatchOutcome, ContactUnit, ContactWrite
+from rolodex.importing.ports import BatchOutcome, ContactUnit, ContactWrite, StagedContact
 from rolodex.importing.reader import RawRow
 from rolodex.importing.report import IssueCode, RowIssue, ValueProblem
 from rolodex.importing.rows import RowParser, fitted
@@ -241,34 +241,74 @@ class ContactsKind:
         return parsed
 
     def apply(self, drafts: list[ContactDraft], unit: ContactUnit, now: datetime) -> BatchOutcome:
+        """Rows whose email the file gives for the first time go to the database to merge,
+        all at once; a row for an email met before may disagree with the earlier row, so it
+        is merged here, one by one, after them."""
         outcome = BatchOutcome()
         self._create_fields(drafts, unit, outcome)
         self._resolve_references(drafts, unit, outcome)
-        states = unit.contacts_by_key({d.email.key for d in drafts if d.email})
-        # The stored state of each contact this batch changes (None: the batch creates it).
-        before: dict[str, ContactState | None] = {}
         givers = self.seen.givers({d.email.key for d in drafts if d.email})
+        first: list[StagedContact] = []
+        again: list[ContactDraft] = []
         for draft in drafts:
             issues = draft.issues + self._reference_issues(draft)
             if issues or draft.email is None:
                 outcome.issues[draft.row] = issues
                 continue
             resolved = self._resolved(draft)
-            given = givers.setdefault(draft.email.key, {})
-            conflicts = self._conflicts(resolved, states.get(draft.email.key), given)
+            if draft.email.key in givers:
+                again.append(resolved)
+                continue
+            givers[draft.email.key] = dict.fromkeys(_given(resolved), draft.row)
+            first.append(self._staged(resolved, draft.email))
+        if first:
+            merged = unit.merge_contacts(first, Source.IMPORT, now)
+            outcome.created, outcome.updated, outcome.unchanged = merged
+        if again:
+            self._merge_again(again, givers, unit, now, outcome)
+        self.seen.record({key: value for key, value in givers.items() if value})
+        return outcome
+
+    def _staged(self, draft: ContactDraft, email: Email) -> StagedContact:
+        label_ids = {self.label_cache[n] for n in draft.label_names}.union(draft.label_ids)
+        return StagedContact(
+            email.address,
+            email.key,
+            draft.first_name,
+            draft.last_name,
+            draft.company_id,
+            sorted(label_ids),
+            draft.custom,
+        )
+
+    def _merge_again(
+        self,
+        drafts: list[ContactDraft],
+        givers: dict[str, Givers],
+        unit: ContactUnit,
+        now: datetime,
+        outcome: BatchOutcome,
+    ) -> None:
+        """Rows for emails met earlier in the file, against the contacts as the earlier
+        rows left them: refused where they disagree with an earlier row, else merged."""
+        states = unit.contacts_by_key({d.email.key for d in drafts if d.email})
+        # The stored state of each contact this changes (None: it creates it).
+        before: dict[str, ContactState | None] = {}
+        for draft in drafts:
+            assert draft.email is not None
+            given = givers[draft.email.key]
+            conflicts = self._conflicts(draft, states.get(draft.email.key), given)
             if conflicts:
                 outcome.issues[draft.row] = conflicts
                 continue
-            for name in _given(resolved):
+            for name in _given(draft):
                 given.setdefault(name, draft.row)
-            self._merge(resolved, draft.email, states, before, outcome)
-        self.seen.record({key: value for key, value in givers.items() if value})
+            self._merge(draft, draft.email, states, before, outcome)
         writes = [_write(states[key], before[key]) for key in sorted(before)]
         if writes:
             raced = unit.write_contacts(writes, Source.IMPORT, now)
             outcome.created -= len(raced)
             outcome.updated += len(raced)
-        return outcome
 
     def _create_fields(
         self, drafts: list[ContactDraft], unit: ContactUnit, outcome: BatchOutcome
@@ -495,7 +535,15 @@ def _given_values(draft: ContactDraft) -> list[tuple[str, object]]:
 
 
 def _given(draft: ContactDraft) -> list[str]:
-    return [name for name, _ in _given_values(draft)]
+    """The names :func:`_given_values` gives, without the values (once per row)."""
+    names = []
+    if draft.first_name is not None:
+        names.append("first_name")
+    if draft.last_name is not None:
+        names.append("last_name")
+    if draft.company_id is not None:
+        names.append("company_id")
+    return names + [str(field) for field in draft.custom]
 
 
 def _stored(state: ContactState, name: str) -> object:

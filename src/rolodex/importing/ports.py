@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar, runtime_checkable
 
 from rolodex.domain import ContactState, CustomField, UserState
 from rolodex.importing.columns import Binding
@@ -230,6 +230,28 @@ class ContactWrite:
     changed_custom: dict[int, str] = field(default_factory=dict)
 
 
+class StagedContact(NamedTuple):
+    """A row whose email the file gives for the first time, ready for the database to merge
+    (:meth:`ContactUnit.merge_contacts`): every reference resolved, labels by sorted id,
+    custom values by field id."""
+
+    email: str
+    email_key: str
+    first_name: str | None
+    last_name: str | None
+    company_id: int | None
+    label_ids: list[int]
+    custom: dict[int, str]
+
+
+class Merged(NamedTuple):
+    """What a merge did: contacts created, changed, and found as the rows say already."""
+
+    created: int
+    updated: int
+    unchanged: int
+
+
 class ContactUnit(Protocol):
     """One transaction's view of contacts and what they refer to."""
 
@@ -247,6 +269,9 @@ class ContactUnit(Protocol):
 
     def create_fields(self, fields: Sequence[CustomField]) -> dict[str, int]:
         """Create text fields; answers every field's id by variable name."""
+
+    def merge_contacts(self, rows: Sequence[StagedContact], source: str, now: datetime) -> Merged:
+        """Merge rows of distinct emails into the stored contacts, in the database."""
 
     def contacts_by_key(self, keys: Collection[str]) -> dict[str, ContactState]: ...
     def write_contacts(

@@ -34,13 +34,13 @@ class Upsert:
     keys: tuple[str, ...]
     update: tuple[tuple[str, str], ...] = ()
 
+    def update_sql(self) -> str:
+        """``col = expr, …``: what follows ``DO UPDATE SET``."""
+        return ", ".join(f"{c} = {expr}" for c, expr in self.update)
+
     def sql(self, placeholder: str) -> str:
         marks = ", ".join([placeholder] * len(self.columns))
-        action = (
-            "DO UPDATE SET " + ", ".join(f"{c} = {expr}" for c, expr in self.update)
-            if self.update
-            else "DO NOTHING"
-        )
+        action = "DO UPDATE SET " + self.update_sql() if self.update else "DO NOTHING"
         return (
             f"INSERT INTO {self.table} ({', '.join(self.columns)}) VALUES ({marks}) "
             f"ON CONFLICT ({', '.join(self.keys)}) {action}"

@@ -45,7 +45,7 @@ def user(state: UserState | None) -> Snapshot | None:
     }
 
 
-_CONTACT_JSON = {
+CONTACT_JSON = {
     "sqlite": (
         "json_object('email', c.email, 'first_name', c.first_name, 'last_name', c.last_name, "
         "'company_id', c.company_id, 'label_ids', json(c.label_ids), 'custom', json(c.custom))"
@@ -65,7 +65,7 @@ def journal_contacts_before(conn: Connection, import_id: int, keys: Collection[s
     """Journal the stored state of contacts about to change; a contact the import wrote
     before (an earlier batch, a duplicate row) keeps its first entry. Run before writing;
     ``after`` waits as ``{}`` for :func:`journal_contacts_after`."""
-    state = _CONTACT_JSON[conn.dialect.name]
+    state = CONTACT_JSON[conn.dialect.name]
     bulk.execute_in(
         conn,
         f"INSERT INTO import_journal (import_id, entity, key, created, before, after) "
@@ -81,7 +81,7 @@ def journal_contacts_before(conn: Connection, import_id: int, keys: Collection[s
 def journal_contacts_after(conn: Connection, import_id: int, keys: Collection[str]) -> None:
     """Journal the state the import left contacts in; those without an entry yet are the
     ones it created. Run after writing."""
-    state = _CONTACT_JSON[conn.dialect.name]
+    state = CONTACT_JSON[conn.dialect.name]
     bulk.execute_in(
         conn,
         f"INSERT INTO import_journal (import_id, entity, key, created, before, after) "

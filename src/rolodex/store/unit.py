@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import Column, Connection, Transaction, func, select
 
 from rolodex.domain import MAX_ID, ContactState, CustomField, FieldType, UserState, company_key
-from rolodex.importing.ports import ContactWrite, Reject
+from rolodex.importing.ports import ContactWrite, Merged, Reject, StagedContact
 from rolodex.importing.report import Counts
-from rolodex.store import bulk, labelling, snapshot
+from rolodex.store import bulk, labelling, merge, snapshot
 from rolodex.store import imports as records
 from rolodex.store import schema as t
 from rolodex.store import users as user_rows
@@ -192,6 +192,19 @@ class SqlUnit:
                 {int(field): value for field, value in decode(custom).items()},
             )
         return states
+
+    def merge_contacts(self, rows: Sequence[StagedContact], source: str, now: datetime) -> Merged:
+        """Labels deleted while the import ran are left out (:mod:`rolodex.store.labelling`)."""
+        linked = {label_id for row in rows for label_id in row.label_ids}
+        gone = linked - labelling.lock_existing(self.conn, linked)
+        if gone:
+            rows = [
+                row._replace(label_ids=[i for i in row.label_ids if i not in gone]) for row in rows
+            ]
+        update = CONTACTS[self.conn.dialect.name].update_sql()
+        merged = merge.merge(self.conn, rows, update, source, now, self.journal)
+        self.contacts_added += merged.created
+        return merged
 
     def write_contacts(
         self, writes: Sequence[ContactWrite], source: str, now: datetime
