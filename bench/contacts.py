@@ -16,6 +16,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -86,13 +87,15 @@ def label_page_ms(store: Store, label: str = LABELS[3]) -> float:
 
 
 def without_journal() -> None:
-    """For the journal's cost: the same import with the journal writes left out."""
-    from rolodex.store import snapshot
+    """For the journal's cost: every import unit made as if no run asked for a journal."""
+    from rolodex.store import unit
 
-    def skip(*args: object, **kwargs: object) -> None:
-        return None
+    made = unit.SqlUnit.__init__
 
-    snapshot.record = snapshot.journal_contacts_before = snapshot.journal_contacts_after = skip
+    def unjournaled(self: unit.SqlUnit, conn: Any, transaction: Any, journal: Any = None) -> None:
+        made(self, conn, transaction, None)
+
+    unit.SqlUnit.__init__ = unjournaled  # type: ignore[method-assign]
 
 
 def main(url: str, rows: int, workdir: Path, xlsx: bool = False) -> None:

@@ -10,7 +10,7 @@ gains.
 
 A device is switched off from here, never by a branch in the product: an option the product
 already has (``ImportOptions.batch_size``, ``parse_in_child_from``), a module constant the
-product reads at call time (``bulk.COPY_FROM``, ``store.ANALYZE_FROM``,
+product reads at call time (``store.ANALYZE_FROM``,
 ``gc_tuning.BULK_THRESHOLDS``), or an engine event added after ``Store.open`` (SQLite
 pragmas, PostgreSQL's JIT, ``enable_seqscan``). Each measurement runs in its own process
 (``python -m bench.devices --one …``), so a switch never leaks into the next one.
@@ -65,17 +65,24 @@ def gc_unpaced(engine: Engine | None) -> None:
     gc_tuning.BULK_THRESHOLDS = pipeline.BULK_THRESHOLDS = gc.get_threshold()
 
 
-def copy_never(engine: Engine | None) -> None:
-    """executemany for label links and custom values (contacts always go by COPY)."""
-    from rolodex.store import bulk
+class _AlwaysSeen(dict[str, dict[str, int]]):
+    """Givers that claim every email was met before."""
 
-    bulk.COPY_FROM = NEVER
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __missing__(self, key: str) -> dict[str, int]:
+        self[key] = {}
+        return self[key]
 
 
-def copy_always(engine: Engine | None) -> None:
-    from rolodex.store import bulk
+def merge_in_python(engine: Engine | None) -> None:
+    """Every row through the importer's row-by-row path (read the contacts, compare and
+    merge in Python, write the result), as for a row whose email the file gave before."""
+    from rolodex.importing.seen import SeenRows
 
-    bulk.COPY_FROM = 1
+    found = SeenRows.givers
+    SeenRows.givers = lambda self, keys: _AlwaysSeen(found(self, keys))  # type: ignore[method-assign]
 
 
 def analyze_never(engine: Engine | None) -> None:
@@ -176,14 +183,7 @@ DEVICES = {
         Device("GC pacing", BOTH, switch_off=gc_unpaced),
         Device("batch 2,000 vs 500", BOTH, off=ImportOptions(batch_size=500)),
         Device("batch 2,000 vs 10,000", BOTH, off=ImportOptions(batch_size=10_000)),
-        Device("COPY vs executemany", PG, switch_off=copy_never),
-        Device(
-            "COPY threshold 200",
-            PG,
-            on=ImportOptions(batch_size=90),
-            off=ImportOptions(batch_size=90),
-            switch_off=copy_always,
-        ),
+        Device("merge in the database", BOTH, switch_off=merge_in_python),
         Device("seqscan off", PG, switch_off=seqscan_allowed),
         Device("ANALYZE at doublings", PG, switch_off=analyze_never),
         Device("JIT off", PG, switch_off=jit_on),
@@ -192,9 +192,7 @@ DEVICES = {
         Device("32 MB page cache", ("sqlite",), switch_off=sqlite_cache_default),
     )
 }
-"""What each row compares; ARCHITECTURE.md's speed section names these rows. "COPY
-threshold 200": batches of 90 rows write 180 label links and 180 custom values each, below
-the threshold, so "on" is executemany as shipped and "off" is COPY for them."""
+"""What each row compares; ARCHITECTURE.md's speed section names these rows."""
 
 
 # -- one measurement, in its own process -------------------------------------------------

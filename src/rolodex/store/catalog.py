@@ -152,6 +152,7 @@ def delete_label(conn: Connection, label_id: int) -> int:
         .where(labelling.carrying(dialect, label_id))
         .values(label_ids=labelling.without(dialect, label_id), updated_at=datetime.now(UTC))
     ).rowcount
+    labelling.forget(conn, label_id)
     return int(lost or 0)
 
 

@@ -88,7 +88,9 @@ def page(
 ) -> tuple[list[ContactView], int]:
     dialect = conn.dialect.name
     query = _filtered(_columns(), dialect, label_id, q)
-    total = conn.execute(_filtered(select(func.count()), dialect, label_id, q)).scalar_one()
+    total = None if label_id is None or (q and q.split()) else labelling.count(conn, label_id)
+    if total is None:
+        total = conn.execute(_filtered(select(func.count()), dialect, label_id, q)).scalar_one()
     rows = conn.execute(query.order_by(t.contacts.c.id).offset(offset).limit(limit))
     return _views(conn, rows), int(total)
 

@@ -68,7 +68,7 @@ CHANGES = {
 }
 """Would merging the staged row ``s`` change the stored contact ``c``? Empty values leave
 a field alone, labels only add up, custom values are set or replaced: the importer's
-rules (docs/importing.md#how-rows-become-contacts)."""
+rules (docs/importing.md#unchanged-rows)."""
 
 MATCH = (
     f"UPDATE {STAGE} AS s SET contact_id = c.id, changed = ({{changes}}), before = {{before}} "
@@ -145,14 +145,15 @@ def _stage(conn: Connection, rows: Sequence[StagedContact]) -> None:
     assert raw is not None
     with raw.cursor() as cursor, cursor.copy(f"COPY {STAGE} ({COLUMNS}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row((*row[:6], _json(row.custom)))
+            copy.write_row((*row[:6], as_json(row.custom)))
 
 
 def _as_sqlite(row: StagedContact) -> tuple[Any, ...]:
     labels = "[" + ",".join(map(str, row.label_ids)) + "]"
-    return (*row[:5], labels, _json(row.custom))
+    return (*row[:5], labels, as_json(row.custom))
 
 
-_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-"""Custom values as a JSON object (field ids become its keys). One encoder made once:
-``json.dumps`` with options builds a new one per call, a third of the cost of a row."""
+as_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+"""Custom values as a JSON object (field ids become its keys), or label ids as an array.
+One encoder made once: ``json.dumps`` with options builds a new one per call, a third of
+the cost of a row."""

@@ -21,6 +21,7 @@ from rolodex.importing.report import Counts
 from rolodex.runtime import liveness
 from rolodex.runtime.iterutil import batched
 from rolodex.store import imports as records
+from rolodex.store import labelling
 from rolodex.store import schema as t
 from rolodex.store.database import WRITE, make_engine
 from rolodex.store.unit import SqlUnit
@@ -199,6 +200,7 @@ class Store:
         updates nothing, so those stay 0."""
         touched = restored + removed + skipped
         with self.write() as conn:
+            labelling.compact(conn)
             conn.execute(
                 update(t.imports)
                 .where(t.imports.c.id == undo_id)
@@ -215,6 +217,7 @@ class Store:
     def finish_import(self, import_id: int, end: RunEnd, rejects: Iterator[Reject]) -> None:
         new = end.new
         with self.write() as conn:
+            labelling.compact(conn)
             conn.execute(
                 update(t.imports)
                 .where(t.imports.c.id == import_id)

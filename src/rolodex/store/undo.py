@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, exists, select, update
+from sqlalchemy import Connection, Table, delete, select, update
 
 from rolodex.domain import Role
 from rolodex.store import labelling
@@ -51,9 +51,10 @@ def delete_unused_labels(conn: Connection, names: list[str]) -> int:
     """Remove labels an import created, unless a contact carries them now."""
     if not names:
         return 0
-    carrier = select(1).select_from(t.contacts)
-    carried = exists(carrier.where(labelling.carrying(conn.dialect.name, t.labels.c.id)))
-    result = conn.execute(delete(t.labels).where(t.labels.c.name.in_(names), ~carried))
+    carried = labelling.carried(conn)
+    result = conn.execute(
+        delete(t.labels).where(t.labels.c.name.in_(names), t.labels.c.id.not_in(carried))
+    )
     return int(result.rowcount or 0)
 
 

@@ -235,9 +235,9 @@ class SqlUnit:
         rows = []
         for w in writes:
             label_ids: list[int] | str = sorted(w.new_label_ids - gone)
-            custom = json.dumps({str(k): v for k, v in w.changed_custom.items()})
+            custom = merge.as_json(w.changed_custom)
             if sqlite:
-                label_ids = json.dumps(label_ids)
+                label_ids = merge.as_json(label_ids)
             rows.append(
                 (
                     w.state.email,

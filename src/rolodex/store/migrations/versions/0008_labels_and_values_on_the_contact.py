@@ -10,6 +10,11 @@ value). An import then writes one row per contact instead of one per contact, la
 value, each checked against two foreign keys (ARCHITECTURE.md#the-data-layout gives the
 figures). Label ids are kept sorted. A label or a field that no longer exists is dropped on
 the way in either direction, so no id is left pointing nowhere.
+
+On PostgreSQL, ``label_tallies`` keeps how many contacts carry each label, as deltas that
+statement triggers on ``contacts`` append (no row is ever updated, so writers never wait
+on one another): counting a label's contacts by reading them took 0.2 s at a million
+(rolodex.store.labelling).
 """
 
 import sqlalchemy as sa
@@ -36,6 +41,52 @@ COPY_IN = {
         "ORDER BY field_id)) WHERE id IN (SELECT contact_id FROM custom_values)",
     ),
 }
+
+TALLIES = (
+    "CREATE TABLE label_tallies (label_id integer NOT NULL, contacts integer NOT NULL)",
+    "CREATE INDEX ix_label_tallies_label_id ON label_tallies (label_id)",
+    """CREATE FUNCTION tally_labels() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'TRUNCATE' THEN
+    DELETE FROM label_tallies;
+  ELSIF TG_OP = 'INSERT' THEN
+    INSERT INTO label_tallies (label_id, contacts)
+      SELECT l, count(*) FROM added CROSS JOIN unnest(added.label_ids) AS l GROUP BY l;
+  ELSIF TG_OP = 'DELETE' THEN
+    INSERT INTO label_tallies (label_id, contacts)
+      SELECT l, -count(*) FROM removed CROSS JOIN unnest(removed.label_ids) AS l GROUP BY l;
+  ELSE
+    INSERT INTO label_tallies (label_id, contacts)
+      SELECT l, sum(d) FROM (
+        SELECT l, 1 AS d FROM added CROSS JOIN unnest(added.label_ids) AS l
+        UNION ALL
+        SELECT l, -1 FROM removed CROSS JOIN unnest(removed.label_ids) AS l
+      ) AS x GROUP BY l HAVING sum(d) <> 0;
+  END IF;
+  RETURN NULL;
+END $$""",
+    "CREATE TRIGGER contacts_tally_insert AFTER INSERT ON contacts "
+    "REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION tally_labels()",
+    "CREATE TRIGGER contacts_tally_update AFTER UPDATE ON contacts "
+    "REFERENCING OLD TABLE AS removed NEW TABLE AS added "
+    "FOR EACH STATEMENT EXECUTE FUNCTION tally_labels()",
+    "CREATE TRIGGER contacts_tally_delete AFTER DELETE ON contacts "
+    "REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION tally_labels()",
+    "CREATE TRIGGER contacts_tally_truncate AFTER TRUNCATE ON contacts "
+    "FOR EACH STATEMENT EXECUTE FUNCTION tally_labels()",
+    "INSERT INTO label_tallies (label_id, contacts) SELECT l, count(*) FROM contacts "
+    "CROSS JOIN unnest(contacts.label_ids) AS l GROUP BY l",
+)
+"""PostgreSQL's running count of each label's contacts, made and filled."""
+
+UNTALLY = (
+    "DROP TRIGGER contacts_tally_insert ON contacts",
+    "DROP TRIGGER contacts_tally_update ON contacts",
+    "DROP TRIGGER contacts_tally_delete ON contacts",
+    "DROP TRIGGER contacts_tally_truncate ON contacts",
+    "DROP FUNCTION tally_labels()",
+    "DROP TABLE label_tallies",
+)
 
 COPY_OUT = {
     "postgresql": (
@@ -87,6 +138,8 @@ def upgrade() -> None:
     op.drop_table("custom_values")
     if postgres:
         op.create_index("ix_contacts_label_ids", "contacts", ["label_ids"], postgresql_using="gin")
+        for statement in TALLIES:
+            op.execute(statement)
 
 
 def downgrade() -> None:
@@ -132,6 +185,8 @@ def downgrade() -> None:
     for statement in COPY_OUT[dialect]:
         op.execute(statement)
     if dialect == "postgresql":
+        for statement in UNTALLY:
+            op.execute(statement)
         op.drop_index("ix_contacts_label_ids", table_name="contacts")
     op.drop_column("contacts", "custom")  # ALTER TABLE … DROP COLUMN (SQLite 3.35+)
     op.drop_column("contacts", "label_ids")
