@@ -270,16 +270,19 @@ class ContactsKind:
         return outcome
 
     def _staged(self, draft: ContactDraft, email: Email) -> StagedContact:
-        label_ids = {self.label_cache[n] for n in draft.label_names}.union(draft.label_ids)
         return StagedContact(
             email.address,
             email.key,
             draft.first_name,
             draft.last_name,
             draft.company_id,
-            sorted(label_ids),
+            sorted(self._label_ids(draft)),
             draft.custom,
         )
+
+    def _label_ids(self, draft: ContactDraft) -> set[int]:
+        """Every label the row names, by name or by ID."""
+        return {self.label_cache[n] for n in draft.label_names}.union(draft.label_ids)
 
     def _merge_again(
         self,
@@ -488,7 +491,7 @@ class ContactsKind:
     ) -> None:
         key = email.key
         state = states.get(key)
-        label_ids = {self.label_cache[n] for n in draft.label_names}.union(draft.label_ids)
+        label_ids = self._label_ids(draft)
         if state is None:
             states[key] = ContactState(
                 None,

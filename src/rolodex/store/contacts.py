@@ -14,7 +14,7 @@ Alan Turing, and ``turing@`` or ``example.com`` find addresses. A word is matche
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -51,20 +51,17 @@ class ContactView:
     """variable name → value in canonical text"""
 
 
+VIEW_COLUMNS = (
+    *(f.name for f in fields(ContactView) if f.default_factory is MISSING),
+    "label_ids",
+    "custom",
+)
+"""What :func:`_views` reads: the columns of :class:`ContactView`'s own fields, then the
+label ids and custom values it names."""
+
+
 def _columns() -> Select[Any]:
-    c = t.contacts.c
-    return select(
-        c.id,
-        c.email,
-        c.first_name,
-        c.last_name,
-        c.company_id,
-        c.source,
-        c.created_at,
-        c.updated_at,
-        c.label_ids,
-        c.custom,
-    )
+    return select(*(t.contacts.c[name] for name in VIEW_COLUMNS))
 
 
 def by_key(conn: Connection, key: str) -> ContactView | None:
@@ -177,15 +174,15 @@ def _views(conn: Connection, rows: Iterable[Row[Any]]) -> list[ContactView]:
     if label_ids:
         query = select(t.labels.c.id, t.labels.c.name).where(t.labels.c.id.in_(label_ids))
         labels = {id_: name for id_, name in conn.execute(query)}
-    fields = {}
+    names = {}
     if any(row.custom for row in rows):
         query = select(t.custom_fields.c.id, t.custom_fields.c.variable_name)
-        fields = {str(id_): name for id_, name in conn.execute(query)}
+        names = {str(id_): name for id_, name in conn.execute(query)}
     views = []
     for row in rows:
         view = ContactView(*tuple(row)[:-2])
         view.labels = [(i, labels[i]) for i in row.label_ids if i in labels]
-        view.custom = {fields[k]: v for k, v in row.custom.items() if k in fields}
+        view.custom = {names[k]: v for k, v in row.custom.items() if k in names}
         views.append(view)
     return views
 

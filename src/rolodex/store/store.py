@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Connection, Engine, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from rolodex.errors import StoreError
@@ -199,35 +199,28 @@ class Store:
         left alone (changed since the import) are its ``unchanged``. It creates and
         updates nothing, so those stay 0."""
         touched = restored + removed + skipped
+        counts = records.count_values(Counts(touched, 0, 0, skipped, 0))
         with self.write() as conn:
-            labelling.compact(conn)
+            _end_run(conn, undo_id, status="done", rows_total=touched, **counts)
             conn.execute(
                 update(t.imports)
                 .where(t.imports.c.id == undo_id)
-                .values(
-                    status="done",
-                    rows_total=touched,
-                    finished_at=now(),
-                    restored=restored,
-                    removed=removed,
-                    **records.count_values(Counts(touched, 0, 0, skipped, 0)),
-                )
+                .values(restored=restored, removed=removed)
             )
 
     def finish_import(self, import_id: int, end: RunEnd, rejects: Iterator[Reject]) -> None:
-        new = end.new
+        new = dict(end.new) if end.new is not None else None
+        counts = records.count_values(end.counts)
         with self.write() as conn:
-            labelling.compact(conn)
-            conn.execute(
-                update(t.imports)
-                .where(t.imports.c.id == import_id)
-                .values(
-                    status=end.status,
-                    warnings=list(end.warnings),
-                    new_names=dict(new) if new is not None else None,
-                    finished_at=now(),
-                    **records.count_values(end.counts),
-                )
-            )
+            _end_run(conn, import_id, status=end.status, warnings=list(end.warnings), **counts)
+            conn.execute(update(t.imports).where(t.imports.c.id == import_id).values(new_names=new))
             for batch in batched(rejects, WRITE_CHUNK):
                 records.save_rejects(conn, import_id, batch)
+
+
+def _end_run(conn: Connection, run_id: int, **values: Any) -> None:
+    """A run's final record, and PostgreSQL's label tallies folded up (each batch of the run
+    appended its own; :func:`rolodex.store.labelling.compact`)."""
+    labelling.compact(conn)
+    stamped = update(t.imports).where(t.imports.c.id == run_id)
+    conn.execute(stamped.values(finished_at=now(), **values))

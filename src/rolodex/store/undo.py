@@ -60,16 +60,10 @@ def delete_unused_labels(conn: Connection, names: list[str]) -> int:
 
 def restore_contact(conn: Connection, contact_id: int, before: Snapshot) -> None:
     """Put a contact back as ``before`` says, less the labels deleted since."""
-    _set(
-        conn,
-        t.contacts,
-        contact_id,
-        first_name=before["first_name"],
-        last_name=before["last_name"],
-        company_id=_if_it_exists(before["company_id"]),
-        label_ids=sorted(labelling.lock_existing(conn, before["label_ids"])),
-        custom=before["custom"],
-    )
+    names = {"first_name": before["first_name"], "last_name": before["last_name"]}
+    labels = sorted(labelling.lock_existing(conn, before["label_ids"]))
+    company, custom = _if_it_exists(before["company_id"]), before["custom"]
+    _set(conn, t.contacts, contact_id, **names, company_id=company, label_ids=labels, custom=custom)
 
 
 def _if_it_exists(company_id: int | None) -> Any:

@@ -144,44 +144,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     dialect = op.get_bind().dialect.name
-    op.create_table(
-        "contact_labels",
-        sa.Column("contact_id", sa.Integer(), nullable=False),
-        sa.Column("label_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["contact_id"],
-            ["contacts.id"],
-            name=op.f("fk_contact_labels_contact_id_contacts"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["label_id"],
-            ["labels.id"],
-            name=op.f("fk_contact_labels_label_id_labels"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("contact_id", "label_id", name=op.f("pk_contact_labels")),
-    )
+    _link_table("contact_labels", "label_id", "labels")
     op.create_index("ix_contact_labels_label_id", "contact_labels", ["label_id"])
-    op.create_table(
-        "custom_values",
-        sa.Column("contact_id", sa.Integer(), nullable=False),
-        sa.Column("field_id", sa.Integer(), nullable=False),
-        sa.Column("value", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["contact_id"],
-            ["contacts.id"],
-            name=op.f("fk_custom_values_contact_id_contacts"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["field_id"],
-            ["custom_fields.id"],
-            name=op.f("fk_custom_values_field_id_custom_fields"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("contact_id", "field_id", name=op.f("pk_custom_values")),
-    )
+    value = sa.Column("value", sa.Text(), nullable=False)
+    _link_table("custom_values", "field_id", "custom_fields", value)
     for statement in COPY_OUT[dialect]:
         op.execute(statement)
     if dialect == "postgresql":
@@ -190,3 +156,23 @@ def downgrade() -> None:
         op.drop_index("ix_contacts_label_ids", table_name="contacts")
     op.drop_column("contacts", "custom")  # ALTER TABLE … DROP COLUMN (SQLite 3.35+)
     op.drop_column("contacts", "label_ids")
+
+
+def _link_table(name: str, key: str, target: str, *more: sa.Column[str]) -> None:
+    """A link table as migration 0001 made it: contact → ``target``, both cascading."""
+    op.create_table(
+        name,
+        sa.Column("contact_id", sa.Integer(), nullable=False),
+        sa.Column(key, sa.Integer(), nullable=False),
+        *more,
+        sa.ForeignKeyConstraint(
+            ["contact_id"],
+            ["contacts.id"],
+            name=op.f(f"fk_{name}_contact_id_contacts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            [key], [f"{target}.id"], name=op.f(f"fk_{name}_{key}_{target}"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("contact_id", key, name=op.f(f"pk_{name}")),
+    )
