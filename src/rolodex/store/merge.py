@@ -8,8 +8,8 @@ rows go into a session-local staging table (PostgreSQL by ``COPY``, SQLite by on
 
 1. one ``UPDATE … FROM contacts`` marks each staged row with its contact and whether it would
    change it (a value given that differs, a label not yet carried, a custom value new or
-   different: :data:`CHANGES`);
-   It keeps, for the undo journal, the state of each contact it would change;
+   different: :data:`CHANGES`), and keeps for the undo journal the state of each contact
+   it would change;
 2. one ``INSERT … SELECT … ORDER BY email_key ON CONFLICT`` writes the new and the changed
    (keys in the same order in every transaction, so two imports cannot deadlock), merging
    labels and values with what is stored;
