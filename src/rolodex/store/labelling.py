@@ -73,7 +73,7 @@ def counts(conn: Connection) -> dict[int, int]:
 
 
 CARRIED = {
-    "postgresql": ("SELECT label_id FROM label_tallies GROUP BY label_id HAVING SUM(contacts) > 0"),
+    "postgresql": "SELECT label_id FROM label_tallies GROUP BY label_id HAVING SUM(contacts) > 0",
     "sqlite": "SELECT DISTINCT l.value FROM contacts JOIN json_each(contacts.label_ids) AS l",
 }
 

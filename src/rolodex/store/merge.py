@@ -150,8 +150,7 @@ def _stage(conn: Connection, rows: Sequence[StagedContact]) -> None:
 
 
 def _as_sqlite(row: StagedContact) -> tuple[Any, ...]:
-    labels = "[" + ",".join(map(str, row.label_ids)) + "]"
-    return (*row[:5], labels, as_json(row.custom))
+    return (*row[:5], as_json(row.label_ids), as_json(row.custom))
 
 
 as_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode

@@ -195,8 +195,7 @@ class SqlUnit:
 
     def merge_contacts(self, rows: Sequence[StagedContact], source: str, now: datetime) -> Merged:
         """Labels deleted while the import ran are left out (:mod:`rolodex.store.labelling`)."""
-        linked = {label_id for row in rows for label_id in row.label_ids}
-        gone = linked - labelling.lock_existing(self.conn, linked)
+        gone = self._labels_gone({label_id for row in rows for label_id in row.label_ids})
         if gone:
             rows = [
                 row._replace(label_ids=[i for i in row.label_ids if i not in gone]) for row in rows
@@ -206,11 +205,15 @@ class SqlUnit:
         self.contacts_added += merged.created
         return merged
 
+    def _labels_gone(self, linked: set[int]) -> set[int]:
+        """Of the labels a batch links, those deleted while the import ran; the others stay
+        locked until the batch commits (:func:`rolodex.store.labelling.lock_existing`)."""
+        return linked - labelling.lock_existing(self.conn, linked)
+
     def write_contacts(
         self, writes: Sequence[ContactWrite], source: str, now: datetime
     ) -> set[str]:
-        linked = {label_id for w in writes for label_id in w.new_label_ids}
-        gone = linked - labelling.lock_existing(self.conn, linked)
+        gone = self._labels_gone({label_id for w in writes for label_id in w.new_label_ids})
         if self.journal is not None:
             changing = [w.state.email_key for w in writes if w.before is not None]
             snapshot.journal_contacts_before(self.conn, self.journal, changing)
