@@ -199,9 +199,9 @@ class Store:
         left alone (changed since the import) are its ``unchanged``. It creates and
         updates nothing, so those stay 0."""
         touched = restored + removed + skipped
-        counts = records.count_values(Counts(touched, 0, 0, skipped, 0))
+        counts = records.count_values(Counts(rows=touched, unchanged=skipped))
         with self.write() as conn:
-            _end_run(conn, undo_id, status="done", rows_total=touched, **counts)
+            _end_run(conn, undo_id, status=ImportStatus.DONE, rows_total=touched, **counts)
             conn.execute(
                 update(t.imports)
                 .where(t.imports.c.id == undo_id)
