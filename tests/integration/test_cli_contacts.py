@@ -48,7 +48,7 @@ def directory(cli, write_csv):
     return {"labels": labels, "company_id": acme["id"]}
 
 
-def test_show_prints_the_contact_as_one_document_of_exactly_the_contract_keys(cli, directory):
+def test_show_prints_the_contact_as_one_document_of_exactly_the_documented_keys(cli, directory):
     jane = cli.json("contacts", "show", "jane@example.com")
 
     assert set(jane) == CONTACT_KEYS

@@ -14,7 +14,7 @@ import pytest
 
 from tests.helpers import flat, run_import
 
-REPORT_KEYS = {
+REPORT_KEYS = {  # docs/importing.md#json-output
     "id",
     "kind",
     "dry_run",
@@ -385,7 +385,7 @@ def test_a_row_with_too_few_fields_keeps_its_error_in_the_error_column(cli, writ
 # -- the JSON report -----------------------------------------------------------------------
 
 
-def test_json_report_has_the_contract_keys(cli, write_csv, catalog):
+def test_json_report_has_the_documented_keys(cli, write_csv, catalog):
     path = write_csv(
         "email,first_name,score\nann@example.com,Ann,1\nbad,Bob,2\ncy@example.com,Cy,x\n"
     )

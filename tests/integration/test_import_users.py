@@ -27,7 +27,7 @@ from tests import helpers
 from tests.helpers import flat
 
 USERS_HEADER = ["email", "first_name", "last_name", "password", "active"]
-REPORT_KEYS = {
+REPORT_KEYS = {  # docs/importing.md#json-output
     "id",
     "kind",
     "dry_run",
@@ -773,7 +773,7 @@ def test_fixed_error_file_imports_again(cli, write_csv, tmp_path):
     assert show(cli, "bob@example.com")["active"] is False
 
 
-def test_json_report_has_the_contract_shape(cli, write_csv):
+def test_json_report_has_the_documented_shape(cli, write_csv):
     path = write_csv(csv_text(USERS_HEADER, *MIXED_ROWS[1:3]))
     result = cli("import", "users", path, "--json")
     assert result.exit_code == 1
