@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from dataclasses import replace
+from typing import Any
 
 import typer
 
@@ -56,12 +57,44 @@ def root(
 EXIT_CODES: dict[type[RolodexError], int] = {FileError: 2, UsageError: 2, NotFound: 1}
 
 
+def _absent_values_need_no_pydantic() -> None:
+    """Typer coerces every option through a pydantic ``TypeAdapter`` that it builds on first
+    use, even for an option not given, whose value is ``None`` and comes back ``None`` (or
+    ``()``) whatever its type. So ``rolodex import contacts --help``, which processes the
+    root's ``--db`` and ``--help`` before the sub-command's, imported pydantic and built two
+    adapters: about 190 ms of CPU more than ``rolodex --help``. Here an absent value gets
+    Typer's own answer for ``None`` (``RuntimeParam.coerce``) without building the adapter;
+    a value given is coerced as before. It reaches into Typer's internals (the version is
+    pinned in requirements/constraints.txt); ``tests/unit/test_cli_startup.py`` fails if it
+    stops working, since then a ``--help`` loads pydantic again."""
+    from typer._coercion import PassThroughRuntimeParam
+    from typer.core import _TyperParameter
+
+    process = _TyperParameter.process_value
+    if getattr(process, "lazy", False):
+        return
+
+    def process_value(self: _TyperParameter, ctx: typer.Context, value: Any) -> Any:
+        if value is not None or self._runtime_param is not None:
+            return process(self, ctx, value)
+        kind = self.type_descriptor  # the RuntimeParam is a stand-in: None never reaches it
+        self._runtime_param = PassThroughRuntimeParam(kind.parameter_info, kind.annotation)
+        try:
+            return process(self, ctx, value)
+        finally:
+            self._runtime_param = None
+
+    process_value.lazy = True  # type: ignore[attr-defined]
+    _TyperParameter.process_value = process_value  # type: ignore[method-assign,assignment]
+
+
 def main() -> None:
     """Run the CLI. Typer answers usage errors itself (exit 2); a deliberate error of ours
     is one line on stderr with its exit code, never a traceback."""
     # When the server goes away mid-COPY, psycopg warns about the cleanup it could not do;
     # the lost connection is already said once, as the error.
     logging.getLogger("psycopg").setLevel(logging.ERROR)
+    _absent_values_need_no_pydantic()
     try:
         app()
     except RolodexError as error:
