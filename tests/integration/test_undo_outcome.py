@@ -43,7 +43,7 @@ def test_the_cli_lists_an_undo_run_as_restored_and_removed(
     assert (run["rows_done"], run["rows_total"]) == (3, 3)
     assert run["warnings"] == []
 
-    monkeypatch.setattr(context.out, "width", 200)  # one line per run, not wrapped cells
+    monkeypatch.setattr(context.out(), "width", 200)  # one line per run, not wrapped cells
     listed = cli("imports", "list").stdout
     assert f"undo of {imported}: restored 1, removed 2, skipped 0" in listed
 

@@ -3,9 +3,9 @@ renders what comes back. Exit codes: 0 fine, 1 some rows failed or a record was 
 2 a file or usage error.
 
 The modules here import the services, the store and their libraries (SQLAlchemy, argon2,
-the mail and web stacks) inside the commands that use them, not at the top: every command,
-and every ``--help``, builds the whole command tree, and those imports took start-up from
-about 130 ms to 600-700 ms of CPU. ``tests/unit/test_cli_startup.py`` keeps it that way."""
+the mail and web stacks, even Rich) inside the commands that use them, not at the top: every
+command, and every ``--help``, builds the whole command tree, and those imports took start-up
+from about 130 ms to 600-700 ms of CPU. ``tests/unit/test_cli_startup.py`` keeps it that way."""
 
 from rolodex.cli.app import main
 

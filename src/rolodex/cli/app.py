@@ -98,8 +98,8 @@ def main() -> None:
     try:
         app()
     except RolodexError as error:
-        err.print(f"error: {error.message}", markup=False)
+        err().print(f"error: {error.message}", markup=False)
         sys.exit(next((c for t, c in EXIT_CODES.items() if isinstance(error, t)), 2))
     except KeyboardInterrupt:
-        err.print("interrupted")
+        err().print("interrupted")
         sys.exit(130)

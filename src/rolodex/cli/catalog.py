@@ -24,14 +24,14 @@ def _show(items: Sequence[dict[str, Any]], as_json: bool, single: bool = False) 
         print_json(items[0] if single else list(items))
         return
     if not items:
-        out.print("(none)")
+        out().print("(none)")
         return
     from rich.table import Table
 
     table = Table(*items[0].keys())
     for item in items:
         table.add_row(*("" if v is None else str(v) for v in item.values()))
-    out.print(table)
+    out().print(table)
 
 
 def _add_listing(app: typer.Typer, kind: str, help_text: str) -> None:

@@ -74,4 +74,4 @@ def list_(
         name = " ".join(x for x in (d["first_name"], d["last_name"]) if x)
         company = "" if d["company_id"] is None else str(d["company_id"])
         table.add_row(str(d["id"]), d["email"], name, company, ":".join(d["labels"]), d["source"])
-    out.print(table)
+    out().print(table)

@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
 
 from rolodex.config import Settings
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from rolodex.store.store import Store
 
 
@@ -36,8 +38,21 @@ def state(ctx: typer.Context) -> Context:
     return obj
 
 
-out = Console(soft_wrap=True, highlight=False)
-err = Console(stderr=True, soft_wrap=True, highlight=False)
+@cache
+def out() -> Console:
+    """Standard output, through Rich. Made on first use: importing Rich costs about 60 ms,
+    which a ``--help`` need not pay."""
+    from rich.console import Console
+
+    return Console(soft_wrap=True, highlight=False)
+
+
+@cache
+def err() -> Console:
+    """Standard error, through Rich (made on first use, as :func:`out`)."""
+    from rich.console import Console
+
+    return Console(stderr=True, soft_wrap=True, highlight=False)
 
 
 def print_json(document: Any) -> None:

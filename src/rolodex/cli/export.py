@@ -80,7 +80,7 @@ def export_contacts(
             rows = (contact_row(view, fields) for view in views)
         count = write_rows(stream, contact_header(fields), rows, raw=raw)
     if output is not None:
-        err.print(f"{count} contacts written to {output}", markup=False)
+        err().print(f"{count} contacts written to {output}", markup=False)
 
 
 @app.command("users")
@@ -93,4 +93,4 @@ def export_users(ctx: typer.Context, output: Path | None = OUTPUT, bom: bool = W
         rows = (user_row(record.state) for record in users.every(conn))
         count = write_rows(stream, USER_EXPORT_COLUMNS, rows)
     if output is not None:
-        err.print(f"{count} users written to {output}", markup=False)
+        err().print(f"{count} users written to {output}", markup=False)

@@ -252,7 +252,7 @@ def _readable(file: str) -> Iterator[Path]:
 @contextmanager
 def _progress_bar(as_json: bool) -> Iterator[Progress | None]:
     """A progress bar on a terminal (stderr), nothing when output goes to a file or pipe."""
-    if as_json or not err.is_terminal:
+    if as_json or not err().is_terminal:
         yield None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
@@ -263,7 +263,7 @@ def _progress_bar(as_json: bool) -> Iterator[Progress | None]:
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
-        console=err,
+        console=err(),
         transient=True,
     )
     with bar:
@@ -307,7 +307,7 @@ def list_imports(ctx: typer.Context, as_json: bool = JSON) -> None:
             outcome(row),
             str(row.started_at)[:19],
         )
-    out.print(table)
+    out().print(table)
 
 
 def outcome(row: ImportRecord) -> str:
@@ -347,9 +347,9 @@ def show_import(ctx: typer.Context, import_id: int, as_json: bool = JSON) -> Non
     for key, value in document.items():
         if key not in hidden:
             name = "skipped" if key == "unchanged" and row.kind == "undo" else key
-            out.print(f"{name}: {value}", markup=False)
+            out().print(f"{name}: {value}", markup=False)
     for e in found[:20]:
-        out.print(f"  row {e['row']} {e['column'] or ''}: {e['message']}", markup=False)
+        out().print(f"  row {e['row']} {e['column'] or ''}: {e['message']}", markup=False)
 
 
 @imports_app.command("undo")
@@ -370,23 +370,23 @@ def undo(
         print_json(report.as_dict())
         return
     if report.already_undone_by:
-        out.print(
+        out().print(
             f"Import {import_id} was already undone (run {report.already_undone_by}); "
             "nothing changed.",
             markup=False,
         )
         return
     verb = "would be" if dry_run else "were"
-    out.print(
+    out().print(
         f"{'Dry run: ' if dry_run else ''}{report.restored} records {verb} restored, "
         f"{report.removed} removed, {len(report.skipped)} skipped",
         markup=False,
     )
     for skipped in report.skipped[:20]:
         why = skipped.reason or f"changed since: {', '.join(skipped.changed)}"
-        out.print(f"  skipped {skipped.email}: {why}", markup=False)
+        out().print(f"  skipped {skipped.email}: {why}", markup=False)
     if any(s.reason is None for s in report.skipped) and not force:
-        out.print("Use --force to restore those too.", markup=False)
+        out().print("Use --force to restore those too.", markup=False)
 
 
 @imports_app.command("prune")
@@ -401,4 +401,4 @@ def prune_journals(
 
     context = state(ctx)
     removed = prune(context.store, context.settings.journal_days if days is None else days)
-    out.print(f"{removed} journal entries removed", markup=False)
+    out().print(f"{removed} journal entries removed", markup=False)

@@ -62,7 +62,7 @@ def ingest(
     keys = mailbox_keys(ctx, mailbox)
     store = state(ctx).store
     cap = state(ctx).settings.mail.max_contacts_per_message
-    if as_json or not err.is_terminal:
+    if as_json or not err().is_terminal:
         summary = capture(iter_messages(paths), store, keys, max_senders=cap)
     else:
         with Progress(
@@ -70,7 +70,7 @@ def ingest(
             BarColumn(),
             DownloadColumn(),
             TimeRemainingColumn(),
-            console=err,
+            console=err(),
             transient=True,
         ) as bar:
             task = bar.add_task("mail", total=_size(paths))
@@ -88,19 +88,19 @@ def ingest(
 
 
 def _show(summary: CaptureSummary) -> None:
-    out.print(
+    out().print(
         f"{summary.messages} messages read — {summary.contacts_created} contacts created, "
         f"{summary.names_filled} names filled, {sum(summary.skipped.values())} messages skipped",
         markup=False,
     )
     for reason, count in summary.skipped.most_common():
-        out.print(f"  skipped {count}: {reason}", markup=False)
+        out().print(f"  skipped {count}: {reason}", markup=False)
     if summary.invalid_addresses:
-        out.print(f"  {summary.invalid_addresses} invalid addresses left out", markup=False)
+        out().print(f"  {summary.invalid_addresses} invalid addresses left out", markup=False)
     if summary.capped_addresses:
-        out.print(f"  {summary.capped_addresses} addresses past the cap left out", markup=False)
+        out().print(f"  {summary.capped_addresses} addresses past the cap left out", markup=False)
     if summary.machine_addresses:
-        out.print(f"  {summary.machine_addresses} machine addresses left out", markup=False)
+        out().print(f"  {summary.machine_addresses} machine addresses left out", markup=False)
 
 
 def smtp_command(
@@ -119,7 +119,7 @@ def smtp_command(
         )
     controller = make_controller(state(ctx).store, keys, host, port, state(ctx).settings.mail)
     controller.start()
-    err.print(f"listening for mail on {host}:{port} (Ctrl-C stops)", markup=False)
+    err().print(f"listening for mail on {host}:{port} (Ctrl-C stops)", markup=False)
     try:
         threading.Event().wait()
     finally:

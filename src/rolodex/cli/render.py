@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from rich.table import Table
-
 from rolodex.cli.context import out
 from rolodex.importing.report import ImportReport
 
@@ -17,7 +15,7 @@ def show_record(document: Mapping[str, object]) -> None:
     ``-``, never Python's ``None`` or ``['VIP']``."""
     width = max(len(name) for name in document)
     for name, value in document.items():
-        out.print(f"{name + ':':<{width + 1}} {as_text(value)}", markup=False)
+        out().print(f"{name + ':':<{width + 1}} {as_text(value)}", markup=False)
 
 
 def as_text(value: object) -> str:
@@ -35,7 +33,7 @@ def as_text(value: object) -> str:
 def show_report(report: ImportReport, errors_file: str | None) -> None:
     verb = "would be" if report.dry_run else "were"
     source = f" from {report.source}" if report.source else ""
-    out.print(
+    out().print(
         f"{'Dry run: ' if report.dry_run else ''}{report.counts.rows} rows read{source} — "
         f"{report.counts.created} created, {report.counts.updated} updated, "
         f"{report.counts.unchanged} unchanged, {report.counts.failed} failed"
@@ -43,22 +41,24 @@ def show_report(report: ImportReport, errors_file: str | None) -> None:
         markup=False,
     )
     for note in report.column_notes:
-        out.print(f"  {note}", markup=False)
+        out().print(f"  {note}", markup=False)
     for line in _new_things(report):
-        out.print(line, markup=False)
+        out().print(line, markup=False)
     for warning in report.warnings:
-        out.print(f"warning: {warning}", markup=False)
+        out().print(f"warning: {warning}", markup=False)
     if report.errors:
+        from rich.table import Table
+
         table = Table("row", "column", "problem", title=f"Rows that {verb} rejected")
         for issue in report.errors[:SHOWN_ERRORS]:
             table.add_row(str(issue.row), issue.column or "", issue.message)
-        out.print(table)
+        out().print(table)
         more = report.errors_total - SHOWN_ERRORS
         if more > 0:
             hint = f" in {errors_file}" if errors_file else " (use --errors FILE to get them all)"
-            out.print(f"… and {more} more problems{hint}", markup=False)
+            out().print(f"… and {more} more problems{hint}", markup=False)
     if errors_file and report.counts.failed:
-        out.print(f"Rejected rows written to {errors_file}: fix them and import that file.")
+        out().print(f"Rejected rows written to {errors_file}: fix them and import that file.")
 
 
 _NOUNS = {

@@ -30,9 +30,9 @@ def serve(
     if smtp_port and keys:
         controller = make_controller(context.store, keys, host, smtp_port, context.settings.mail)
         controller.start()
-        err.print(f"inbound mail on {host}:{smtp_port}", markup=False)
+        err().print(f"inbound mail on {host}:{smtp_port}", markup=False)
     elif smtp_port:
-        err.print("no inbound mail: set --mailbox or ROLODEX_MAILBOX_ADDRESSES", markup=False)
+        err().print("no inbound mail: set --mailbox or ROLODEX_MAILBOX_ADDRESSES", markup=False)
     try:
         uvicorn.run(create_app(context.settings), host=host, port=port, log_level="info")
     finally:
@@ -56,7 +56,7 @@ def worker(ctx: typer.Context) -> None:
             uploads=context.settings.uploads,
         )
         signal.signal(signal.SIGTERM, lambda *_: runner.stop())
-        err.print(f"worker {runner.name} waiting for imports (Ctrl-C stops)", markup=False)
+        err().print(f"worker {runner.name} waiting for imports (Ctrl-C stops)", markup=False)
         try:
             runner.run_forever()
         except KeyboardInterrupt:

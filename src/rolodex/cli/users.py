@@ -57,9 +57,9 @@ def verify(ctx: typer.Context, email: str) -> None:
 
     check = accounts.check_password(state(ctx).store, email, _stdin_password())
     if not check.ok:
-        err.print("no: the password does not match (or there is no such user)")
+        err().print("no: the password does not match (or there is no such user)")
         raise typer.Exit(1)
-    out.print(
+    out().print(
         "ok: the password matches"
         + ("" if check.user and check.user.active else " (the user is inactive)")
     )
@@ -81,6 +81,6 @@ def create_admin(ctx: typer.Context, email: str) -> None:
     from rolodex.services import accounts
 
     user, created = accounts.create_admin(state(ctx).store, email, _ask_password())
-    out.print(
+    out().print(
         f"{user.email} is {'now an admin' if not created else 'created as an admin'}", markup=False
     )
