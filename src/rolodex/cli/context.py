@@ -14,6 +14,7 @@ from rolodex.config import Settings
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.progress import Progress, ProgressColumn
 
     from rolodex.store.store import Store
 
@@ -53,6 +54,14 @@ def err() -> Console:
     from rich.console import Console
 
     return Console(stderr=True, soft_wrap=True, highlight=False)
+
+
+def stderr_bar(description: str, *columns: ProgressColumn) -> Progress:
+    """A progress bar on standard error that goes away when done, as an import and a mail
+    ingest show one on a terminal: the description, ``columns``, the time remaining."""
+    from rich.progress import Progress, TimeRemainingColumn
+
+    return Progress(description, *columns, TimeRemainingColumn(), console=err(), transient=True)
 
 
 def print_json(document: Any) -> None:

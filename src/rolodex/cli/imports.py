@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import typer
 
-from rolodex.cli.context import err, out, print_json, state
+from rolodex.cli.context import err, out, print_json, state, stderr_bar
 from rolodex.cli.export import writable
 from rolodex.config import Limits
 from rolodex.errors import FileError, NotFound, UsageError
@@ -255,17 +255,9 @@ def _progress_bar(as_json: bool) -> Iterator[Progress | None]:
     if as_json or not err().is_terminal:
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
-    from rich.progress import Progress as Bar
+    from rich.progress import BarColumn, MofNCompleteColumn
 
-    bar = Bar(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err(),
-        transient=True,
-    )
+    bar = stderr_bar("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn())
     with bar:
         task = bar.add_task("importing", total=None)
         yield lambda done, total: bar.update(task, completed=done, total=total)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from rolodex.cli.context import err, out, print_json, state
+from rolodex.cli.context import err, out, print_json, state, stderr_bar
 from rolodex.errors import UsageError
 from rolodex.importing.report import ValueProblem
 
@@ -51,7 +51,7 @@ def ingest(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Store the senders (From, Reply-To, Cc) of every message as contacts."""
-    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+    from rich.progress import BarColumn, DownloadColumn
 
     from rolodex.mail.capture import capture
     from rolodex.mail.sources import iter_messages
@@ -65,14 +65,7 @@ def ingest(
     if as_json or not err().is_terminal:
         summary = capture(iter_messages(paths), store, keys, max_senders=cap)
     else:
-        with Progress(
-            "reading mail",
-            BarColumn(),
-            DownloadColumn(),
-            TimeRemainingColumn(),
-            console=err(),
-            transient=True,
-        ) as bar:
+        with stderr_bar("reading mail", BarColumn(), DownloadColumn()) as bar:
             task = bar.add_task("mail", total=_size(paths))
             summary = capture(
                 iter_messages(paths),
