@@ -1,9 +1,36 @@
-"""What many tests do the same way: run an import through the CLI, flatten its errors."""
+"""What many tests do the same way: run an import through the CLI and read its report, write
+a small CSV file or mail message, make an admin, find a free port. Fixtures live in the
+``conftest.py`` files and build on these; plain functions and constants live here."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import socket
 from typing import Any
+
+from rolodex.services.accounts import create_admin, find
+from rolodex.store import users as sql
+from rolodex.store.store import Store
+
+# -- an import through the CLI, and its JSON report ------------------------------------------
+
+REPORT_KEYS = {  # docs/importing.md#json-output
+    "id",
+    "kind",
+    "dry_run",
+    "rows",
+    "created",
+    "updated",
+    "unchanged",
+    "failed",
+    "columns",
+    "new",
+    "errors",
+    "warnings",
+}
+COUNT_KEYS = ("rows", "created", "updated", "unchanged", "failed")
 
 
 def run_import(cli: Any, path: Any, *flags: str, kind: str = "contacts") -> tuple[int, Any]:
@@ -17,3 +44,55 @@ def run_import(cli: Any, path: Any, *flags: str, kind: str = "contacts") -> tupl
 def flat(report: dict[str, Any]) -> list[tuple[int, str]]:
     """The report's errors as (row, column), the way a person finds them in a spreadsheet."""
     return sorted((error["row"], error["column"] or "") for error in report["errors"])
+
+
+def counts(report: dict[str, Any]) -> dict[str, int]:
+    """The report's counts alone: rows, created, updated, unchanged, failed."""
+    return {key: report[key] for key in COUNT_KEYS}
+
+
+def contact_emails(cli: Any) -> list[str]:
+    """The stored contacts' emails, sorted, as ``contacts list`` shows them."""
+    return sorted(contact["email"] for contact in cli.json("contacts", "list"))
+
+
+# -- files -----------------------------------------------------------------------------------
+
+
+def csv_text(header: list[str], *rows: list[str]) -> str:
+    """A CSV file's text; cells that need quotes (an argon2 hash has commas) get them."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def message(*headers: str | bytes, body: bytes = b"Hello.\r\n") -> bytes:
+    """A raw message: the header lines given, then a Subject, a blank line and the body."""
+    lines = [h if isinstance(h, bytes) else h.encode() for h in headers]
+    return b"\r\n".join([*lines, b"Subject: hi", b"", b""]) + body
+
+
+# -- accounts --------------------------------------------------------------------------------
+
+
+def new_admin(store: Store, email: str, active: bool = True) -> int:
+    """A new admin, as ``rolodex users create-admin`` makes one; its id."""
+    create_admin(store, email, "a-long-secret")
+    user_id = find(store, email).state.id
+    assert user_id is not None
+    if not active:
+        with store.write() as conn:
+            sql.change(conn, user_id, active=False)
+    return user_id
+
+
+# -- the network -----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A port nothing listens on now (aiosmtpd's ready check cannot use port 0)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

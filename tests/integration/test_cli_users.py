@@ -16,16 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import csv_text
+
 ROLODEX = Path(sys.executable).parent / "rolodex"
 EXPORT_HEADER = ["email", "first_name", "last_name", "active"]
-
-
-def csv_text(header, *rows):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
 
 
 def import_users(cli, write_csv, *rows):

@@ -4,10 +4,11 @@ import with their names exactly as written, and the report names the encoding.""
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import run_import
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "encodings"
 
@@ -32,15 +33,10 @@ def stored(cli) -> dict[str, tuple[str, str]]:
     return {c["email"]: (c["first_name"], c["last_name"]) for c in cli.json("contacts", "list")}
 
 
-def run(cli, *args: str):
-    result = cli(*args, "--json")
-    return result.exit_code, json.loads(result.stdout)
-
-
 @pytest.mark.parametrize(("encoding", "source", "named"), CASES, ids=[c[0] for c in CASES])
 def test_a_file_libreoffice_saved_imports_with_its_names(cli, encoding, source, named):
     path = FIXTURES / f"contacts-{encoding}.csv"
-    code, report = run(cli, "import", "contacts", str(path))
+    code, report = run_import(cli, str(path))
     assert code == 0, report
     assert report["warnings"] == [
         f"The file is not UTF-8: it was read as {named}. Check the names, or give --encoding."
@@ -50,14 +46,14 @@ def test_a_file_libreoffice_saved_imports_with_its_names(cli, encoding, source, 
 
 def test_given_encoding_is_used_and_says_nothing(cli, write_csv):
     path = write_csv("email,first_name,last_name\nl@x.pl,Łukasz,Żółć\n".encode("cp1250"))
-    code, report = run(cli, "import", "contacts", str(path), "--encoding", "cp1250")
+    code, report = run_import(cli, str(path), "--encoding", "cp1250")
     assert (code, report["warnings"]) == (0, [])
     assert stored(cli) == {"l@x.pl": ("Łukasz", "Żółć")}
 
 
 def test_bytes_not_in_the_given_encoding_are_a_file_error_naming_the_row(cli):
     path = FIXTURES / "contacts-shift_jis.csv"
-    code, report = run(cli, "import", "contacts", str(path), "--encoding", "shift_jis")
+    code, report = run_import(cli, str(path), "--encoding", "shift_jis")
     assert code == 2
     assert report["error"].startswith("Row 4: holds bytes that are not Shift-JIS (Japanese).")
     assert stored(cli) == {}

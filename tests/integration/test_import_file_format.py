@@ -12,13 +12,9 @@ import zipfile
 
 import pytest
 
-from tests.helpers import flat, run_import
+from tests.helpers import contact_emails, flat, run_import
 
 HEADER = "email,first_name,last_name\n"
-
-
-def contact_emails(cli):
-    return sorted(contact["email"] for contact in cli.json("contacts", "list"))
 
 
 def names(cli, email):

@@ -7,16 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import run_import
+from tests.helpers import contact_emails, run_import
 
 
 def names_quoted(name, message):
     """The message names the column as a quoted word, not only as part of a longer one."""
     return any(f"{q}{name}{q}" in message for q in ("'", '"', "`"))
-
-
-def contact_emails(cli):
-    return sorted(contact["email"] for contact in cli.json("contacts", "list"))
 
 
 @pytest.fixture

@@ -24,25 +24,15 @@ from rolodex.importing.kinds import import_file
 from rolodex.importing.options import ImportOptions
 from rolodex.importing.report import ImportReport
 from rolodex.services import team
-from rolodex.services.accounts import create_admin, find
+from rolodex.services.accounts import find
 from rolodex.services.undo import undo_import
 from rolodex.store import users as sql
 from rolodex.store.store import Store
+from tests.helpers import new_admin
 
 HOLD_SECONDS = 0.5
 WAIT_LIMIT_SECONDS = 60  # a safety net against a hang, not a measure of speed
 LAST_ADMIN = "last-active-admin"
-
-
-def admin(store: Store, email: str, active: bool = True) -> int:
-    """A new admin, as ``rolodex users create-admin`` makes one; its id."""
-    create_admin(store, email, "a-long-secret")
-    user_id = find(store, email).state.id
-    assert user_id is not None
-    if not active:
-        with store.write() as conn:
-            sql.change(conn, user_id, active=False)
-    return user_id
 
 
 def users_file(tmp_path: Path, *rows: tuple[str, str], header: str = "active") -> Path:
@@ -81,7 +71,7 @@ def agent(store: Store) -> str:
 def test_deactivating_the_only_admin_is_a_row_error_and_the_other_rows_go_in(
     store: Store, tmp_path: Path, agent: str, cell: str
 ) -> None:
-    admin(store, "boss@example.com")
+    new_admin(store, "boss@example.com")
     path = users_file(tmp_path, (agent, "false"), ("boss@example.com", cell))
 
     report = run(store, path)
@@ -96,7 +86,7 @@ def test_deactivating_the_only_admin_is_a_row_error_and_the_other_rows_go_in(
 
 
 def test_the_error_names_the_column_as_the_file_does(store: Store, tmp_path: Path) -> None:
-    admin(store, "boss@example.com")
+    new_admin(store, "boss@example.com")
     report = run(store, users_file(tmp_path, ("boss@example.com", "false"), header="Active"))
     assert flat(report) == [(2, "Active", LAST_ADMIN)]
 
@@ -106,7 +96,7 @@ def test_rows_count_in_file_order_and_the_row_leaving_none_is_refused(
     store: Store, tmp_path: Path, batch_size: int
 ) -> None:
     for name in ("ann", "bob", "cyd"):
-        admin(store, f"{name}@example.com")
+        new_admin(store, f"{name}@example.com")
     rows = [(f"{name}@example.com", "false") for name in ("cyd", "ann", "bob")]
 
     report = run(store, users_file(tmp_path, *rows), batch_size=batch_size)
@@ -117,7 +107,7 @@ def test_rows_count_in_file_order_and_the_row_leaving_none_is_refused(
 
 def test_two_of_three_admins_deactivated_is_fine(store: Store, tmp_path: Path) -> None:
     for name in ("ann", "bob", "cyd"):
-        admin(store, f"{name}@example.com")
+        new_admin(store, f"{name}@example.com")
     path = users_file(tmp_path, ("ann@example.com", "false"), ("cyd@example.com", "false"))
 
     report = run(store, path)
@@ -129,8 +119,8 @@ def test_two_of_three_admins_deactivated_is_fine(store: Store, tmp_path: Path) -
 def test_an_admin_reactivated_earlier_in_the_file_lets_the_other_go(
     store: Store, tmp_path: Path
 ) -> None:
-    admin(store, "ann@example.com")
-    admin(store, "bob@example.com", active=False)
+    new_admin(store, "ann@example.com")
+    new_admin(store, "bob@example.com", active=False)
     path = users_file(tmp_path, ("bob@example.com", "true"), ("ann@example.com", "false"))
 
     report = run(store, path, batch_size=1)
@@ -142,8 +132,8 @@ def test_an_admin_reactivated_earlier_in_the_file_lets_the_other_go(
 def test_an_admin_reactivated_later_in_the_file_comes_too_late(
     store: Store, tmp_path: Path
 ) -> None:
-    admin(store, "ann@example.com")
-    admin(store, "bob@example.com", active=False)
+    new_admin(store, "ann@example.com")
+    new_admin(store, "bob@example.com", active=False)
     path = users_file(tmp_path, ("ann@example.com", "false"), ("bob@example.com", "true"))
 
     report = run(store, path)
@@ -155,7 +145,7 @@ def test_an_admin_reactivated_later_in_the_file_comes_too_late(
 def test_dry_run_reports_the_same_error_and_writes_nothing(
     store: Store, tmp_path: Path, agent: str
 ) -> None:
-    admin(store, "boss@example.com")
+    new_admin(store, "boss@example.com")
     path = users_file(tmp_path, (agent, "false"), ("boss@example.com", "false"))
 
     dry = run(store, path, dry_run=True)
@@ -170,7 +160,7 @@ def test_dry_run_reports_the_same_error_and_writes_nothing(
 def test_strict_writes_nothing_when_the_last_admin_row_fails(
     store: Store, tmp_path: Path, agent: str
 ) -> None:
-    admin(store, "boss@example.com")
+    new_admin(store, "boss@example.com")
     path = users_file(tmp_path, (agent, "false"), ("boss@example.com", "false"))
 
     report = run(store, path, strict=True)
@@ -186,7 +176,7 @@ def test_strict_writes_nothing_when_the_last_admin_row_fails(
 def test_an_import_waits_for_the_team_page_and_then_sees_its_change(
     store: Store, tmp_path: Path
 ) -> None:
-    ann, bob = admin(store, "ann@example.com"), admin(store, "bob@example.com")
+    ann, bob = new_admin(store, "ann@example.com"), new_admin(store, "bob@example.com")
     path = users_file(tmp_path, ("bob@example.com", "false"))
     reports: list[ImportReport] = []
     racer = threading.Thread(target=lambda: reports.append(run(store, path)))
@@ -207,8 +197,8 @@ def test_an_import_waits_for_the_team_page_and_then_sees_its_change(
 def test_a_second_import_waits_for_the_first_and_then_sees_its_change(
     store: Store, tmp_path: Path
 ) -> None:
-    admin(store, "ann@example.com")
-    admin(store, "bob@example.com")
+    new_admin(store, "ann@example.com")
+    new_admin(store, "bob@example.com")
     path = users_file(tmp_path, ("bob@example.com", "false"))
     reports: list[ImportReport] = []
     racer = threading.Thread(target=lambda: reports.append(run(store, path)))
@@ -228,8 +218,8 @@ def test_a_second_import_waits_for_the_first_and_then_sees_its_change(
 
 
 def test_the_team_page_waits_for_an_import_and_then_sees_its_change(store: Store) -> None:
-    admin(store, "ann@example.com")
-    bob = admin(store, "bob@example.com")
+    new_admin(store, "ann@example.com")
+    bob = new_admin(store, "bob@example.com")
     outcome: list[BaseException | None] = []
 
     def deactivate_bob() -> None:
@@ -260,8 +250,8 @@ def test_the_team_page_waits_for_an_import_and_then_sees_its_change(store: Store
 def test_undo_skips_the_admin_whose_undo_would_leave_none_even_with_force(
     store: Store, tmp_path: Path
 ) -> None:
-    ann = admin(store, "ann@example.com")
-    admin(store, "bob@example.com", active=False)
+    ann = new_admin(store, "ann@example.com")
+    new_admin(store, "bob@example.com", active=False)
     reactivated = run(store, users_file(tmp_path, ("bob@example.com", "true")))
     assert reactivated.counts.updated == 1
     team.change(store, ann, team.Change(active=False))  # bob is the only active admin now
@@ -285,8 +275,8 @@ def test_undo_skips_the_admin_whose_undo_would_leave_none_even_with_force(
 def test_undo_in_the_cli_says_why_it_left_the_last_admin(
     store: Store, tmp_path: Path, cli: Any
 ) -> None:
-    ann = admin(store, "ann@example.com")
-    admin(store, "bob@example.com", active=False)
+    ann = new_admin(store, "ann@example.com")
+    new_admin(store, "bob@example.com", active=False)
     reactivated = run(store, users_file(tmp_path, ("bob@example.com", "true")))
     team.change(store, ann, team.Change(active=False))
 

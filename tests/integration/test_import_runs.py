@@ -12,26 +12,7 @@ import json
 
 import pytest
 
-from tests.helpers import flat, run_import
-
-REPORT_KEYS = {  # docs/importing.md#json-output
-    "id",
-    "kind",
-    "dry_run",
-    "rows",
-    "created",
-    "updated",
-    "unchanged",
-    "failed",
-    "columns",
-    "new",
-    "errors",
-    "warnings",
-}
-
-
-def counts(report):
-    return {k: report[k] for k in ("rows", "created", "updated", "unchanged", "failed")}
+from tests.helpers import REPORT_KEYS, counts, flat, run_import
 
 
 def show(cli, email):

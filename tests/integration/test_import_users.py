@@ -24,23 +24,9 @@ from rolodex.importing.kinds import import_file
 from rolodex.importing.options import ImportOptions
 from rolodex.security.passwords import ARGON2_PARAMS, HashingPool
 from tests import helpers
-from tests.helpers import flat
+from tests.helpers import REPORT_KEYS, counts, csv_text, flat
 
 USERS_HEADER = ["email", "first_name", "last_name", "password", "active"]
-REPORT_KEYS = {  # docs/importing.md#json-output
-    "id",
-    "kind",
-    "dry_run",
-    "rows",
-    "created",
-    "updated",
-    "unchanged",
-    "failed",
-    "columns",
-    "new",
-    "errors",
-    "warnings",
-}
 ROLODEX_HASH_PREFIX = (
     f"$argon2id$v=19$m={ARGON2_PARAMS.memory_cost},"
     f"t={ARGON2_PARAMS.time_cost},p={ARGON2_PARAMS.parallelism}$"
@@ -50,24 +36,11 @@ ROLODEX_HASH_PREFIX = (
 # -- helpers -------------------------------------------------------------------------------
 
 
-def csv_text(header, *rows):
-    """A CSV file's text; cells that need quotes (an argon2 hash has commas) get them."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
 run_import = functools.partial(helpers.run_import, kind="users")
 
 
 def import_rows(cli, write_csv, header, *rows, flags=(), name="users.csv"):
     return run_import(cli, write_csv(csv_text(header, *rows), name=name), *flags)
-
-
-def counts(report):
-    return {k: report[k] for k in ("rows", "created", "updated", "unchanged", "failed")}
 
 
 def verifies(cli, email, password):

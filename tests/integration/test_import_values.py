@@ -15,19 +15,11 @@ from sqlalchemy.exc import IntegrityError
 
 from rolodex.domain import email_key
 from rolodex.store import schema
-from tests.helpers import flat, run_import
-
-
-def counts(report):
-    return {k: report[k] for k in ("rows", "created", "updated", "unchanged", "failed")}
+from tests.helpers import contact_emails, counts, flat, run_import
 
 
 def show(cli, email):
     return cli.json("contacts", "show", email)
-
-
-def contact_emails(cli):
-    return sorted(contact["email"] for contact in cli.json("contacts", "list"))
 
 
 def label_names(cli):

@@ -13,6 +13,7 @@ from rolodex.importing.kinds import import_file
 from rolodex.importing.options import ImportOptions
 from rolodex.importing.report import ImportReport
 from rolodex.services import catalog
+from tests.helpers import counts
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "workbooks"
 FORMATS = ("xlsx", "xls", "ods")
@@ -94,17 +95,19 @@ def stored(cli) -> dict[str, tuple[object, ...]]:
     }
 
 
-def counts(report: dict[str, object]) -> tuple[object, ...]:
-    return tuple(report[k] for k in ("rows", "created", "updated", "unchanged", "failed"))
-
-
 @pytest.mark.parametrize("kind", FORMATS)
 def test_each_format_imports_the_same_contacts(cli, store, fields, tmp_path, kind):
     path = workbook(tmp_path, kind, name="upload.csv")
 
     report = import_file("contacts", path, store, ImportOptions())
 
-    assert counts(report.as_dict()) == (5, 3, 0, 0, 2)
+    assert counts(report.as_dict()) == {
+        "rows": 5,
+        "created": 3,
+        "updated": 0,
+        "unchanged": 0,
+        "failed": 2,
+    }
     assert issues(report) == ERROR_CELLS
     assert stored(cli) == CONTACTS
 
@@ -113,7 +116,7 @@ def test_the_same_workbook_again_is_all_unchanged(store, fields, tmp_path):
     path = workbook(tmp_path, "xlsx")
     import_file("contacts", path, store, ImportOptions())
     again = import_file("contacts", path, store, ImportOptions()).as_dict()
-    assert counts(again) == (5, 0, 0, 3, 2)
+    assert counts(again) == {"rows": 5, "created": 0, "updated": 0, "unchanged": 3, "failed": 2}
 
 
 def test_error_cells_survive_the_parsing_process(cli, store, fields, tmp_path):
@@ -142,7 +145,13 @@ FIELDS_HEADER = ["email", "first_name", "last_name", "company_id", *FIELDS]
 def test_cli_sheet_picks_the_sheet(cli, tmp_path):
     result = cli("import", "contacts", workbook(tmp_path, "xls"), "--sheet", "Team", "--json")
     assert result.exit_code == 0, result.stdout
-    assert counts(json.loads(result.stdout)) == (2, 2, 0, 0, 0)
+    assert counts(json.loads(result.stdout)) == {
+        "rows": 2,
+        "created": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "failed": 0,
+    }
     assert sorted(stored(cli)) == ["tom@example.com", "uma@example.com"]
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import message
+
 MAILBOX = "support@acme.example"
 
 
@@ -25,12 +27,6 @@ MAILBOX = "support@acme.example"
 def no_mailbox_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     """A developer's own ``ROLODEX_MAILBOX_ADDRESSES`` must not leak into these tests."""
     monkeypatch.delenv("ROLODEX_MAILBOX_ADDRESSES", raising=False)
-
-
-def message(*headers: str | bytes, body: bytes = b"Hello.\r\n") -> bytes:
-    """A raw message: the header lines given, then a Subject, a blank line and the body."""
-    lines = [h if isinstance(h, bytes) else h.encode() for h in headers]
-    return b"\r\n".join([*lines, b"Subject: hi", b"", b""]) + body
 
 
 def write_eml(folder: Path, name: str, raw: bytes) -> Path:

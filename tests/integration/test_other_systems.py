@@ -12,11 +12,12 @@ project in ``../shared/fixtures/real-exports`` (read there, never copied here).
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import run_import
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "other-systems"
 
@@ -59,9 +60,7 @@ REAL_ROWS = {
 
 
 def run(cli, path, *flags):
-    result = cli("import", "contacts", path, *FLAGS, *flags, "--json")
-    assert result.stdout, result.stderr
-    return result.exit_code, json.loads(result.stdout)
+    return run_import(cli, path, *FLAGS, *flags)
 
 
 def contacts_with_company_names(cli):

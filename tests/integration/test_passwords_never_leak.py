@@ -25,6 +25,7 @@ import pytest
 from sqlalchemy import MetaData
 
 from rolodex.store.database import make_engine
+from tests.helpers import csv_text
 
 SETUP_PASSWORD = "Setup-Canary-20"
 NEW_PASSWORD = "Plain-Text-Canary-42"
@@ -56,14 +57,6 @@ CANARIES = (
 
 HEADER = ["email", "first_name", "last_name", "password", "password_hash", "active"]
 EMAILS = ("old@example.com", "ann@example.com")
-
-
-def csv_text(header, *rows):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
 
 
 def cheap_bcrypt(password):

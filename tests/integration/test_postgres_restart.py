@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from typing import NoReturn
 
 import pytest
 
+from tests.helpers import free_port
 from tests.integration.test_faults import (
     check_cut_off_then_rerun,
     prepare,
@@ -35,12 +35,6 @@ def _unavailable(reason: str) -> NoReturn:
     if os.environ.get("CI") == "true":
         pytest.fail(f"a private PostgreSQL cluster must be possible under CI: {reason}")
     pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -87,7 +81,7 @@ def private_postgres() -> Iterator[PrivatePostgres]:
     base = Path(tempfile.mkdtemp(prefix="rolodex-pg-", dir="/tmp"))  # one the owner can reach
     if as_owner:
         os.chown(base, owner.pw_uid, owner.pw_gid)
-    port = _free_port()
+    port = free_port()
     cluster = PrivatePostgres(
         url=f"postgresql://postgres@127.0.0.1:{port}/postgres",
         binaries=binaries,

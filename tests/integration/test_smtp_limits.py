@@ -8,7 +8,6 @@ answer that says so — ``421``, ``452``, ``552`` — and the listener goes on s
 from __future__ import annotations
 
 import smtplib
-import socket
 import time
 from collections.abc import Callable, Iterator
 
@@ -18,15 +17,10 @@ from rolodex.config import MailLimits
 from rolodex.mail.senders import mailbox_keys_of
 from rolodex.mail.smtp import make_controller
 from rolodex.store import contacts as read
+from tests.helpers import free_port
 
 MAILBOX = "support@acme.example"
 Listen = Callable[[MailLimits], int]
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

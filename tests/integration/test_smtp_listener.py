@@ -25,17 +25,11 @@ import pytest
 from rolodex.mail.senders import mailbox_keys_of
 from rolodex.mail.smtp import make_controller
 from rolodex.store import contacts as read
+from tests.helpers import free_port, message
 
 MAILBOX = "support@acme.example"
 SECOND = "help@acme.example"
 ROLODEX = Path(sys.executable).parent / "rolodex"
-
-
-def free_port() -> int:
-    """A port nothing listens on now (aiosmtpd's ready check cannot use port 0)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -48,11 +42,6 @@ def port(store) -> Iterator[int]:
         yield chosen
     finally:
         controller.stop()
-
-
-def message(*headers: str | bytes, body: bytes = b"Hello.\r\n") -> bytes:
-    lines = [h if isinstance(h, bytes) else h.encode() for h in headers]
-    return b"\r\n".join([*lines, b"Subject: hi", b"", b""]) + body
 
 
 def send(port: int, raw: bytes, to: list[str], envelope_from: str = "bounce@lists.example"):

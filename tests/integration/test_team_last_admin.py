@@ -12,23 +12,15 @@ import pytest
 from rolodex.domain import Role
 from rolodex.errors import LastAdmin
 from rolodex.services import team
-from rolodex.services.accounts import create_admin, find
 from rolodex.store import users as sql
 from rolodex.store.store import Store
+from tests.helpers import new_admin
 
 HOLD_SECONDS = 0.5
 
 
-def admin(store: Store, email: str) -> int:
-    """A new admin, as ``rolodex users create-admin`` makes one; its id."""
-    create_admin(store, email, "a-long-secret")
-    user_id = find(store, email).state.id
-    assert user_id is not None
-    return user_id
-
-
 def test_two_admins_demoting_each_other_at_once_leave_one_admin(store: Store) -> None:
-    first, second = admin(store, "ann@example.com"), admin(store, "bob@example.com")
+    first, second = new_admin(store, "ann@example.com"), new_admin(store, "bob@example.com")
     outcome: list[BaseException | None] = []
 
     def demote_second() -> None:
@@ -60,7 +52,7 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(store: Store) ->
     ids=["deactivate", "demote"],
 )
 def test_the_last_active_admin_is_kept_by_the_service(store: Store, wanted: team.Change) -> None:
-    only = admin(store, "ann@example.com")
+    only = new_admin(store, "ann@example.com")
 
     with pytest.raises(LastAdmin, match="last active admin"):
         team.change(store, only, wanted)
