@@ -1,6 +1,7 @@
 """What many tests do the same way: run an import through the CLI and read its report, write
-a small CSV file or mail message, make an admin, find a free port. Fixtures live in the
-``conftest.py`` files and build on these; plain functions and constants live here."""
+a small CSV file or mail message, make accounts, start the web app, wait for a job, find a
+free port. Fixtures live in the ``conftest.py`` files and build on these; plain functions
+and constants live here."""
 
 from __future__ import annotations
 
@@ -8,11 +9,23 @@ import csv
 import io
 import json
 import socket
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from rolodex.importing.kinds import import_file
+from rolodex.importing.options import ImportOptions
+from rolodex.security.passwords import HashingPool
 from rolodex.services.accounts import create_admin, find
 from rolodex.store import users as sql
 from rolodex.store.store import Store
+
+if TYPE_CHECKING:
+    import pytest
+    from fastapi.testclient import TestClient
+
+    from rolodex.config import Settings
 
 # -- an import through the CLI, and its JSON report ------------------------------------------
 
@@ -76,6 +89,26 @@ def message(*headers: str | bytes, body: bytes = b"Hello.\r\n") -> bytes:
 
 # -- accounts --------------------------------------------------------------------------------
 
+ADMIN = ("admin@example.com", "admin-secret")
+AGENT = ("agent@example.com", "agent-secret")
+INACTIVE = ("gone@example.com", "gone-secret")
+
+
+def add_accounts(store: Store, team: Path) -> None:
+    """:data:`ADMIN`, made as ``rolodex users create-admin`` makes one, then :data:`AGENT` and
+    :data:`INACTIVE` from a users import of ``team`` (a file written here), as agents come
+    in production."""
+    create_admin(store, *ADMIN)
+    team.write_text(
+        "email,first_name,last_name,password,active\n"
+        f"{AGENT[0]},Ada,Agent,{AGENT[1]},true\n"
+        f"{INACTIVE[0]},Gil,Gone,{INACTIVE[1]},false\n",
+        encoding="utf-8",
+    )
+    with HashingPool(1) as pool:
+        report = import_file("users", team, store, ImportOptions(), pool=pool)
+    assert (report.counts.created, report.counts.failed) == (2, 0)
+
 
 def new_admin(store: Store, email: str, active: bool = True) -> int:
     """A new admin, as ``rolodex users create-admin`` makes one; its id."""
@@ -86,6 +119,48 @@ def new_admin(store: Store, email: str, active: bool = True) -> int:
         with store.write() as conn:
             sql.change(conn, user_id, active=False)
     return user_id
+
+
+# -- the web app -----------------------------------------------------------------------------
+
+
+@contextmanager
+def web_clients(
+    settings_for: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., TestClient]]:
+    """``make(run_worker=True, **overrides)`` starts the app as ``rolodex serve`` runs it, on
+    ``settings_for(**overrides)``, and gives a TestClient on it; all of them stop at the end.
+
+    The in-process worker polls the queue every 20 ms instead of every second, so a test
+    waits for the job, not for the poll."""
+    import functools
+
+    from fastapi.testclient import TestClient
+
+    import rolodex.web.app as web_app
+    from rolodex.services.jobs import Worker
+
+    monkeypatch.setattr(web_app, "Worker", functools.partial(Worker, poll=0.02))
+    started: list[TestClient] = []
+
+    def make(run_worker: bool = True, **overrides: Any) -> TestClient:
+        app = web_app.create_app(settings_for(**overrides), run_worker)
+        client = TestClient(app, raise_server_exceptions=False)
+        client.__enter__()
+        started.append(client)
+        return client
+
+    try:
+        yield make
+    finally:
+        for client in reversed(started):
+            client.__exit__(None, None, None)
+
+
+# -- jobs ------------------------------------------------------------------------------------
+
+FINAL = {"done", "failed", "interrupted"}
+WAIT_LIMIT_SECONDS = 60  # a safety net against a hang, not a measure of speed
 
 
 # -- the network -----------------------------------------------------------------------------

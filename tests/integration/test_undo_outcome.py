@@ -11,9 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from rolodex.cli import context
+from tests.helpers import ADMIN
 
 from . import test_web_pages as pages
-from .test_web_pages import ADMIN, csrf_of, log_in, text_of
+from .test_web_pages import csrf_of, log_in, text_of
 
 # The web pages' fixtures: the app with its worker, an admin and an agent to sign in as.
 accounts, make_client, client = pages.accounts, pages.make_client, pages.client

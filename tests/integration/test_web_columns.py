@@ -13,9 +13,10 @@ from fastapi.testclient import TestClient
 
 from rolodex.services import catalog
 from rolodex.store.store import Store
+from tests.helpers import AGENT
 
 from . import test_web_pages as pages
-from .test_web_pages import AGENT, csrf_of, id_of, log_in, text_of, upload, uploads, wait
+from .test_web_pages import csrf_of, id_of, log_in, text_of, upload, uploads, wait
 
 # The web pages' fixtures: the app with its worker, an admin and an agent signed in.
 accounts, make_client, client = pages.accounts, pages.make_client, pages.client

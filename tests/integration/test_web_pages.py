@@ -8,7 +8,6 @@ A page never answers 5xx: refusals are pages with their status (401, 403, 404, 4
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 import time
@@ -19,20 +18,19 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-import rolodex.web.app as web_app
 from rolodex.config import Settings
 from rolodex.importing.kinds import import_file
 from rolodex.importing.options import ImportOptions
-from rolodex.security.passwords import HashingPool
-from rolodex.services.accounts import create_admin
-from rolodex.services.jobs import Worker
 from rolodex.store.store import Store
-
-ADMIN = ("admin@example.com", "admin-secret")
-AGENT = ("agent@example.com", "agent-secret")
-INACTIVE = ("gone@example.com", "gone-secret")
-FINAL = {"done", "failed", "interrupted"}
-WAIT_LIMIT_SECONDS = 60  # a safety net against a hang, not a measure of speed
+from tests.helpers import (
+    ADMIN,
+    AGENT,
+    FINAL,
+    INACTIVE,
+    WAIT_LIMIT_SECONDS,
+    add_accounts,
+    web_clients,
+)
 
 CONTACTS_ONE_BAD_ROW = (
     "email,first_name,last_name\n"
@@ -48,17 +46,7 @@ CONTACTS_ONE_BAD_ROW = (
 @pytest.fixture
 def accounts(store: Store, tmp_path: Path) -> None:
     """An admin (as ``users create-admin`` makes one), an agent and an inactive agent."""
-    create_admin(store, *ADMIN)
-    team = tmp_path / "team.csv"
-    team.write_text(
-        "email,first_name,last_name,password,active\n"
-        f"{AGENT[0]},Ada,Agent,{AGENT[1]},true\n"
-        f"{INACTIVE[0]},Gil,Gone,{INACTIVE[1]},false\n",
-        encoding="utf-8",
-    )
-    with HashingPool(1) as pool:
-        report = import_file("users", team, store, ImportOptions(), pool=pool)
-    assert (report.counts.created, report.counts.failed) == (2, 0)
+    add_accounts(store, tmp_path / "team.csv")
 
 
 @pytest.fixture
@@ -66,19 +54,12 @@ def make_client(
     db_url: str, accounts: None, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Callable[..., TestClient]]:
     """The app as ``rolodex serve`` runs it (worker thread included, polling every 20 ms)."""
-    monkeypatch.setattr(web_app, "Worker", functools.partial(Worker, poll=0.02))
-    started: list[TestClient] = []
 
-    def make(**settings: Any) -> TestClient:
-        app = web_app.create_app(Settings(database_url=db_url, **settings))
-        client = TestClient(app, raise_server_exceptions=False)
-        client.__enter__()
-        started.append(client)
-        return client
+    def settings_for(**overrides: Any) -> Settings:
+        return Settings(database_url=db_url, **overrides)
 
-    yield make
-    for client in reversed(started):
-        client.__exit__(None, None, None)
+    with web_clients(settings_for, monkeypatch) as make:
+        yield make
 
 
 @pytest.fixture

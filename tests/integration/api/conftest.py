@@ -29,24 +29,12 @@ import pytest
 from fastapi.testclient import TestClient
 from psycopg import sql
 
-import rolodex.web.app as web_app
 from rolodex.config import Settings
-from rolodex.importing.kinds import import_file
-from rolodex.importing.options import ImportOptions
-from rolodex.security.passwords import HashingPool
-from rolodex.services.accounts import create_admin
-from rolodex.services.jobs import Worker
 from rolodex.store import tokens, users
 from rolodex.store.database import make_engine
 from rolodex.store.schema import metadata
 from rolodex.store.store import Store
-
-ADMIN = ("admin@example.com", "admin-secret")
-AGENT = ("agent@example.com", "agent-secret")
-INACTIVE = ("gone@example.com", "gone-secret")
-FINAL = {"done", "failed", "interrupted"}
-WAIT_LIMIT_SECONDS = 60  # a safety net against a hang, not a measure of speed
-
+from tests.helpers import ADMIN, AGENT, FINAL, WAIT_LIMIT_SECONDS, add_accounts, web_clients
 
 # -- the app ---------------------------------------------------------------------------------------
 
@@ -68,23 +56,10 @@ def settings_for(db_url: str, **overrides: Any) -> Settings:
 def make_client(
     db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Callable[..., TestClient]]:
-    """Start an app on the test database: ``make_client(run_worker=False, max_upload_bytes=N)``.
-
-    The in-process worker polls the queue every 20 ms instead of every second, so a test
-    waits for the job, not for the poll."""
-    monkeypatch.setattr(web_app, "Worker", functools.partial(Worker, poll=0.02))
-    started: list[TestClient] = []
-
-    def make(run_worker: bool = True, **settings: Any) -> TestClient:
-        app = web_app.create_app(settings_for(db_url, **settings), run_worker)
-        client = TestClient(app, raise_server_exceptions=False)
-        client.__enter__()
-        started.append(client)
-        return client
-
-    yield make
-    for client in reversed(started):
-        client.__exit__(None, None, None)
+    """Start an app on the test database: ``make_client(run_worker=False, max_upload_bytes=N)``
+    (:func:`tests.helpers.web_clients`)."""
+    with web_clients(functools.partial(settings_for, db_url), monkeypatch) as make:
+        yield make
 
 
 @pytest.fixture
@@ -98,17 +73,7 @@ def client(make_client: Callable[..., TestClient]) -> TestClient:
 @pytest.fixture
 def accounts(store: Store, tmp_path: Path) -> None:
     """An admin, an active agent and an inactive agent."""
-    create_admin(store, *ADMIN)
-    users = tmp_path / "agents.csv"
-    users.write_text(
-        "email,first_name,last_name,password,active\n"
-        f"{AGENT[0]},Ada,Agent,{AGENT[1]},true\n"
-        f"{INACTIVE[0]},Gil,Gone,{INACTIVE[1]},false\n",
-        encoding="utf-8",
-    )
-    with HashingPool(1) as pool:
-        report = import_file("users", users, store, ImportOptions(), pool=pool)
-    assert (report.counts.created, report.counts.failed) == (2, 0)
+    add_accounts(store, tmp_path / "agents.csv")
 
 
 def sign_in(client: TestClient, email: str, password: str) -> dict[str, str]:

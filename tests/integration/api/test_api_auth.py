@@ -26,8 +26,9 @@ except ImportError:  # older FastAPI: app.routes holds the routes themselves
 from rolodex.config import Settings
 from rolodex.store import schema as t
 from rolodex.web.app import create_app
+from tests.helpers import ADMIN, AGENT, INACTIVE
 
-from .conftest import ADMIN, AGENT, INACTIVE, sign_in
+from .conftest import sign_in
 
 CONTACTS_FILE = b"email,first_name\nzoe@example.com,Zoe\n"
 USERS_FILE = b"email,first_name,password\nnew.agent@example.com,Neo,new-secret\n"

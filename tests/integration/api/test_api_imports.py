@@ -18,8 +18,9 @@ import pytest
 
 from rolodex.services import catalog
 from rolodex.store.store import Store
+from tests.helpers import ADMIN, AGENT
 
-from .conftest import ADMIN, AGENT, Imports, bearer, sign_in
+from .conftest import Imports, bearer, sign_in
 
 CONTACTS = (
     "email,first_name,last_name,company_id,labels,plan,score\n"

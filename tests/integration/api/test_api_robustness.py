@@ -22,8 +22,9 @@ from hypothesis import strategies as st
 from rolodex.config import Settings
 from rolodex.services.accounts import create_admin
 from rolodex.web.app import create_app
+from tests.helpers import ADMIN
 
-from .conftest import ADMIN, bearer
+from .conftest import bearer
 
 Route = tuple[str, str]
 TOKENS: Route = ("POST", "/api/tokens")

@@ -8,8 +8,9 @@ from __future__ import annotations
 import pytest
 
 from rolodex.store import schema as t
+from tests.helpers import ADMIN, AGENT
 
-from .conftest import ADMIN, AGENT, bearer, sign_in
+from .conftest import bearer, sign_in
 
 
 def ids_by_email(client, admin) -> dict[str, int]:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import ADMIN
+from tests.helpers import ADMIN
 
 
 def test_a_json_body_past_the_limit_is_413_in_the_error_shape(make_client, admin):

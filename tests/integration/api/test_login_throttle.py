@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .conftest import ADMIN, AGENT
+from tests.helpers import ADMIN, AGENT
 
 WRONG_GUESSES = 30
 

@@ -18,8 +18,9 @@ from argon2 import PasswordHasher
 from sqlalchemy import update
 
 from rolodex.store import schema as t
+from tests.helpers import ADMIN, AGENT
 
-from .conftest import ADMIN, AGENT, sign_in
+from .conftest import sign_in
 
 
 def web_session(client, email: str, password: str) -> None:  # type: ignore[no-untyped-def]

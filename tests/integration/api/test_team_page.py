@@ -15,9 +15,10 @@ from fastapi.testclient import TestClient
 
 from rolodex.services import team
 from rolodex.store import users
+from tests.helpers import ADMIN, AGENT, INACTIVE
 
 from ..test_web_pages import csrf_of, log_in, text_of
-from .conftest import ADMIN, AGENT, INACTIVE, sign_in
+from .conftest import sign_in
 
 
 def signed_in(client: TestClient) -> bool:

@@ -16,8 +16,7 @@ from sqlalchemy import func, select, update
 
 from rolodex.config import UploadPolicy
 from rolodex.store import schema as t
-
-from .conftest import ADMIN, WAIT_LIMIT_SECONDS
+from tests.helpers import ADMIN, WAIT_LIMIT_SECONDS
 
 CONTACTS = "email,first_name\nann@example.com,Ann\n"
 

@@ -32,8 +32,9 @@ from rolodex.store import imports as records
 from rolodex.store import jobs as queue
 from rolodex.store import schema as t
 from rolodex.store.store import Store
+from tests.helpers import AGENT
 
-from .conftest import AGENT, bearer
+from .conftest import bearer
 
 RECORD_KEYS = ("kind", "status", "dry_run", "rows_total", "rows_done", "warnings")
 COUNT_KEYS = ("created", "updated", "unchanged", "failed")
