@@ -1,13 +1,14 @@
 """What many tests do the same way: run an import through the CLI and read its report, write
 a small CSV file or mail message, make accounts, start the web app, wait for a job, find a
-free port. Fixtures live in the ``conftest.py`` files and build on these; plain functions
-and constants live here."""
+free port, size a property test. Fixtures live in the ``conftest.py`` files and build on
+these; plain functions and constants live here."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import os
 import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from rolodex.store.store import Store
 if TYPE_CHECKING:
     import pytest
     from fastapi.testclient import TestClient
+    from hypothesis import settings
 
     from rolodex.config import Settings
 
@@ -171,3 +173,20 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+# -- property tests --------------------------------------------------------------------------
+
+SCALE = 10 if os.environ.get("HYPOTHESIS_PROFILE") == "ci" else 1
+"""CI runs ten times the examples a developer's run does."""
+
+
+def examples(count: int) -> settings:
+    """Hypothesis settings for ``count`` examples (times :data:`SCALE`), with no deadline."""
+    from hypothesis import HealthCheck, settings
+
+    return settings(
+        max_examples=count * SCALE,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )

@@ -19,12 +19,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import os
 import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from rolodex.config import Limits
@@ -34,16 +33,7 @@ from rolodex.importing import values
 from rolodex.importing.reader import CsvSource, open_csv
 from rolodex.importing.report import ValueProblem
 from rolodex.services.export import neutralise
-
-SCALE = 10 if os.environ.get("HYPOTHESIS_PROFILE") == "ci" else 1
-
-
-def examples(count: int) -> settings:
-    return settings(
-        max_examples=count * SCALE,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
+from tests.helpers import examples
 
 
 def read(content: bytes, limits: Limits | None = None) -> tuple[CsvSource, list] | FileError:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from rolodex.config import Limits
@@ -41,17 +40,7 @@ from rolodex.store import catalog as sql
 from rolodex.store import contacts as read
 from rolodex.store.store import Store
 from tests.conftest import Cli
-
-SCALE = 10 if os.environ.get("HYPOTHESIS_PROFILE") == "ci" else 1
-
-
-def examples(count: int) -> settings:
-    return settings(
-        max_examples=count * SCALE,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
-
+from tests.helpers import examples
 
 CATALOG: tuple[tuple[str, ...], ...] = (
     ("labels", "add", "Trial", "trial", "VIP"),
