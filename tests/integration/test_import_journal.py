@@ -172,6 +172,20 @@ def test_a_contact_written_in_two_batches_keeps_its_first_before_and_created_fla
     assert same["after"]["custom"] == {"2": "2"}
 
 
+def test_every_journal_row_names_a_run_that_exists(store, catalog, tmp_path):
+    """On PostgreSQL no foreign key checks it (migration 0009): the importer writes only its
+    own run's id, and runs are never deleted."""
+    run(store, write(tmp_path / "baseline.csv", BASELINE), batch_size=1000)
+    run(store, write(tmp_path / "import.csv", IMPORT), batch_size=2)
+    with store.read() as conn:
+        orphans = conn.exec_driver_sql(
+            "SELECT COUNT(*) FROM import_journal AS j "
+            "WHERE NOT EXISTS (SELECT 1 FROM imports AS i WHERE i.id = j.import_id)"
+        ).scalar_one()
+        journaled = conn.exec_driver_sql("SELECT COUNT(*) FROM import_journal").scalar_one()
+    assert (journaled, orphans) == (len(BASELINE) + len(CREATED | UPDATED), 0)
+
+
 @pytest.mark.parametrize("batch_size", [1, 2, 3, 1000])
 def test_the_journal_does_not_depend_on_the_batch_size(store, catalog, tmp_path, batch_size):
     """Only its first ``before`` and last ``after`` count, however the rows are cut."""

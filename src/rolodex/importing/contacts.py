@@ -327,6 +327,8 @@ class ContactsKind:
 
     def _resolved(self, draft: ContactDraft) -> ContactDraft:
         """The draft with its company named by id and new fields by their real ids."""
+        if not (self.field_ids or (draft.company_id is None and draft.company_name)):
+            return draft  # nearly every row: named by id already (``_replace`` costs 1.5 µs)
         company_id = draft.company_id
         if company_id is None and draft.company_name:
             company_id = self.company_cache[company_key(draft.company_name)][0]
@@ -361,6 +363,8 @@ class ContactsKind:
     def _create_missing(
         self, drafts: list[ContactDraft], unit: ContactUnit, outcome: BatchOutcome
     ) -> None:
+        if not (self.options.create_labels or self.options.create_companies):
+            return
         creatable = [d for d in drafts if d.email and not d.issues and not self._id_issues(d)]
         if self.options.create_labels:
             wanted = {n: None for d in creatable for n in d.label_names}
@@ -384,8 +388,9 @@ class ContactsKind:
         issues = []
         if draft.label_names and not self.options.create_labels:
             unknown = [n for n in draft.label_names if n not in self.label_cache]
-            issues = _unknown_labels(draft.row, unknown, self.case_hints, self.options.wording)
-        if draft.label_ids or draft.company_id:
+            if unknown:
+                issues = _unknown_labels(draft.row, unknown, self.case_hints, self.options.wording)
+        if draft.label_ids or (draft.company_id and draft.company_id not in self.known_company_ids):
             issues += self._id_issues(draft)
         if draft.company_name:
             issues += self._company_issues(draft)

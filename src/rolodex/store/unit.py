@@ -237,10 +237,9 @@ class SqlUnit:
         sqlite = self.conn.dialect.name == "sqlite"
         rows = []
         for w in writes:
-            label_ids: list[int] | str = sorted(w.new_label_ids - gone)
-            custom = merge.as_json(w.changed_custom)
-            if sqlite:
-                label_ids = merge.as_json(label_ids)
+            added = sorted(w.new_label_ids - gone)
+            label_ids = merge.ids_json(added) if sqlite else added
+            custom = merge.values_json(w.changed_custom)
             rows.append(
                 (
                     w.state.email,
