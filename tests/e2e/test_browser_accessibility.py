@@ -11,24 +11,20 @@ from a stored session. Needs chromium and playwright, as every browser test (``b
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
 from .axe import CONTEXT, assert_accessible
-from .browsing import JOB_LIMIT_MS, log_in
-from .served import ADMIN, ROLODEX, environment, serve
+from .browsing import Tabs
+from .served import ADMIN, AGENT, Site, serve_site
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.slow
 
-AGENT = ("agent@example.com", "an-agent-password")
 LONG_NAME = (
     "customers_exported_from_the_old_crm_on_2024_03_14"
     "_with_every_custom_field_and_label_included_final_v2.csv"
@@ -42,67 +38,32 @@ CONTACTS = (
 )
 FOREIGN = "E-mail Address,Given Name,Family Name,Nickname\nfay.fisher@example.com,Fay,Fisher,Fi\n"
 MIN_FOCUS_CONTRAST = 3.0  # WCAG 1.4.11: a focus indicator against what surrounds it
-
-
-@dataclass(frozen=True)
-class Site:
-    """The served app, the files the tests upload, and a signed-in session per role."""
-
-    url: str
-    files: Path
-    sessions: dict[str, dict[str, Any]]
+FILES: dict[str, str | bytes] = {
+    LONG_NAME: CONTACTS,
+    "customers.csv": CONTACTS,
+    "google.csv": FOREIGN,
+    "empty.csv": b"",
+}
+SETUP = [
+    ["import", "contacts", "--create-labels", LONG_NAME],
+    ["import", "contacts", "customers.csv"],
+    ["import", "contacts", "customers.csv"],
+]
+WHO = {"admin": ADMIN, "agent": AGENT}
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, browser: Browser) -> Iterator[Site]:
-    base = tmp_path_factory.mktemp("served")
-    files = tmp_path_factory.mktemp("files")
-    (files / LONG_NAME).write_text(CONTACTS, encoding="utf-8")
-    (files / "customers.csv").write_text(CONTACTS, encoding="utf-8")
-    (files / "google.csv").write_text(FOREIGN, encoding="utf-8")
-    (files / "empty.csv").write_bytes(b"")
-    (files / "agents.csv").write_text(
-        f"email,first_name,last_name,password\n{AGENT[0]},Alex,Agent,{AGENT[1]}\n"
-    )
-    with serve(base) as served:
-        for command in (["users", "agents.csv"], ["contacts", "--create-labels", LONG_NAME],
-                        ["contacts", "customers.csv"], ["contacts", "customers.csv"]):  # fmt: skip
-            cli(base, files, ["import", *command])
-        sessions = {"admin": signed_in(browser, served.url, ADMIN),
-                    "agent": signed_in(browser, served.url, AGENT)}  # fmt: skip
-        yield Site(served.url, files, sessions)
-
-
-def cli(base: Path, files: Path, args: list[str]) -> None:
-    """Run ``rolodex`` on the served database, as an admin on the server's machine does."""
-    done = subprocess.run(
-        [str(ROLODEX), *args], env=environment(base), cwd=files,
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert done.returncode in (0, 1), done.stderr  # 1: some rows rejected, as meant
-
-
-def signed_in(browser: Browser, url: str, who: tuple[str, str]) -> dict[str, Any]:
-    context = browser.new_context()
-    log_in(context.new_page(), url, who)
-    state: dict[str, Any] = dict(context.storage_state())
-    context.close()
-    return state
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    with serve_site(tmp_path_factory.mktemp("site"), FILES, SETUP, rejects=True) as served:
+        yield served
 
 
 @pytest.fixture
-def tab(site: Site, browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+def tab(site: Site, tabs: Tabs, request: pytest.FixtureRequest) -> Page:
     """A new tab of 1280×800, signed in as the role the test passes (indirect parameter:
     ``admin`` or ``agent``); anonymous without one."""
-    role = getattr(request, "param", None) or "anonymous"
-    state = site.sessions.get(role)
-    context = browser.new_context(
-        **CONTEXT, viewport={"width": 1280, "height": 800}, storage_state=state
-    )
-    page = context.new_page()
-    page.set_default_timeout(JOB_LIMIT_MS)
-    yield page
-    context.close()
+    role = getattr(request, "param", None)
+    return tabs.open(site, WHO.get(role or ""), viewport={"width": 1280, "height": 800})
 
 
 # -- the pages, each reached as a person reaches it ---------------------------------------------

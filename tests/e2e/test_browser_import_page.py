@@ -9,19 +9,18 @@ headless Chromium driven by Playwright (``browsing.py``: skips without them, fai
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .axe import CONTEXT, assert_accessible
-from .browsing import JOB_LIMIT_MS, Visit, log_in
-from .served import ADMIN, ROLODEX, environment, serve
+from .axe import assert_accessible
+from .browsing import Visit
+from .served import Site, serve_site
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Page
 
 pytestmark = pytest.mark.slow
 
@@ -34,29 +33,16 @@ UPLOAD = (
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[str]:
+def site(tmp_path: Path) -> Iterator[Site]:
     """The served app with a custom field ``plan`` (select: basic, pro)."""
-    base = tmp_path / "served"
-    base.mkdir()
-    with serve(base) as served:
-        added = subprocess.run(
-            [str(ROLODEX), "fields", "add", "plan", "--type", "select", "--options", "basic,pro"],
-            env=environment(base), cwd=base, capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
-        assert added.returncode == 0, added.stderr
-        yield served.url
+    setup = [["fields", "add", "plan", "--type", "select", "--options", "basic,pro"]]
+    with serve_site(tmp_path, setup=setup) as served:
+        yield served
 
 
 @pytest.fixture
-def page(site: str, browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(
-        **CONTEXT, viewport={"width": 1280, "height": 860}, accept_downloads=True
-    )
-    opened = context.new_page()
-    opened.set_default_timeout(JOB_LIMIT_MS)
-    log_in(opened, site, ADMIN)
-    yield opened
-    context.close()
+def page(admin: Page) -> Page:
+    return admin
 
 
 def download(page: Page, link: Any, into: Path) -> Path:
@@ -68,11 +54,11 @@ def download(page: Page, link: Any, into: Path) -> Path:
 
 
 def test_download_a_template_from_the_import_page_and_import_it_back(
-    page: Page, site: str, tmp_path: Path
+    page: Page, site: Site, tmp_path: Path
 ) -> None:
     from playwright.sync_api import expect
 
-    visit = Visit(page, site)
+    visit = Visit(page, site.url)
     accepted = page.locator('table.accepted-columns[data-kind="contacts"]')
     expect(accepted).to_contain_text("plan")
     expect(accepted).to_contain_text("One of: basic, pro.")
@@ -89,7 +75,7 @@ def test_download_a_template_from_the_import_page_and_import_it_back(
     assert xlsx_file.read_bytes()[:2] == b"PK"  # a zip, as every .xlsx is
 
     for template in (csv_file, xlsx_file):
-        page.goto(site + "/")
+        page.goto(site.url + "/")
         page.get_by_label("CSV file").set_input_files(str(template))
         page.get_by_role("button", name="Check the file").click()
         # straight to the dry run: no Columns step, no column that binds to nothing
@@ -99,10 +85,10 @@ def test_download_a_template_from_the_import_page_and_import_it_back(
         visit.shot(f"template-{template.suffix[1:]}-dry-run")
 
 
-def test_undo_a_real_import_from_its_result_page(page: Page, site: str, tmp_path: Path) -> None:
+def test_undo_a_real_import_from_its_result_page(page: Page, site: Site, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
-    visit = Visit(page, site)
+    visit = Visit(page, site.url)
     upload = tmp_path / "customers.csv"
     upload.write_text(UPLOAD, encoding="utf-8")
     page.get_by_label("CSV file").set_input_files(str(upload))
