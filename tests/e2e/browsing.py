@@ -77,6 +77,26 @@ def log_in(page: Page, base: str, who: tuple[str, str]) -> None:
     expect(page.get_by_role("heading", name="Import a CSV file")).to_be_visible()
 
 
+def post_form(page: Page, url: str, fields: dict[str, str]) -> None:
+    """Send a form from the page shown, as a form of the app sends it (its CSRF token, taken
+    from the page, among the fields), and wait for the answer to be the page shown. For what
+    a page does not offer someone — an agent's change — so that a refusal is the role's, not
+    a missing token's."""
+    with page.expect_navigation():
+        page.evaluate(POST_FORM, [url, fields])
+
+
+POST_FORM = """([url, fields]) => {
+  const form = Object.assign(document.createElement("form"), {method: "post", action: url});
+  const token = document.querySelector("input[name=csrf]");
+  for (const [name, value] of Object.entries({csrf: token ? token.value : "", ...fields})) {
+    form.append(Object.assign(document.createElement("input"), {type: "hidden", name, value}));
+  }
+  document.body.append(form);
+  form.submit();
+}"""
+
+
 class Visit:
     """One browser tab on the app that saves a screenshot of every page it shows."""
 

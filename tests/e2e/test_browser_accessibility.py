@@ -1,27 +1,39 @@
 """Every page usable by everyone, in a real browser: axe-core finds no serious or critical
-violation on any page (as an admin and, where the page differs, as an agent); the import
-form is walked with Tab alone, its focus always visible; History and Contacts fit a
-1280 px screen (and a 1920 px one) without sideways scrolling, Undo… in sight.
+violation on any page the app serves — each of its page routes, as an admin and, where the
+page differs, as an agent, with its refusals; every control of the main forms is reached and
+used with the keyboard alone, its focus always visible; History and Contacts fit a 1280 px
+screen (and a 1920 px one) without sideways scrolling, Undo… in sight.
 
-One ``rolodex serve`` for the module, filled from the command line with an agent and a few
-imports (one of a long file name); each test opens its own browser context on it, signed in
-from a stored session. Needs chromium and playwright, as every browser test (``browsing.py``).
+"Every page" is checked, not trusted: each stop below names the route that renders it, the
+test asserts that the page shown came from that route, and
+``test_every_page_route_is_checked`` lists the app's page routes and fails on one no stop
+reaches. FastAPI's own ``/docs`` and ``/redoc`` (Swagger UI and ReDoc, loaded from a CDN)
+are not the app's pages and are left out.
+
+One ``rolodex serve`` for the module, filled from the command line with an agent, a catalog,
+60 contacts and a few imports (one of a long file name); each test opens its own browser
+context on it, signed in from a stored session. Needs chromium and playwright, as every
+browser test (``browsing.py``).
 """
 
 from __future__ import annotations
 
+import json
 import re
+import uuid
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import pytest
 
 from .axe import CONTEXT, assert_accessible
-from .browsing import Tabs
+from .browsing import Tabs, post_form
 from .served import ADMIN, AGENT, Site, serve_site
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Page, Response
 
 pytestmark = pytest.mark.slow
 
@@ -36,26 +48,82 @@ CONTACTS = (
     "Alexandra,Konstantinopoulou-Villanueva,Met at the 2023 spring trade fair in Hanover\n"
     "not-an-email,Bad,Row,\n"
 )
+MANY = "email,first_name,last_name,company_id,plan\n" + "".join(
+    f"person{n:02}@example.org,Person,Number {n},1,{'pro' if n % 2 else 'basic'}\n"
+    for n in range(60)
+)  # more than a page of the contacts list (50)
+SAM = ("sam@example.com", "sam-first-password")
 FOREIGN = "E-mail Address,Given Name,Family Name,Nickname\nfay.fisher@example.com,Fay,Fisher,Fi\n"
 MIN_FOCUS_CONTRAST = 3.0  # WCAG 1.4.11: a focus indicator against what surrounds it
 FILES: dict[str, str | bytes] = {
     LONG_NAME: CONTACTS,
     "customers.csv": CONTACTS,
+    "many.csv": MANY,
     "google.csv": FOREIGN,
     "empty.csv": b"",
+    "sam.csv": f"email,first_name,last_name,password\n{SAM[0]},Sam,Sample,{SAM[1]}\n",
 }
 SETUP = [
+    ["companies", "add", "Acme Inc.", "--domain", "acme.example"],
+    ["fields", "add", "plan", "--type", "select", "--options", "basic,pro", "--title", "Plan"],
+    ["fields", "add", "score", "--type", "number", "--title", "Score"],
+    ["import", "users", "sam.csv"],
     ["import", "contacts", "--create-labels", LONG_NAME],
+    ["import", "contacts", "many.csv"],
     ["import", "contacts", "customers.csv"],
     ["import", "contacts", "customers.csv"],
 ]
 WHO = {"admin": ADMIN, "agent": AGENT}
 
 
+@dataclass(frozen=True)
+class Facts:
+    """IDs the stops' addresses need, read back from the command line."""
+
+    label: int  # VIP
+    company: int  # Acme Inc.
+    field: int  # plan
+    contact: int  # ann.archer@example.com
+    admin: int
+    sam: int
+    users_import: int  # the agents' import: an agent does not even see it
+    contacts_import: int  # the first contacts import
+
+    @classmethod
+    def of(cls, site: Site) -> Facts:
+        def read(*args: str) -> Any:
+            return json.loads(site.cli(*args, "--json"))
+
+        runs = read("imports", "list")
+        return cls(
+            label=next(x["id"] for x in read("labels", "list") if x["name"] == "VIP"),
+            company=read("companies", "list")[0]["id"],
+            field=next(x["id"] for x in read("fields", "list") if x["variable_name"] == "plan"),
+            contact=read("contacts", "show", "ann.archer@example.com")["id"],
+            admin=read("users", "show", ADMIN[0])["id"],
+            sam=read("users", "show", SAM[0])["id"],
+            users_import=min(r["id"] for r in runs if r["kind"] == "users"),
+            contacts_import=min(r["id"] for r in runs if r["kind"] == "contacts"),
+        )
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The site a stop is reached on, and its IDs."""
+
+    site: Site
+    facts: Facts
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     with serve_site(tmp_path_factory.mktemp("site"), FILES, SETUP, rejects=True) as served:
         yield served
+
+
+@pytest.fixture(scope="module")
+def facts(site: Site) -> Facts:
+    return Facts.of(site)
 
 
 @pytest.fixture
@@ -66,108 +134,371 @@ def tab(site: Site, tabs: Tabs, request: pytest.FixtureRequest) -> Page:
     return tabs.open(site, WHO.get(role or ""), viewport={"width": 1280, "height": 800})
 
 
+class Shown:
+    """The request whose answer is the document a tab shows now (after any redirect)."""
+
+    def __init__(self, page: Page):
+        self.page, self.method, self.path, self.status = page, "", "", 0
+        page.on("response", self.seen)
+
+    def seen(self, response: Response) -> None:
+        request = response.request
+        if request.is_navigation_request() and response.frame == self.page.main_frame:
+            self.method, self.path = request.method, urlsplit(response.url).path
+            self.status = response.status
+
+
 # -- the pages, each reached as a person reaches it ---------------------------------------------
 
-
-def upload(page: Page, site: Site, name: str) -> None:
-    page.goto(site.url + "/")
-    page.get_by_label("CSV file").set_input_files(str(site.files / name))
-    page.get_by_role("button", name="Check the file").click()
+Reach = Callable[["Page", Checked], None]
 
 
-def login_refused(page: Page, site: Site) -> None:
-    from playwright.sync_api import expect
+@dataclass(frozen=True)
+class Stop:
+    """A page as someone sees it: the route that renders it, how a person gets there, and
+    who sees it (``anonymous``, ``admin``, ``agent``: an agent where the page differs)."""
 
-    page.goto(site.url + "/login")
-    page.get_by_label("Email").fill(ADMIN[0])
-    page.get_by_label("Password").fill("not the password")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("alert")).to_be_visible()
-
-
-def upload_refused(page: Page, site: Site) -> None:
-    from playwright.sync_api import expect
-
-    upload(page, site, "empty.csv")
-    expect(page.get_by_role("alert")).to_contain_text("cannot be imported")
+    route: str  # "METHOD /path/{param}", as the app declares it
+    reach: Reach
+    roles: tuple[str, ...] = ("admin",)
 
 
-def columns_step(page: Page, site: Site) -> None:
-    from playwright.sync_api import expect
+def go(path: str) -> Reach:
+    """Open the address; ``{label}``, ``{contact}``… are the site's :class:`Facts`."""
 
-    upload(page, site, "google.csv")
-    expect(page.get_by_role("heading", name="Columns of google.csv")).to_be_visible()
-
-
-def dry_run(page: Page, site: Site) -> None:
-    from playwright.sync_api import expect
-
-    upload(page, site, "customers.csv")
-    expect(page.get_by_role("button", name="Confirm import")).to_be_visible()
-    expect(page.locator("table.errors")).to_contain_text("not-an-email")
-
-
-def confirmed(page: Page, site: Site) -> None:
-    from playwright.sync_api import expect
-
-    dry_run(page, site)
-    page.get_by_role("button", name="Confirm import").click()
-    expect(page.get_by_role("link", name="Download the error file")).to_be_visible()
-
-
-def undo_confirmation(page: Page, site: Site) -> None:
-    page.goto(site.url + "/imports")
-    page.get_by_role("link", name="Undo…").first.click()
-    page.get_by_role("button", name=re.compile("Yes, undo")).wait_for()
-
-
-def undone(page: Page, site: Site) -> None:
-    undo_confirmation(page, site)
-    page.get_by_role("button", name=re.compile("Yes, undo")).click()
-    page.get_by_text("Done:").wait_for()
-
-
-def go(path: str) -> Callable[[Page, Site], None]:
-    def reach(page: Page, site: Site) -> None:
-        page.goto(site.url + path)
+    def reach(page: Page, at: Checked) -> None:
+        page.goto(at.site.url + path.format(**vars(at.facts)))
 
     return reach
 
 
-PAGES: dict[str, Callable[[Page, Site], None]] = {
-    "login": go("/login"),
-    "login refused": login_refused,
-    "import form": go("/"),
-    "import form, file refused": upload_refused,
-    "columns step": columns_step,
-    "dry run": dry_run,
-    "import result": confirmed,
-    "history": go("/imports"),
-    "undo confirmation": undo_confirmation,
-    "undo done": undone,
-    "contacts": go("/contacts"),
-    "contacts, none found": go("/contacts?q=nobody-by-this-name"),
-    "page not found": go("/no-such-page"),
-    "import not found": go("/imports/9999"),
-    "undo refused to an agent": go("/imports/2/undo"),  # #2: the seeded contacts import
+def then(*steps: Reach) -> Reach:
+    def reach(page: Page, at: Checked) -> None:
+        for step in steps:
+            step(page, at)
+
+    return reach
+
+
+def click(name: str, role: str = "button") -> Reach:
+    def reach(page: Page, at: Checked) -> None:
+        page.get_by_role(role, name=name, exact=True).first.click()
+        page.wait_for_load_state()
+
+    return reach
+
+
+def fill(label: str, value: str) -> Reach:
+    def reach(page: Page, at: Checked) -> None:
+        page.get_by_label(label, exact=True).fill(value)
+
+    return reach
+
+
+def choose(label: str, value: str) -> Reach:
+    def reach(page: Page, at: Checked) -> None:
+        page.get_by_label(label, exact=True).select_option(value)
+
+    return reach
+
+
+def posted(path: str, **fields: str) -> Reach:
+    """Send a form to the address from the page shown (with its CSRF token): what a page
+    of the app would send, for a person the page offers no such form."""
+
+    def reach(page: Page, at: Checked) -> None:
+        post_form(page, at.site.url + path.format(**vars(at.facts)), fields)
+
+    return reach
+
+
+def upload(name: str, kind: str | None = None) -> Reach:
+    def reach(page: Page, at: Checked) -> None:
+        page.goto(at.site.url + "/")
+        if kind:
+            page.get_by_label("The file holds").select_option(kind)
+        page.get_by_label("CSV file").set_input_files(str(at.site.files / name))
+        page.get_by_role("button", name="Check the file").click()
+        page.wait_for_load_state()
+
+    return reach
+
+
+def wait_for(text: str, role: str | None = None) -> Reach:
+    def reach(page: Page, at: Checked) -> None:
+        from playwright.sync_api import expect
+
+        found = page.get_by_role(role, name=text) if role else page.get_by_text(text)
+        expect(found.first).to_be_visible()
+
+    return reach
+
+
+def confirmed_twice(page: Page, at: Checked) -> None:
+    """Confirm a dry run, then send its Confirm form again (Back, and Confirm once more)."""
+    dry_run(page, at)
+    dry = urlsplit(page.url).path
+    click("Confirm import")(page, at)
+    wait_for("Download the error file", "link")(page, at)
+    post_form(page, at.site.url + dry + "/confirm", {})
+
+
+def history_first(page: Page, at: Checked) -> None:
+    page.goto(at.site.url + "/imports")
+    page.locator("table.history tbody tr").first.get_by_role("link").first.click()
+    page.wait_for_load_state()
+
+
+login_refused = then(
+    go("/login"), fill("Email", ADMIN[0]), fill("Password", "not the password"), click("Log in")
+)
+dry_run = then(upload("customers.csv"), wait_for("Confirm import", "button"))
+undo_confirmation = then(go("/imports"), click("Undo…", "link"), wait_for("Yes, undo", "button"))
+
+
+def yes_undo(page: Page, at: Checked) -> None:
+    page.get_by_role("button", name=re.compile("Yes, undo")).click()
+
+
+def a_new_email(page: Page, at: Checked) -> None:
+    page.get_by_label("Email", exact=True).fill(f"new-{uuid.uuid4().hex[:8]}@example.com")
+
+
+def open_reset(email: str) -> Reach:
+    def reach(page: Page, at: Checked) -> None:
+        page.locator("summary", has_text=f"Reset password of {email}").click()
+
+    return reach
+
+
+undone = then(undo_confirmation, yes_undo, wait_for("Done:"))
+edit_contact = go("/contacts/{contact}")
+
+STOPS: dict[str, Stop] = {
+    # Signing in
+    "login": Stop("GET /login", go("/login"), ("anonymous",)),
+    "login refused": Stop("POST /login", login_refused, ("anonymous",)),
+    # Importing
+    "import form": Stop("GET /", go("/"), ("admin", "agent")),
+    "import form, file refused": Stop(
+        "POST /imports/preview",
+        then(upload("empty.csv"), wait_for("cannot be imported")),
+        ("admin", "agent"),
+    ),
+    "columns step": Stop(
+        "GET /imports/columns/{token}",
+        then(upload("google.csv"), wait_for("Columns of google.csv", "heading")),
+        ("admin", "agent"),
+    ),
+    "columns step, refused": Stop(
+        "POST /imports/columns/{token}",
+        then(
+            upload("google.csv"),
+            choose("Where column A (E-mail Address) goes", "ignore"),
+            click("Check the file"),
+            wait_for("Not yet:"),
+        ),
+    ),
+    "dry run": Stop(
+        "GET /imports/{import_id}", then(dry_run, wait_for("not-an-email")), ("admin", "agent")
+    ),
+    "dry run of agents": Stop(
+        "GET /imports/{import_id}",
+        then(upload("sam.csv", kind="users"), wait_for("Confirm import", "button")),
+    ),
+    "import result": Stop(
+        "GET /imports/{import_id}",
+        then(dry_run, click("Confirm import"), wait_for("Download the error file", "link")),
+        ("admin", "agent"),
+    ),
+    "confirmed twice": Stop("POST /imports/{import_id}/confirm", confirmed_twice),
+    "history": Stop("GET /imports", go("/imports"), ("admin", "agent")),
+    "undo confirmation": Stop("GET /imports/{import_id}/undo", undo_confirmation),
+    "undo done": Stop("POST /imports/{import_id}/undo", undone),
+    "an undo run": Stop("GET /imports/{import_id}", then(undone, history_first)),
+    "undo refused to an agent": Stop(
+        "GET /imports/{import_id}/undo", go("/imports/{contacts_import}/undo"), ("agent",)
+    ),
+    "undo sent by an agent, refused": Stop(
+        "POST /imports/{import_id}/undo",
+        then(go("/imports"), posted("/imports/{contacts_import}/undo")),
+        ("agent",),
+    ),
+    "import not found": Stop("GET /imports/{import_id}", go("/imports/99999")),
+    "agents' import hidden from an agent": Stop(
+        "GET /imports/{import_id}", go("/imports/{users_import}"), ("agent",)
+    ),
+    # The directory
+    "contacts": Stop("GET /contacts", go("/contacts"), ("admin", "agent")),
+    "contacts, second page": Stop("GET /contacts", go("/contacts?page=2"), ("admin", "agent")),
+    "contacts, by label": Stop("GET /contacts", go("/contacts?label=VIP"), ("admin", "agent")),
+    "contacts, none found": Stop("GET /contacts", go("/contacts?q=nobody-by-this-name")),
+    "a contact": Stop("GET /contacts/{contact_id}", edit_contact, ("admin", "agent")),
+    "a contact, saved": Stop(
+        "GET /contacts/{contact_id}",
+        then(edit_contact, fill("First name", "Annie"), click("Save changes"), wait_for("Saved.")),
+    ),
+    "a contact, edit refused": Stop(
+        "POST /contacts/{contact_id}",
+        then(
+            edit_contact, fill("Score", "1,5"), click("Save changes"), wait_for("Nothing was saved")
+        ),
+    ),
+    "an edit sent by an agent, refused": Stop(
+        "POST /contacts/{contact_id}",
+        then(edit_contact, posted("/contacts/{contact}", first_name="Eve")),
+        ("agent",),
+    ),
+    "contact not found": Stop("GET /contacts/{contact_id}", go("/contacts/99999")),
+    # The catalog
+    "labels": Stop("GET /labels", go("/labels"), ("admin", "agent")),
+    "labels, a name refused": Stop(
+        "POST /labels", then(go("/labels"), fill("Name", "VIP"), click("Create label"))
+    ),
+    "rename a label": Stop("GET /labels/{label_id}/edit", go("/labels/{label}/edit")),
+    "rename a label, refused": Stop(
+        "POST /labels/{label_id}/edit",
+        then(go("/labels/{label}/edit"), fill("New name", "a:b"), click("Rename label")),
+    ),
+    "delete a label": Stop("GET /labels/{label_id}/delete", go("/labels/{label}/delete")),
+    "delete a label, refused to an agent": Stop(
+        "POST /labels/{label_id}/delete",
+        then(go("/labels"), posted("/labels/{label}/delete")),
+        ("agent",),
+    ),
+    "rename a label, refused to an agent": Stop(
+        "GET /labels/{label_id}/edit", go("/labels/{label}/edit"), ("agent",)
+    ),
+    "companies": Stop("GET /companies", go("/companies"), ("admin", "agent")),
+    "companies, a name refused": Stop(
+        "POST /companies",
+        then(go("/companies"), fill("Name", "ACME INC."), click("Create company")),
+    ),
+    "edit a company": Stop("GET /companies/{company_id}/edit", go("/companies/{company}/edit")),
+    "edit a company, refused": Stop(
+        "POST /companies/{company_id}/edit",
+        then(
+            go("/companies/{company}/edit"),
+            fill("Domain (optional)", "not a domain"),
+            click("Save company"),
+        ),
+    ),
+    "delete a company": Stop(
+        "GET /companies/{company_id}/delete", go("/companies/{company}/delete")
+    ),
+    "delete a company, refused to an agent": Stop(
+        "POST /companies/{company_id}/delete",
+        then(go("/companies"), posted("/companies/{company}/delete")),
+        ("agent",),
+    ),
+    "fields": Stop("GET /fields", go("/fields"), ("admin", "agent")),
+    "fields, a field refused": Stop(
+        "POST /fields",
+        then(
+            go("/fields"),
+            fill("Variable name", "tier"),
+            choose("Type", "select"),
+            click("Create field"),
+        ),
+    ),
+    "edit a field": Stop("GET /fields/{field_id}/edit", go("/fields/{field}/edit")),
+    "edit a field, an option in use refused": Stop(
+        "POST /fields/{field_id}/edit",
+        then(go("/fields/{field}/edit"), fill("Options", "basic"), click("Save field")),
+    ),
+    # The team
+    "team": Stop("GET /team", go("/team")),
+    "team, a person added with a temporary password": Stop(
+        "POST /team",
+        then(
+            go("/team"),
+            a_new_email,
+            click("Add with a temporary password"),
+            wait_for("Temporary password for", "heading"),
+        ),
+    ),
+    "team, deactivating the last admin refused": Stop(
+        "POST /team/{user_id}/active",
+        then(go("/team"), click(f"Deactivate {ADMIN[0]}"), wait_for("last active admin")),
+    ),
+    "team, demoting the last admin refused": Stop(
+        "POST /team/{user_id}/role",
+        then(go("/team"), click(f"Make agent {ADMIN[0]}"), wait_for("last active admin")),
+    ),
+    "team, a temporary password made": Stop(
+        "POST /team/{user_id}/password",
+        then(
+            go("/team"),
+            open_reset(SAM[0]),
+            click(f"Generate a temporary password for {SAM[0]}"),
+            wait_for(f"Temporary password for {SAM[0]}", "heading"),
+        ),
+    ),
+    "team refused to an agent": Stop("GET /team", go("/team"), ("agent",)),
+    "team change refused to an agent": Stop(
+        "POST /team/{user_id}/active",
+        then(go("/contacts"), posted("/team/{sam}/active", active="false")),
+        ("agent",),
+    ),
+    # Anything else
+    "page not found": Stop("GET /no-such-page", go("/no-such-page"), ("admin", "agent")),
 }
-# Who sees which page: an agent where the page differs (no choice of kind, no Undo, refusals).
-SEEN_BY = {
-    "anonymous": ["login", "login refused"],
-    "admin": [name for name in PAGES if "login" not in name and "agent" not in name],
-    "agent": ["import form", "columns step", "dry run", "import result", "history", "contacts",
-              "undo refused to an agent", "page not found"],
-}  # fmt: skip
-VISITS = [pytest.param(role, name, id=f"{role}-{name}") for role, names in SEEN_BY.items()
-          for name in names]  # fmt: skip
+NOT_A_PAGE = {
+    "POST /logout": "answers only with a redirect to the login page (checked as 'login')",
+}
+VISITS = [
+    pytest.param(role, name, id=f"{role}-{name}")
+    for name, stop in STOPS.items()
+    for role in stop.roles
+]
+
+
+def route_pattern(route: str) -> tuple[str, re.Pattern[str]]:
+    method, path = route.split(" ", 1)
+    return method, re.compile(re.sub(r"\\\{[a-z_]+\\\}", "[^/]+", re.escape(path)))
 
 
 @pytest.mark.parametrize(("tab", "name"), VISITS, indirect=["tab"])
 def test_the_page_has_no_serious_or_critical_accessibility_violation(
-    tab: Page, site: Site, name: str
+    tab: Page, site: Site, facts: Facts, name: str
 ) -> None:
-    PAGES[name](tab, site)
+    stop, shown = STOPS[name], Shown(tab)
+    stop.reach(tab, Checked(site, facts))
+    method, pattern = route_pattern(stop.route)
+    if stop.route != "GET /no-such-page":
+        assert (shown.method, bool(pattern.fullmatch(shown.path))) == (method, True), (
+            f"{name}: {shown.method} {shown.path} shown, not {stop.route}"
+        )
+    assert shown.status < 500, f"{name}: {shown.status}"
     assert_accessible(tab, name)
+
+
+def page_routes() -> set[str]:
+    """Every page route of the app (``PageRoute``: HTML, not the API's JSON), by method."""
+    from rolodex.config import Settings
+    from rolodex.web.app import create_app
+    from rolodex.web.pages.common import PageRoute
+
+    def walk(routes: list[Any]) -> Iterator[Any]:
+        for route in routes:
+            inner = getattr(route, "original_router", None)  # an included router (FastAPI 0.16x)
+            yield from walk(inner.routes) if inner is not None else [route]
+
+    app = create_app(Settings(database_url="sqlite://"), run_worker=False)
+    return {
+        f"{method} {route.path}"
+        for route in walk(app.router.routes)
+        if isinstance(route, PageRoute)
+        for method in route.methods - {"HEAD"}
+    }
+
+
+def test_every_page_route_is_checked() -> None:
+    routes = page_routes()
+    checked = {stop.route for stop in STOPS.values()} | set(NOT_A_PAGE)
+    assert routes - checked == set(), "page routes no stop reaches"
+    assert checked - routes == {"GET /no-such-page"}, "stops naming no route of the app"
+    assert len(routes) > 30  # the walk found the app's routes
 
 
 # -- the keyboard -------------------------------------------------------------------------------
