@@ -97,6 +97,25 @@ POST_FORM = """([url, fields]) => {
 }"""
 
 
+FOCUSED_NAME = """() => {
+  const el = document.activeElement;
+  return (el.getAttribute("aria-label") || el.labels?.[0]?.textContent || el.textContent || "")
+    .trim();
+}"""
+
+
+def tab_to(page: Page, name: str, limit: int = 80) -> None:
+    """Press Tab until the focus is on the control called ``name`` (its ``aria-label``, its
+    label's text or its own), as a keyboard user looks for it."""
+    seen: list[str] = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate(FOCUSED_NAME))
+        if seen[-1] == name:
+            return
+    raise AssertionError(f"Tab never reached {name!r}; it went through {seen}")
+
+
 class Visit:
     """One browser tab on the app that saves a screenshot of every page it shows."""
 

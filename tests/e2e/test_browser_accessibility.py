@@ -1,8 +1,10 @@
 """Every page usable by everyone, in a real browser: axe-core finds no serious or critical
 violation on any page the app serves — each of its page routes, as an admin and, where the
-page differs, as an agent, with its refusals; every control of the main forms is reached and
-used with the keyboard alone, its focus always visible; History and Contacts fit a 1280 px
-screen (and a 1920 px one) without sideways scrolling, Undo… in sight.
+page differs, as an agent, with its refusals; on each of them Tab reaches every control, its
+focus ring always shown (2 px or more, 3:1 against what surrounds it, cut off by nothing);
+the main forms (sign in, import, search, a contact's edit, a company, a field, undo) are used
+with the keyboard alone; History and Contacts fit a 1280 px screen (and a 1920 px one)
+without sideways scrolling, Undo… in sight.
 
 "Every page" is checked, not trusted: each stop below names the route that renders it, the
 test asserts that the page shown came from that route, and
@@ -29,7 +31,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from .axe import CONTEXT, assert_accessible
-from .browsing import Tabs, post_form
+from .browsing import Tabs, post_form, tab_to
 from .served import ADMIN, AGENT, Site, serve_site
 
 if TYPE_CHECKING:
@@ -62,6 +64,7 @@ FILES: dict[str, str | bytes] = {
     "google.csv": FOREIGN,
     "empty.csv": b"",
     "sam.csv": f"email,first_name,last_name,password\n{SAM[0]},Sam,Sample,{SAM[1]}\n",
+    "good.csv": "email,first_name,last_name\nkim.keys@example.com,Kim,Keys\n",
 }
 SETUP = [
     ["companies", "add", "Acme Inc.", "--domain", "acme.example"],
@@ -458,21 +461,6 @@ def route_pattern(route: str) -> tuple[str, re.Pattern[str]]:
     return method, re.compile(re.sub(r"\\\{[a-z_]+\\\}", "[^/]+", re.escape(path)))
 
 
-@pytest.mark.parametrize(("tab", "name"), VISITS, indirect=["tab"])
-def test_the_page_has_no_serious_or_critical_accessibility_violation(
-    tab: Page, site: Site, facts: Facts, name: str
-) -> None:
-    stop, shown = STOPS[name], Shown(tab)
-    stop.reach(tab, Checked(site, facts))
-    method, pattern = route_pattern(stop.route)
-    if stop.route != "GET /no-such-page":
-        assert (shown.method, bool(pattern.fullmatch(shown.path))) == (method, True), (
-            f"{name}: {shown.method} {shown.path} shown, not {stop.route}"
-        )
-    assert shown.status < 500, f"{name}: {shown.status}"
-    assert_accessible(tab, name)
-
-
 def page_routes() -> set[str]:
     """Every page route of the app (``PageRoute``: HTML, not the API's JSON), by method."""
     from rolodex.config import Settings
@@ -503,8 +491,26 @@ def test_every_page_route_is_checked() -> None:
 
 # -- the keyboard -------------------------------------------------------------------------------
 
-# The focused element, its outline, and the paint just outside the ring (what it must stand
-# out from: the element under that point that is not the focused one, or its background).
+# Every control a person could reach with Tab on the page as it is (every <details> opened
+# first, so the controls inside count too), each marked with its number; the focus then
+# starts from the top of the page, before the first of them.
+CONTROLS = """() => {
+  for (const details of document.querySelectorAll("details")) details.open = true;
+  const all = [...document.querySelectorAll(
+      "a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]")]
+    .filter((el) => !el.disabled && el.tabIndex >= 0 && el.getClientRects().length > 0
+                    && getComputedStyle(el).visibility !== "hidden");
+  all.forEach((el, index) => { el.dataset.control = index; });
+  const start = Object.assign(document.createElement("span"), {id: "walk-start", tabIndex: -1});
+  document.body.prepend(start);
+  start.focus();
+  return all.map((el) => `${el.tagName} ${(el.getAttribute("aria-label") || el.innerText
+    || el.labels?.[0]?.innerText || el.name || el.id || "").trim().slice(0, 40)}`);
+}"""
+
+# The focused element, its outline, the paint just outside the ring (what it must stand out
+# from: the element under that point that is not the focused one, or its background), and
+# the first box around it that would cut the ring off (overflow other than visible).
 FOCUS = """() => {
   const el = document.activeElement, style = getComputedStyle(el);
   const box = el.getBoundingClientRect();
@@ -517,9 +523,21 @@ FOCUS = """() => {
     const paint = getComputedStyle(under).backgroundColor;
     if (paint !== "rgba(0, 0, 0, 0)") { behind = paint; break; }
   }
-  return {tag: el.tagName, name: el.getAttribute("aria-label") || el.innerText || el.id || "",
+  const edge = ring - 1;
+  let clipped = null;
+  for (let around = el.parentElement; around && !clipped; around = around.parentElement) {
+    const overflow = getComputedStyle(around);
+    if (overflow.overflowX === "visible" && overflow.overflowY === "visible") continue;
+    const room = around.getBoundingClientRect();
+    if (box.left - edge < room.left || box.right + edge > room.right
+        || box.top - edge < room.top || box.bottom + edge > room.bottom) {
+      clipped = `${around.tagName.toLowerCase()}.${around.className}`;
+    }
+  }
+  return {tag: el.tagName, control: el.dataset.control ?? null,
+          name: el.getAttribute("aria-label") || el.innerText || el.id || "",
           outline: style.outlineStyle, width: parseFloat(style.outlineWidth),
-          color: style.outlineColor, behind};
+          color: style.outlineColor, behind, clipped};
 }"""
 
 
@@ -535,23 +553,170 @@ def contrast(one: str, other: str) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
-@pytest.mark.parametrize("tab", ["admin", "agent"], indirect=True)
-def test_tab_reaches_the_import_button_with_focus_always_visible(tab: Page, site: Site) -> None:
-    tab.goto(site.url + "/")
-    seen: list[str] = []
-    for _ in range(30):
-        tab.keyboard.press("Tab")
-        focus = tab.evaluate(FOCUS)
-        seen.append(f"{focus['tag']} {focus['name'].strip()[:30]!r}")
-        assert focus["outline"] != "none" and focus["width"] >= 2, f"focus not shown: {seen[-1]}"
+def assert_keyboard_reaches_every_control(page: Page, name: str) -> None:
+    """Tab from the top of the page to its end: the first stop is *Skip to content*, every
+    control is reached, and each shows a focus ring of 2 px or more, 3:1 against what
+    surrounds it, cut off by nothing."""
+    controls = page.evaluate(CONTROLS)
+    reached: list[str] = []
+    for _ in range(len(controls) + 3):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(FOCUS)
+        if focus["control"] is None:  # past the last control: out of the page
+            break
+        where = f"{name}: {focus['tag']} {focus['name'].strip()[:40]!r}"
+        reached.append(focus["control"])
+        assert focus["outline"] != "none" and focus["width"] >= 2, f"focus not shown: {where}"
         ratio = contrast(focus["color"], focus["behind"])
         ring = f"{focus['color']} on {focus['behind']}"
-        assert ratio >= MIN_FOCUS_CONTRAST, f"{seen[-1]}: focus ring {ring}, {ratio:.1f}:1"
-        if focus["tag"] == "BUTTON" and focus["name"] == "Check the file":
-            break
-    else:
-        pytest.fail("Tab never reached 'Check the file':\n" + "\n".join(seen))
-    assert seen[0].startswith("A 'Skip to content'"), seen
+        assert ratio >= MIN_FOCUS_CONTRAST, f"{where}: focus ring {ring}, {ratio:.1f}:1"
+        assert focus["clipped"] is None, f"{where}: focus ring cut off by {focus['clipped']}"
+    missed = [label for index, label in enumerate(controls) if str(index) not in reached]
+    assert not missed, f"{name}: Tab never reaches {missed}"
+    assert controls[int(reached[0])].startswith("A Skip to content"), reached
+
+
+@pytest.mark.parametrize(("tab", "name"), VISITS, indirect=["tab"])
+def test_the_page_passes_axe_and_the_keyboard_reaches_every_control_in_sight(
+    tab: Page, site: Site, facts: Facts, name: str
+) -> None:
+    """One visit, two checks: axe finds no serious or critical violation, and Tab reaches
+    every control with its focus shown (``assert_keyboard_reaches_every_control``)."""
+    stop, shown = STOPS[name], Shown(tab)
+    stop.reach(tab, Checked(site, facts))
+    method, pattern = route_pattern(stop.route)
+    if stop.route != "GET /no-such-page":
+        assert (shown.method, bool(pattern.fullmatch(shown.path))) == (method, True), (
+            f"{name}: {shown.method} {shown.path} shown, not {stop.route}"
+        )
+    assert shown.status < 500, f"{name}: {shown.status}"
+    assert_accessible(tab, name)
+    assert_keyboard_reaches_every_control(tab, name)
+
+
+# The main forms used with the keyboard alone: Tab to a control, type, Space, arrows, Enter.
+
+
+def enter_and_wait(page: Page) -> None:
+    """Press Enter on a link or in a form, and wait for the page it opens."""
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+@pytest.mark.parametrize("tab", [None], indirect=True)
+def test_signing_in_with_the_keyboard_alone(tab: Page, site: Site) -> None:
+    from playwright.sync_api import expect
+
+    tab.goto(site.url + "/login")
+    tab_to(tab, "Email")
+    tab.keyboard.type(AGENT[0])
+    tab_to(tab, "Password")
+    tab.keyboard.type(AGENT[1])
+    enter_and_wait(tab)
+    expect(tab.get_by_role("heading", name="Import a CSV file")).to_be_visible()
+
+
+@pytest.mark.parametrize("tab", ["agent"], indirect=True)
+def test_importing_a_file_with_the_keyboard_alone(tab: Page, site: Site) -> None:
+    from playwright.sync_api import expect
+
+    tab.goto(site.url + "/")
+    tab_to(tab, "CSV file")
+    with tab.expect_file_chooser() as chooser:
+        tab.keyboard.press("Space")  # the browser's file dialog, here answered by the test
+    chooser.value.set_files(str(site.files / "good.csv"))
+    tab_to(tab, "Strict: all or nothing")
+    tab.keyboard.press("Space")
+    expect(tab.get_by_label("Strict: all or nothing")).to_be_checked()
+    tab_to(tab, "Check the file")
+    enter_and_wait(tab)
+    expect(tab.get_by_role("button", name="Confirm import")).to_be_visible()
+    expect(tab.locator(".meta")).to_contain_text("strict")
+    tab_to(tab, "Confirm import")
+    enter_and_wait(tab)
+    expect(tab.get_by_role("heading", name="Import of good.csv")).to_be_visible()
+
+
+@pytest.mark.parametrize("tab", ["agent"], indirect=True)
+def test_searching_and_opening_a_contact_with_the_keyboard_alone(tab: Page, site: Site) -> None:
+    from playwright.sync_api import expect
+
+    tab.goto(site.url + "/contacts")
+    tab_to(tab, "Search")
+    tab.keyboard.type("person 57")  # "Person" "Number 57": every word, in first or last name
+    enter_and_wait(tab)
+    expect(tab.locator("table.contacts tbody tr")).to_have_count(1)
+    tab_to(tab, "person57@example.org")
+    enter_and_wait(tab)
+    expect(tab.get_by_role("heading", name="Person Number 57", level=1)).to_be_visible()
+
+
+@pytest.mark.parametrize("tab", ["admin"], indirect=True)
+def test_editing_a_contact_with_the_keyboard_alone(tab: Page, site: Site) -> None:
+    from playwright.sync_api import expect
+
+    tab.goto(site.url + "/contacts?q=person08")
+    tab_to(tab, "person08@example.org")
+    enter_and_wait(tab)
+    tab_to(tab, "Last name")
+    tab.keyboard.press("Control+A")
+    tab.keyboard.type("Eight")
+    tab_to(tab, "Company")
+    tab.keyboard.press("ArrowUp")  # from Acme Inc. up to "No company"
+    tab_to(tab, "VIP")
+    tab.keyboard.press("Space")
+    tab_to(tab, "Score")
+    tab.keyboard.type("8")
+    tab_to(tab, "Save changes")
+    enter_and_wait(tab)
+    expect(tab.get_by_role("status")).to_have_text("Saved.")
+    details = tab.locator("dl.details")
+    for shown in ("Eight", "VIP", "8"):
+        expect(details).to_contain_text(shown)
+    expect(details.get_by_role("link", name="Acme Inc.")).to_have_count(0)
+
+
+@pytest.mark.parametrize("tab", ["admin"], indirect=True)
+def test_creating_a_company_and_a_field_with_the_keyboard_alone(tab: Page, site: Site) -> None:
+    from playwright.sync_api import expect
+
+    tab.goto(site.url + "/companies")
+    tab_to(tab, "Name")
+    tab.keyboard.type(f"Keyed {uuid.uuid4().hex[:6]}")
+    tab_to(tab, "Domain (optional)")
+    tab.keyboard.type("keyed.example")
+    enter_and_wait(tab)
+    expect(tab.get_by_role("status")).to_contain_text("created.")
+
+    tab.goto(site.url + "/fields")
+    name = f"keyed_{uuid.uuid4().hex[:6]}"
+    tab_to(tab, "Variable name")
+    tab.keyboard.type(name)
+    tab_to(tab, "Type")
+    tab.keyboard.type("select")  # a closed list takes the typed name of an option
+    tab_to(tab, "Options (select fields only)")
+    tab.keyboard.type("gold")
+    tab.keyboard.press("Enter")  # a new line in the options, not the form sent
+    tab.keyboard.type("silver")
+    tab_to(tab, "Create field")
+    enter_and_wait(tab)
+    expect(tab.get_by_role("status")).to_have_text(f"Custom field “{name}” created.")
+    expect(tab.locator("table.catalog")).to_contain_text("gold silver")
+
+
+@pytest.mark.parametrize("tab", ["admin"], indirect=True)
+def test_undoing_an_import_with_the_keyboard_alone(tab: Page, site: Site) -> None:
+    from playwright.sync_api import expect
+
+    tab.goto(site.url + "/imports")
+    tab_to(tab, "Undo…")
+    enter_and_wait(tab)
+    expect(tab.get_by_role("heading", name=re.compile("Undo import"))).to_be_visible()
+    tab_to(tab, "Also restore records changed since the import")
+    tab.keyboard.press("Space")
+    tab_to(tab, tab.get_by_role("button", name=re.compile("Yes, undo")).inner_text())
+    enter_and_wait(tab)
+    expect(tab.get_by_role("status")).to_contain_text("Done:")
 
 
 # -- wide screens -------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from .axe import assert_accessible
-from .browsing import Visit, keep_for_readme
+from .browsing import Visit, keep_for_readme, tab_to
 from .served import Site, serve_site
 
 if TYPE_CHECKING:
@@ -112,26 +112,14 @@ def test_the_keyboard_alone_creates_and_deletes_a_label(site: Site, admin: Page)
     page = admin
     page.goto(site.url + "/labels")
 
-    def tab_to(name: str) -> None:
-        for _ in range(60):
-            page.keyboard.press("Tab")
-            focused = page.evaluate(
-                "document.activeElement.getAttribute('aria-label')"
-                " || document.activeElement.labels?.[0]?.textContent"
-                " || document.activeElement.textContent"
-            )
-            if focused and focused.strip() == name:
-                return
-        raise AssertionError(f"Tab never reached {name!r}")
-
-    tab_to("Name")
+    tab_to(page, "Name")
     page.keyboard.type("Keyed")
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_have_text("Label “Keyed” created.")
-    tab_to("Delete Keyed")
+    tab_to(page, "Delete Keyed")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Delete label “Keyed”?")).to_be_visible()
-    tab_to("Yes, delete label “Keyed”")
+    tab_to(page, "Yes, delete label “Keyed”")
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_have_text("Label “Keyed” deleted; 0 contacts lost it.")
 
