@@ -23,7 +23,7 @@ from .axe import CONTEXT
 from .served import Site
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
+    from playwright.sync_api import Browser, BrowserContext, Page, Response, ViewportSize
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -77,13 +77,41 @@ def log_in(page: Page, base: str, who: tuple[str, str]) -> None:
     expect(page.get_by_role("heading", name="Import a CSV file")).to_be_visible()
 
 
-def post_form(page: Page, url: str, fields: dict[str, str]) -> None:
+def post_form(page: Page, url: str, fields: dict[str, str]) -> Response | None:
     """Send a form from the page shown, as a form of the app sends it (its CSRF token, taken
-    from the page, among the fields), and wait for the answer to be the page shown. For what
-    a page does not offer someone — an agent's change — so that a refusal is the role's, not
-    a missing token's."""
-    with page.expect_navigation():
+    from the page, among the fields), and wait for the answer to be the page shown; that
+    answer. For what a page does not offer someone — an agent's change — so that a refusal
+    is the role's, not a missing token's."""
+    with page.expect_navigation() as navigation:
         page.evaluate(POST_FORM, [url, fields])
+    return navigation.value
+
+
+def call_api(page: Page, method: str, path: str, body: Any = None) -> tuple[int, str]:
+    """The JSON API called from the page shown, in its session, as the app's own script calls
+    it (the session cookie, and the page's CSRF token in ``X-CSRF-Token``): the status and
+    the text of the answer. ``body``: JSON, or ``{"multipart": {name: value}}`` for a form,
+    a file being ``{"name": …, "content": …}``."""
+    answer: dict[str, Any] = page.evaluate(CALL_API, [method, path, body])
+    return answer["status"], answer["text"]
+
+
+CALL_API = """async ([method, path, body]) => {
+  const token = document.querySelector("input[name=csrf]")?.value ?? "";
+  const init = {method, headers: {"X-CSRF-Token": token}};
+  if (body && body.multipart) {
+    init.body = new FormData();
+    for (const [name, value] of Object.entries(body.multipart)) {
+      if (typeof value === "object") init.body.append(name, new Blob([value.content]), value.name);
+      else init.body.append(name, value);
+    }
+  } else if (body !== null) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  const answer = await fetch(path, init);
+  return {status: answer.status, text: await answer.text()};
+}"""
 
 
 POST_FORM = """([url, fields]) => {
@@ -141,7 +169,8 @@ class Tabs:
     axe can be injected, ``axe.py``) unless a test wants the page exactly as a person's
     browser runs it (``axe=False``: the policy enforced). Signed in as ``who`` on a
     :class:`~tests.e2e.served.Site`, the session is kept on the site, so each person signs
-    in through the login page once per site and later tabs start signed in."""
+    in through the login page once per site and later tabs start signed in; either way a
+    signed-in tab opens on the import page, where signing in leads."""
 
     def __init__(self, browser: Browser):
         self.browser = browser
@@ -168,6 +197,8 @@ class Tabs:
             log_in(page, url, who)
             if isinstance(at, Site):
                 at.sessions[who[0]] = context.storage_state()
+        elif who:
+            page.goto(url + "/")  # where signing in leads
         return page
 
     def close(self) -> None:

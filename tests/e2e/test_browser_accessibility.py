@@ -32,6 +32,7 @@ import pytest
 
 from .axe import CONTEXT, assert_accessible
 from .browsing import Tabs, post_form, tab_to
+from .routes import app_routes
 from .served import ADMIN, AGENT, Site, serve_site
 
 if TYPE_CHECKING:
@@ -461,28 +462,8 @@ def route_pattern(route: str) -> tuple[str, re.Pattern[str]]:
     return method, re.compile(re.sub(r"\\\{[a-z_]+\\\}", "[^/]+", re.escape(path)))
 
 
-def page_routes() -> set[str]:
-    """Every page route of the app (``PageRoute``: HTML, not the API's JSON), by method."""
-    from rolodex.config import Settings
-    from rolodex.web.app import create_app
-    from rolodex.web.pages.common import PageRoute
-
-    def walk(routes: list[Any]) -> Iterator[Any]:
-        for route in routes:
-            inner = getattr(route, "original_router", None)  # an included router (FastAPI 0.16x)
-            yield from walk(inner.routes) if inner is not None else [route]
-
-    app = create_app(Settings(database_url="sqlite://"), run_worker=False)
-    return {
-        f"{method} {route.path}"
-        for route in walk(app.router.routes)
-        if isinstance(route, PageRoute)
-        for method in route.methods - {"HEAD"}
-    }
-
-
 def test_every_page_route_is_checked() -> None:
-    routes = page_routes()
+    routes = {route.key for route in app_routes() if route.page}
     checked = {stop.route for stop in STOPS.values()} | set(NOT_A_PAGE)
     assert routes - checked == set(), "page routes no stop reaches"
     assert checked - routes == {"GET /no-such-page"}, "stops naming no route of the app"
