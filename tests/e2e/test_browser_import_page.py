@@ -1,7 +1,9 @@
 """The import page in a real browser: download a template from it (CSV and Excel, the custom
-fields among its columns) and import that very file back, straight to the dry run; and take
+fields among its columns) and import that very file back, straight to the dry run; take
 a real import back from its own result page with **Undo this import…**, its run then saying
-what it restored and removed. Every page on the way passes axe (``axe.py``).
+what it restored and removed; and read an import's problems and its error file in the
+pages' words — the page's boxes and pages, never a CLI flag — whoever ran it, the command
+line included. Every page on the way passes axe (``axe.py``).
 
 ``rolodex serve`` on a temporary SQLite file, a custom field added from the command line;
 headless Chromium driven by Playwright (``browsing.py``: skips without them, fails under CI).
@@ -9,6 +11,8 @@ headless Chromium driven by Playwright (``browsing.py``: skips without them, fai
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,7 +21,7 @@ import pytest
 
 from .axe import assert_accessible
 from .browsing import Visit
-from .served import Site, serve_site
+from .served import AGENT, Site, serve_site
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -38,6 +42,19 @@ def site(tmp_path: Path) -> Iterator[Site]:
     setup = [["fields", "add", "plan", "--type", "select", "--options", "basic,pro"]]
     with serve_site(tmp_path, setup=setup) as served:
         yield served
+
+
+BAD_ROWS = (
+    "email,first_name,labels,labels_id,company_id\n"
+    "zed@example.com,Zed,Nope,77,99\n"
+    "yan@example.com,Yan,,,\n"
+)
+CLI_WAYS = re.compile(r"--[a-z]|\brolodex [a-z]+ (list|add)\b")
+PAGE_WAYS = (
+    "tick “Create unknown labels” when you upload the file (admins)",
+    "the Labels page lists the labels with their IDs",
+    "the Companies page lists the companies with their IDs",
+)
 
 
 @pytest.fixture
@@ -115,3 +132,52 @@ def test_undo_a_real_import_from_its_result_page(page: Page, site: Site, tmp_pat
     expect(page.locator(".counts")).not_to_contain_text("Updated")
     visit.shot("undo-run")
     assert_accessible(page, "the undo run's page")
+
+
+def assert_in_page_words(text: str) -> None:
+    found = CLI_WAYS.search(text)
+    assert found is None, f"a CLI way out on the web ({found.group(0)!r}): {text}"
+    for way in PAGE_WAYS:
+        assert way in text
+
+
+def test_problems_and_error_file_name_the_pages_controls_whoever_ran_the_import(
+    agent: Page, site: Site, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    (site.files / "bad.csv").write_text(BAD_ROWS, encoding="utf-8")
+    by_cli = json.loads(site.cli("import", "contacts", "bad.csv", "--json", codes=(1,)))["id"]
+    visit = Visit(agent, site.url)
+    for run in ("the command line's", "the page's"):
+        if run == "the page's":
+            agent.goto(site.url + "/")
+            agent.get_by_label("CSV file").set_input_files(str(site.files / "bad.csv"))
+            agent.get_by_role("button", name="Check the file").click()
+            agent.get_by_role("button", name="Confirm import").click()
+        else:
+            agent.goto(site.url + "/imports")
+            agent.get_by_role("link", name="bad.csv").first.click()
+        problems = agent.locator("table.errors")
+        expect(problems).to_contain_text("tick “Create unknown labels”")
+        assert_in_page_words(problems.inner_text())
+        visit.shot(f"problems-{run.split()[1][:-2]}-run")
+        download = download_from(agent, agent.get_by_role("link", name="Download the error file"))
+        saved = tmp_path / f"{run.split()[1]}.csv"
+        download.save_as(saved)
+        assert_in_page_words(saved.read_text(encoding="utf-8-sig"))
+
+    # The API, with a token, keeps the CLI's words: its error file is the CLI's own.
+    signed = {"email": AGENT[0], "password": AGENT[1]}
+    token = agent.request.post(site.url + "/api/tokens", data=signed).json()["token"]
+    answer = agent.request.get(
+        f"{site.url}/api/imports/{by_cli}/errors.csv", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert answer.status == 200
+    assert "or import with --create-labels" in answer.text()
+
+
+def download_from(page: Page, link: Any) -> Any:
+    with page.expect_download() as started:
+        link.click()
+    return started.value
