@@ -3,7 +3,9 @@ fields among its columns) and import that very file back, straight to the dry ru
 a real import back from its own result page with **Undo this import…**, its run then saying
 what it restored and removed; and read an import's problems and its error file in the
 pages' words — the page's boxes and pages, never a CLI flag — whoever ran it, the command
-line included. Every page on the way passes axe (``axe.py``).
+line included. Every page on the way passes axe (``axe.py``). The import form with its
+templates and the history with an undo run go to ``docs/screenshot-templates.png`` and
+``docs/screenshot-history.png`` for the README when missing or ``ROLODEX_UPDATE_SCREENSHOT=1``.
 
 ``rolodex serve`` on a temporary SQLite file, a custom field added from the command line;
 headless Chromium driven by Playwright (``browsing.py``: skips without them, fails under CI).
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from .axe import assert_accessible
-from .browsing import Visit
+from .browsing import Visit, keep_for_readme
 from .served import AGENT, Site, serve_site
 
 if TYPE_CHECKING:
@@ -79,7 +81,7 @@ def test_download_a_template_from_the_import_page_and_import_it_back(
     accepted = page.locator('table.accepted-columns[data-kind="contacts"]')
     expect(accepted).to_contain_text("plan")
     expect(accepted).to_contain_text("One of: basic, pro.")
-    visit.shot("import-form-accepted-columns")
+    keep_for_readme(visit.shot("import-form-accepted-columns"), "templates")
     assert_accessible(page, "the import form with its accepted columns")
 
     templates = page.locator('[data-template^="contacts-"]')
@@ -127,6 +129,7 @@ def test_undo_a_real_import_from_its_result_page(page: Page, site: Site, tmp_pat
 
     visit.go("/imports", "history-after-undo")
     expect(page.locator("table.history tbody tr").first).to_contain_text("0 restored, 3 removed")
+    keep_for_readme(visit.shot("history"), "history")
     page.locator("table.history tbody tr").first.get_by_role("link").first.click()
     expect(page.locator(".counts")).to_contain_text("Removed3")
     expect(page.locator(".counts")).not_to_contain_text("Updated")
