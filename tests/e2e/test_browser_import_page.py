@@ -1,7 +1,8 @@
 """The import page in a real browser: download a template from it (CSV and Excel, the custom
 fields among its columns) and import that very file back, straight to the dry run; take
 a real import back from its own result page with **Undo this import…**, its run then saying
-what it restored and removed; and read an import's problems and its error file in the
+what it restored and removed, and a contact it left alone (edited since) with **Undo those
+too…**, its box ticked; and read an import's problems and its error file in the
 pages' words — the page's boxes and pages, never a CLI flag — whoever ran it, the command
 line included. Every page on the way passes axe (``axe.py``). The import form with its
 templates and the history with an undo run go to ``docs/screenshot-templates.png`` and
@@ -184,3 +185,37 @@ def download_from(page: Page, link: Any) -> Any:
     with page.expect_download() as started:
         link.click()
     return started.value
+
+
+def test_undo_those_too_takes_back_the_records_left_alone(page: Page, site: Site) -> None:
+    """An undo leaves alone a contact edited since the import; *Undo those too…* comes with
+    its box ticked, and takes it back."""
+    from playwright.sync_api import expect
+
+    (site.files / "customers.csv").write_text(UPLOAD, encoding="utf-8")
+    page.get_by_label("CSV file").set_input_files(str(site.files / "customers.csv"))
+    page.get_by_role("button", name="Check the file").click()
+    page.get_by_role("button", name="Confirm import").click()
+    expect(page.locator(".counts")).to_contain_text("Created3")
+    imported = page.url
+
+    page.goto(site.url + "/contacts?q=ann.archer")
+    page.get_by_role("link", name="ann.archer@example.com").click()
+    page.get_by_label("Last name").fill("King")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("status")).to_have_text("Saved.")
+
+    page.goto(imported)
+    page.get_by_role("link", name="Undo this import…").click()
+    expect(page.get_by_label("Also restore records changed since the import")).not_to_be_checked()
+    page.get_by_role("button", name="Yes, undo import").click()
+    expect(page.get_by_role("status")).to_contain_text("0 records restored, 2 removed")
+    expect(page.get_by_role("region", name="Records left alone")).to_contain_text("last_name")
+    assert_accessible(page, "an undo that left a record alone")
+
+    page.get_by_role("link", name="Undo those too…").click()
+    expect(page.get_by_label("Also restore records changed since the import")).to_be_checked()
+    page.get_by_role("button", name="Yes, undo import").click()
+    expect(page.get_by_role("status")).to_contain_text("0 records restored, 1 removed")
+    page.goto(site.url + "/contacts?q=ann.archer")
+    expect(page.get_by_role("status")).to_contain_text("0 contacts")
