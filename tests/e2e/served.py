@@ -1,6 +1,9 @@
 """``rolodex serve`` as a user starts it, for tests that attack a real server: a free port,
 a temporary SQLite file and a temporary directory of its own (``TMPDIR``), so a test can
-see what the server spooled — the files it holds open there, deleted or not."""
+see what the server spooled — the files it holds open there, deleted or not.
+
+:func:`serve_site` is the browser tests' usual start: the server with an agent besides the admin,
+filled from the command line as an admin on the server's machine fills it."""
 
 from __future__ import annotations
 
@@ -13,12 +16,17 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import StorageState
 
 ROLODEX = Path(sys.executable).parent / "rolodex"
 START_LIMIT_SECONDS = 60  # a safety net against a hang, not a measure of speed
 ADMIN = ("admin@example.com", "a-long-admin-password")
+AGENT = ("agent@example.com", "an-agent-password")
 FORCE_TERMINAL = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
 
 
@@ -109,3 +117,57 @@ def _wait_until_up(served: Served) -> None:
         except (urllib.error.URLError, OSError):
             time.sleep(0.2)
     raise AssertionError(f"rolodex serve did not start:\n{served.log.read_text()}")
+
+
+def rolodex(
+    base: Path, *args: str, cwd: Path | None = None, stdin: str = "", codes: tuple[int, ...] = (0,)
+) -> str:
+    """Run ``rolodex`` on the database of the server in ``base``; its standard output.
+    ``codes``: the exit codes meant (1 where some rows are rejected on purpose)."""
+    done = subprocess.run(
+        [str(ROLODEX), *args], input=stdin, env=environment(base), cwd=cwd or base,
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode in codes, (args, done.stdout, done.stderr)
+    return done.stdout
+
+
+@dataclass
+class Site:
+    """A served app for the browser tests: its URL, the server's directory, the files the
+    tests upload (and the command line reads), and the signed-in browser sessions kept so
+    far (``Tabs`` in ``browsing.py`` keeps one per person, so each signs in once)."""
+
+    url: str
+    base: Path
+    files: Path
+    sessions: dict[str, StorageState] = field(default_factory=dict)
+
+    def cli(self, *args: str, codes: tuple[int, ...] = (0,)) -> str:
+        """``rolodex ARGS`` on this site's database, run in its files' directory."""
+        return rolodex(self.base, *args, cwd=self.files, codes=codes)
+
+
+@contextmanager
+def serve_site(
+    root: Path,
+    files: dict[str, str | bytes] | None = None,
+    setup: list[list[str]] | None = None,
+    rejects: bool = False,
+) -> Iterator[Site]:
+    """:func:`serve` in ``root/served`` with the admin and an agent (``AGENT``, by a users
+    import: import #1), ``files`` written to ``root/files``, then each ``setup`` command
+    run there (``["import", "contacts", "people.csv"]``), each to exit 0 — or, with
+    ``rejects``, 1 too: files whose rejected rows are the point."""
+    base, folder = root / "served", root / "files"
+    base.mkdir()
+    folder.mkdir()
+    agents = f"email,first_name,last_name,password\n{AGENT[0]},Alex,Agent,{AGENT[1]}\n"
+    for name, content in {"agents.csv": agents, **(files or {})}.items():
+        target = folder / name
+        target.write_bytes(content) if isinstance(content, bytes) else target.write_text(content)
+    with serve(base) as served:
+        built = Site(served.url, base, folder)
+        for args in [["import", "users", "agents.csv"], *(setup or [])]:
+            built.cli(*args, codes=(0, 1) if rejects else (0,))
+        yield built

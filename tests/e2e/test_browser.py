@@ -13,17 +13,13 @@ the test skips, saying why — except under CI (``CI=true``), where it fails.
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from .browsing import JOB_LIMIT_MS, ROOT, Visit
+from .browsing import Tabs, Visit, keep_for_readme
 from .served import ADMIN
 
-README_SHOT = ROOT / "docs" / "screenshot-import.png"
 UPLOAD = (
     "email,first_name,last_name,labels\n"
     "ann.archer@example.com,Ann,Archer,\n"
@@ -36,13 +32,11 @@ pytestmark = pytest.mark.slow
 
 
 def test_upload_check_confirm_and_download_the_error_file(
-    server: str, browser: Any, tmp_path: Path
+    server: str, tabs: Tabs, tmp_path: Path
 ) -> None:
     from playwright.sync_api import expect
 
-    context = browser.new_context(viewport={"width": 1280, "height": 860}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(JOB_LIMIT_MS)
+    page = tabs.open(server, axe=False)  # the app's Content-Security-Policy enforced
     visit = Visit(page, server)
 
     # Anonymous: the app sends the browser to the login page.
@@ -68,10 +62,7 @@ def test_upload_check_confirm_and_download_the_error_file(
     expect(preview.locator("tbody tr")).to_have_count(4)
     expect(page.locator(".counts")).to_contain_text("Would be created3")
     expect(page.locator("table.errors")).to_contain_text("not-an-email")
-    dry_run = visit.shot("dry-run-result")
-    if not README_SHOT.exists() or os.environ.get("ROLODEX_UPDATE_SCREENSHOT") == "1":
-        README_SHOT.parent.mkdir(exist_ok=True)
-        shutil.copyfile(dry_run, README_SHOT)
+    keep_for_readme(visit.shot("dry-run-result"), "import")
 
     # Confirm: the real import runs, and its page ends with the summary and the error file.
     confirm.click()
@@ -111,4 +102,3 @@ def test_upload_check_confirm_and_download_the_error_file(
 
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
-    context.close()

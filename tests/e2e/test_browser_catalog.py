@@ -13,25 +13,21 @@ company, a select field and three contacts. The lists go to ``docs/screenshot-la
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from .axe import CONTEXT, assert_accessible
-from .browsing import JOB_LIMIT_MS, ROOT, Visit, log_in
-from .served import ADMIN, ROLODEX, environment, serve
+from .axe import assert_accessible
+from .browsing import Visit, keep_for_readme, tab_to
+from .served import Site, serve_site
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Page
 
 pytestmark = pytest.mark.slow
 
-AGENT = ("agent@example.com", "an-agent-password")
 CONTACTS = (
     "email,first_name,last_name,company_id,labels,plan\n"
     "ann.archer@example.com,Ann,Archer,1,VIP:Trial,pro\n"
@@ -44,44 +40,19 @@ SETUP = [
     ["fields", "add", "plan", "--type", "select", "--options", "basic,pro,enterprise",
      "--title", "Plan"],
     ["import", "contacts", "contacts.csv"],
-    ["import", "users", "agents.csv"],
 ]  # fmt: skip
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[str]:
-    files = tmp_path / "files"
-    files.mkdir()
-    (files / "contacts.csv").write_text(CONTACTS, encoding="utf-8")
-    (files / "agents.csv").write_text(
-        f"email,first_name,last_name,password\n{AGENT[0]},Alex,Agent,{AGENT[1]}\n"
-    )
-    base = tmp_path / "served"
-    base.mkdir()
-    with serve(base) as served:
-        for args in SETUP:
-            done = subprocess.run(
-                [str(ROLODEX), *args], env=environment(base), cwd=files,
-                capture_output=True, text=True, timeout=120,
-            )  # fmt: skip
-            assert done.returncode == 0, (args, done.stdout, done.stderr)
-        yield served.url
-
-
-def open_tab(browser: Browser, url: str, who: tuple[str, str]) -> Page:
-    context = browser.new_context(**CONTEXT, viewport={"width": 1280, "height": 860})
-    page = context.new_page()
-    page.set_default_timeout(JOB_LIMIT_MS)
-    log_in(page, url, who)
-    return page
+def site(tmp_path: Path) -> Iterator[Site]:
+    """A fresh site per test: each changes the catalog."""
+    with serve_site(tmp_path, {"contacts.csv": CONTACTS}, SETUP) as served:
+        yield served
 
 
 def readme_shot(visit: Visit, name: str) -> None:
     """The page for the README, when its file is missing or asked for."""
-    shot, kept = visit.shot(name), ROOT / "docs" / f"screenshot-{name}.png"
-    if not kept.exists() or os.environ.get("ROLODEX_UPDATE_SCREENSHOT") == "1":
-        kept.parent.mkdir(exist_ok=True)
-        shutil.copyfile(shot, kept)
+    keep_for_readme(visit.shot(name), name)
 
 
 def rows(page: Page) -> list[str]:
@@ -90,11 +61,10 @@ def rows(page: Page) -> list[str]:
     ]
 
 
-def test_an_admin_creates_renames_and_deletes_labels(site: str, browser: Browser) -> None:
+def test_an_admin_creates_renames_and_deletes_labels(site: Site, admin: Page) -> None:
     from playwright.sync_api import expect
 
-    page = open_tab(browser, site, ADMIN)
-    visit = Visit(page, site)
+    page, visit = admin, Visit(admin, site.url)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Labels").click()
     expect(page.get_by_role("heading", name="Labels", exact=True)).to_be_visible()
     assert rows(page) == ["VIP 1 Rename… Delete…", "Trial 2 Rename… Delete…"]
@@ -136,41 +106,28 @@ def test_an_admin_creates_renames_and_deletes_labels(site: str, browser: Browser
     expect(page.locator("table.contacts")).to_contain_text("Very important")
 
 
-def test_the_keyboard_alone_creates_and_deletes_a_label(site: str, browser: Browser) -> None:
+def test_the_keyboard_alone_creates_and_deletes_a_label(site: Site, admin: Page) -> None:
     from playwright.sync_api import expect
 
-    page = open_tab(browser, site, ADMIN)
-    page.goto(site + "/labels")
+    page = admin
+    page.goto(site.url + "/labels")
 
-    def tab_to(name: str) -> None:
-        for _ in range(60):
-            page.keyboard.press("Tab")
-            focused = page.evaluate(
-                "document.activeElement.getAttribute('aria-label')"
-                " || document.activeElement.labels?.[0]?.textContent"
-                " || document.activeElement.textContent"
-            )
-            if focused and focused.strip() == name:
-                return
-        raise AssertionError(f"Tab never reached {name!r}")
-
-    tab_to("Name")
+    tab_to(page, "Name")
     page.keyboard.type("Keyed")
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_have_text("Label “Keyed” created.")
-    tab_to("Delete Keyed")
+    tab_to(page, "Delete Keyed")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Delete label “Keyed”?")).to_be_visible()
-    tab_to("Yes, delete label “Keyed”")
+    tab_to(page, "Yes, delete label “Keyed”")
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_have_text("Label “Keyed” deleted; 0 contacts lost it.")
 
 
-def test_an_admin_creates_edits_and_deletes_companies(site: str, browser: Browser) -> None:
+def test_an_admin_creates_edits_and_deletes_companies(site: Site, admin: Page) -> None:
     from playwright.sync_api import expect
 
-    page = open_tab(browser, site, ADMIN)
-    visit = Visit(page, site)
+    page, visit = admin, Visit(admin, site.url)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Companies").click()
     assert rows(page) == ["1 Acme Inc. acme.example 2 Edit… Delete…"]
     assert_accessible(page, "companies")
@@ -203,15 +160,14 @@ def test_an_admin_creates_edits_and_deletes_companies(site: str, browser: Browse
         "Company “Acme Corporation” deleted; 2 contacts now have no company."
     )
     assert rows(page) == ["2 Globex globex.example 0 Edit… Delete…"]
-    page.goto(site + "/contacts")
+    page.goto(site.url + "/contacts")
     expect(page.locator("table.contacts tbody tr")).to_have_count(3)
 
 
-def test_an_admin_creates_and_edits_custom_fields(site: str, browser: Browser) -> None:
+def test_an_admin_creates_and_edits_custom_fields(site: Site, admin: Page) -> None:
     from playwright.sync_api import expect
 
-    page = open_tab(browser, site, ADMIN)
-    visit = Visit(page, site)
+    page, visit = admin, Visit(admin, site.url)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Fields").click()
     assert rows(page) == ["Plan plan select basic pro enterprise Edit…"]
     assert_accessible(page, "fields")
@@ -244,12 +200,12 @@ def test_an_admin_creates_and_edits_custom_fields(site: str, browser: Browser) -
 
 @pytest.mark.parametrize("path", ["/labels", "/companies", "/fields"])
 def test_an_agent_reads_every_list_without_a_change_control(
-    site: str, browser: Browser, path: str
+    site: Site, agent: Page, path: str
 ) -> None:
     from playwright.sync_api import expect
 
-    page = open_tab(browser, site, AGENT)
-    Visit(page, site).go(path, f"agent{path.replace('/', '-')}")
+    page = agent
+    Visit(page, site.url).go(path, f"agent{path.replace('/', '-')}")
 
     expect(page.locator("table.catalog tbody tr").first).to_be_visible()
     expect(page.get_by_role("main").get_by_role("button")).to_have_count(0)
@@ -264,22 +220,22 @@ def test_an_agent_reads_every_list_without_a_change_control(
     "path", ["/labels/1/edit", "/labels/1/delete", "/companies/1/delete", "/fields/1/edit"]
 )
 def test_an_agent_asking_for_a_change_by_address_gets_a_refusal_page(
-    site: str, browser: Browser, path: str
+    site: Site, agent: Page, path: str
 ) -> None:
     from playwright.sync_api import expect
 
-    page = open_tab(browser, site, AGENT)
-    answer = page.goto(site + path)
+    page = agent
+    answer = page.goto(site.url + path)
 
     assert answer is not None and answer.status == 403
     expect(page.get_by_role("heading", name="Not allowed")).to_be_visible()
     assert_accessible(page, f"{path} refused to an agent")
 
 
-def test_the_lists_fit_a_phone(site: str, browser: Browser) -> None:
-    page = open_tab(browser, site, ADMIN)
+def test_the_lists_fit_a_phone(site: Site, admin: Page) -> None:
+    page = admin
     page.set_viewport_size({"width": 390, "height": 844})
-    visit = Visit(page, site)
+    visit = Visit(page, site.url)
 
     for path in ("/labels", "/companies", "/fields", "/labels/1/delete", "/fields/1/edit"):
         visit.go(path, f"phone{path.replace('/', '-')}")

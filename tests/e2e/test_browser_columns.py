@@ -10,13 +10,12 @@ README when that file is missing or ``ROLODEX_UPDATE_SCREENSHOT=1``.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .browsing import JOB_LIMIT_MS, ROOT, Visit
+from .browsing import SHOTS, Tabs, Visit, keep_for_readme
 from .served import ADMIN
 
 # `../shared` next to the checkout; a worktree sits deeper, so look up the parents for it.
@@ -30,7 +29,6 @@ EXPORTS = next(
 )
 GOOGLE = EXPORTS / "google-legacy-roundcube.csv"
 OUTLOOK = EXPORTS / "outlook-com-people.csv"
-README_SHOT = ROOT / "docs" / "screenshot-columns.png"
 
 pytestmark = pytest.mark.slow
 
@@ -55,13 +53,11 @@ def check_file(page: Any, server: str, path: Path) -> None:
 
 
 def test_columns_step_with_google_and_outlook_exports(
-    server: str, browser: Any, exports: Path
+    server: str, tabs: Tabs, exports: Path
 ) -> None:
     from playwright.sync_api import expect
 
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
-    page = context.new_page()
-    page.set_default_timeout(JOB_LIMIT_MS)
+    page = tabs.open(server, axe=False)  # the app's Content-Security-Policy enforced
     visit = Visit(page, server)
     visit.go("/login", "columns-login")
     page.get_by_label("Email").fill(ADMIN[0])
@@ -78,8 +74,9 @@ def test_columns_step_with_google_and_outlook_exports(
     expect(target(page, "Group Membership")).to_have_value("labels")
     expect(page.locator("td.samples").first).to_contain_text("Prefix Firstname Middle")
     shot = visit.shot("columns-google")
-    if not README_SHOT.exists() or os.environ.get("ROLODEX_UPDATE_SCREENSHOT") == "1":
-        page.screenshot(path=str(README_SHOT))  # the first screenful: the columns as chosen
+    screenful = SHOTS / "columns-google-first-screenful.png"
+    page.screenshot(path=str(screenful))  # for the README: the columns as chosen
+    keep_for_readme(screenful, "columns")
 
     # Change one (keyboard only: focus the select, pick the option), ask to create labels.
     name = target(page, "Name")
@@ -116,4 +113,3 @@ def test_columns_step_with_google_and_outlook_exports(
     expect(page.locator(".counts")).to_contain_text("Rows2")
     visit.shot("columns-outlook-dry-run")
     assert shot.exists()
-    context.close()

@@ -11,28 +11,22 @@ admin goes to ``docs/screenshot-contact.png`` when that file is missing or
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .axe import CONTEXT, assert_accessible
-from .browsing import JOB_LIMIT_MS, ROOT, SHOTS, log_in
-from .served import ADMIN, ROLODEX, environment, serve
+from .axe import assert_accessible
+from .browsing import SHOTS, keep_for_readme
+from .served import Site, serve_site
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Page
 
 pytestmark = pytest.mark.slow
 
-AGENT = ("agent@example.com", "an-agent-password")
-README_SHOT = ROOT / "docs" / "screenshot-contact.png"
 PEOPLE = (
     "email,first_name,last_name,company_id,labels,plan\n"
     "alan.turing@example.com,Alan,Turing,1,Computing:Research,pro\n"
@@ -40,69 +34,19 @@ PEOPLE = (
     "grace.hopper@navy.example,Grace,Hopper,,Computing:Navy,\n"
     "ada.lovelace@example.com,Ada,Lovelace,,Research,\n"
 )
-
-
-@dataclass(frozen=True)
-class Site:
-    url: str
-    base: Path
-    files: Path
+SETUP = [
+    ["labels", "add", "Computing", "Research", "Navy"],
+    ["companies", "add", "Bletchley Park", "--domain", "bletchley.example"],
+    ["fields", "add", "plan", "--type", "select", "--options", "basic,pro", "--title", "Plan"],
+    ["fields", "add", "score", "--type", "number", "--title", "Score"],
+    ["import", "contacts", "people.csv"],
+]
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    base = tmp_path_factory.mktemp("served")
-    files = tmp_path_factory.mktemp("files")
-    (files / "people.csv").write_text(PEOPLE, encoding="utf-8")
-    (files / "agents.csv").write_text(
-        f"email,first_name,last_name,password\n{AGENT[0]},Alex,Agent,{AGENT[1]}\n"
-    )
-    with serve(base) as served:
-        for args in (
-            ["labels", "add", "Computing", "Research", "Navy"],
-            ["companies", "add", "Bletchley Park", "--domain", "bletchley.example"],
-            ["fields", "add", "plan", "--type", "select", "--options", "basic,pro", "--title",
-             "Plan"],
-            ["fields", "add", "score", "--type", "number", "--title", "Score"],
-            ["import", "users", "agents.csv"],
-            ["import", "contacts", "people.csv"],
-        ):  # fmt: skip
-            cli(base, files, args)
-        yield Site(served.url, base, files)
-
-
-def cli(base: Path, files: Path, args: list[str]) -> str:
-    """Run ``rolodex`` on the served database; its standard output."""
-    done = subprocess.run(
-        [str(ROLODEX), *args], env=environment(base), cwd=files,
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-def tab_as(browser: Browser, site: Site, who: tuple[str, str]) -> Page:
-    context = browser.new_context(
-        **CONTEXT, viewport={"width": 1280, "height": 860}, accept_downloads=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(JOB_LIMIT_MS)
-    log_in(page, site.url, who)
-    return page
-
-
-@pytest.fixture
-def admin(browser: Browser, site: Site) -> Iterator[Page]:
-    page = tab_as(browser, site, ADMIN)
-    yield page
-    page.context.close()
-
-
-@pytest.fixture
-def agent(browser: Browser, site: Site) -> Iterator[Page]:
-    page = tab_as(browser, site, AGENT)
-    yield page
-    page.context.close()
+    with serve_site(tmp_path_factory.mktemp("site"), {"people.csv": PEOPLE}, SETUP) as served:
+        yield served
 
 
 def search(page: Page, site: Site, text: str) -> None:
@@ -149,8 +93,7 @@ def test_the_export_button_downloads_the_cli_export_of_the_same_filter(
     started.value.save_as(saved)
 
     by_cli = tmp_path / "cli.csv"
-    cli(site.base, site.files, ["export", "contacts", "--label", "Computing", "--search", "alan",
-                                "-o", str(by_cli)])  # fmt: skip
+    site.cli("export", "contacts", "--label", "Computing", "--search", "alan", "-o", str(by_cli))
     assert saved.read_bytes() == by_cli.read_bytes()
     assert saved.read_bytes().count(b"\r\n") == 3
     assert started.value.suggested_filename == "contacts.csv"
@@ -189,9 +132,7 @@ def test_an_admin_opens_a_contact_and_edits_it_with_the_keyboard(admin: Page, si
     shot = SHOTS / "contact-admin.png"
     SHOTS.mkdir(exist_ok=True)
     admin.screenshot(path=str(shot), full_page=True)
-    if not README_SHOT.exists() or os.environ.get("ROLODEX_UPDATE_SCREENSHOT") == "1":
-        README_SHOT.parent.mkdir(exist_ok=True)
-        shutil.copyfile(shot, README_SHOT)
+    keep_for_readme(shot, "contact")
 
 
 def test_an_agent_reads_a_contact_without_a_form(agent: Page, site: Site) -> None:

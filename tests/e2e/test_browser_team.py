@@ -12,32 +12,23 @@ as every browser test (``browsing.py``).
 
 from __future__ import annotations
 
-import os
-import shutil
 import sqlite3
-import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from .axe import CONTEXT, assert_accessible
-from .browsing import JOB_LIMIT_MS, ROOT, Visit, log_in
-from .served import ADMIN, ROLODEX, environment, serve
+from .axe import assert_accessible
+from .browsing import Tabs, Visit, keep_for_readme, log_in
+from .served import ADMIN, rolodex, serve
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Page
 
 pytestmark = pytest.mark.slow
 
-README_SHOT = ROOT / "docs" / "screenshot-team.png"
 NIA = ("nia@example.com", "nia-first-secret")
 TIM = "tim@example.com"
-
-
-def tab(page: Page) -> Page:
-    page.set_default_timeout(JOB_LIMIT_MS)
-    return page
 
 
 def row_action(page: Page, name: str, email: str) -> None:
@@ -70,12 +61,11 @@ def shown_password(page: Page, email: str) -> str:
     return secret
 
 
-def test_an_admin_manages_the_team_and_an_agent_is_refused(server: str, browser: Browser) -> None:
+def test_an_admin_manages_the_team_and_an_agent_is_refused(server: str, tabs: Tabs) -> None:
     from playwright.sync_api import expect
 
-    admin = tab(browser.new_context(**CONTEXT, viewport={"width": 1280, "height": 900}).new_page())
+    admin = tabs.open(server, ADMIN, viewport={"width": 1280, "height": 900})
     visit = Visit(admin, server)
-    log_in(admin, server, ADMIN)
     admin.get_by_role("link", name="Team").click()
     expect(admin.get_by_role("heading", name="Team", exact=True)).to_be_visible()
     expect(admin.locator("table.team tbody tr")).to_have_count(1)
@@ -92,8 +82,7 @@ def test_an_admin_manages_the_team_and_an_agent_is_refused(server: str, browser:
     assert_accessible(admin, "team, added")
 
     # Nia logs in elsewhere; the reset below ends that session.
-    nia = tab(browser.new_context(**CONTEXT).new_page())
-    log_in(nia, server, NIA)
+    nia = tabs.open(server, NIA)
 
     # Add with a temporary password, by keyboard alone: Email, then Tab to the second button.
     admin.get_by_label("Email").focus()
@@ -105,11 +94,8 @@ def test_an_admin_manages_the_team_and_an_agent_is_refused(server: str, browser:
     admin.keyboard.press("Enter")
     temporary = shown_password(admin, TIM)
     expect(admin.locator("table.team tbody tr")).to_have_count(3)
-    shot = visit.shot("team-temporary-password")
+    keep_for_readme(visit.shot("team-temporary-password"), "team")
     assert_accessible(admin, "team, temporary password")
-    if not README_SHOT.exists() or os.environ.get("ROLODEX_UPDATE_SCREENSHOT") == "1":
-        README_SHOT.parent.mkdir(exist_ok=True)
-        shutil.copyfile(shot, README_SHOT)
     visit.go("/team", "team-again")
     assert temporary not in admin.content()  # shown once
 
@@ -140,8 +126,7 @@ def test_an_admin_manages_the_team_and_an_agent_is_refused(server: str, browser:
     assert_accessible(admin, "team, last admin refused")
 
     # The newcomer signs in with the temporary password; an agent is refused the page.
-    tim = tab(browser.new_context(**CONTEXT).new_page())
-    log_in(tim, server, (TIM, temporary))
+    tim = tabs.open(server, (TIM, temporary))
     expect(tim.get_by_role("link", name="Team")).to_have_count(0)
     answer = tim.goto(server + "/team")
     assert answer is not None and answer.status == 403
@@ -154,17 +139,8 @@ def test_an_admin_manages_the_team_and_an_agent_is_refused(server: str, browser:
     assert admin.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def rolodex(base: Path, *args: str, stdin: str = "") -> None:
-    """Run ``rolodex`` on the served database, as an admin on the server's machine does."""
-    done = subprocess.run(
-        [str(ROLODEX), *args], input=stdin, env=environment(base), cwd=base,
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-
-
 def test_the_login_page_names_the_first_admin_command_while_there_is_none(
-    tmp_path: Path, browser: Browser
+    tmp_path: Path, tabs: Tabs
 ) -> None:
     from playwright.sync_api import expect
 
@@ -174,7 +150,7 @@ def test_the_login_page_names_the_first_admin_command_while_there_is_none(
         # import lets the last active admin go (docs/importing.md#the-last-active-admin).
         with sqlite3.connect(tmp_path / "rolodex.db") as db:
             db.execute("UPDATE users SET active = 0")
-        page = tab(browser.new_context(**CONTEXT).new_page())
+        page = tabs.open(served.url)
         page.goto(served.url + "/login")
         expect(page.locator("#first-admin")).to_contain_text(hint)
         Visit(page, served.url).shot("login-first-admin")

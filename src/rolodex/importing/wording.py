@@ -10,12 +10,18 @@ the CLI's. The web app's table is ``rolodex.web.wording``.
 
 An entry is a phrase that completes the core's sentence (``…: create it first, or``
 *import with --create-labels*), so a table is written once, not per message.
+
+A run's messages are stored in the words of the front end that ran it; a front end showing
+a run another one made rewords them (:meth:`Wording.reword`): the web app's pages show an
+import run from the command line with the pages' words.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
+from functools import partial
 from typing import Any
 
 
@@ -51,6 +57,19 @@ class Wording:
         default = asdict(Wording())
         return {k: v for k, v in asdict(self).items() if v != default[k]}
 
+    def reword(self, text: str, others: tuple[Wording, ...] = ()) -> str:
+        """``text`` with each phrase of the ``others`` (the CLI's when none are given) put
+        in this front end's words: a message stored by a run another front end made. The
+        longest phrases go first, so one holding another (``--map``) is taken whole; a
+        phrase that starts a sentence keeps its capital; ``{target}`` and ``{name}`` carry
+        over. Text with no such phrase comes back as it was."""
+        for other in others or (CLI,):
+            pairs = [(getattr(other, f.name), getattr(self, f.name)) for f in fields(self)]
+            for theirs, ours in sorted(pairs, key=lambda pair: -len(pair[0])):
+                if theirs and theirs != ours:
+                    text = _phrase(theirs).sub(partial(_filled, ours), text)
+        return text
+
     @classmethod
     def from_recorded(cls, recorded: Mapping[str, Any] | None) -> Wording:
         names = {f.name for f in fields(cls)}
@@ -59,3 +78,18 @@ class Wording:
 
 
 CLI = Wording()
+
+
+def _phrase(template: str) -> re.Pattern[str]:
+    """A phrase as a pattern: its first letter in either case, each ``{slot}`` a word."""
+    pattern = re.escape(template)
+    pattern = re.sub(r"\\\{([a-z_]+)\\\}", r"(?P<\1>[^\\s()\"']+)", pattern)
+    first = template[0]
+    if first.isalpha():
+        pattern = f"[{first.lower()}{first.upper()}]" + pattern[len(re.escape(first)) :]
+    return re.compile(pattern)
+
+
+def _filled(template: str, found: re.Match[str]) -> str:
+    words = template.format(**found.groupdict())
+    return words[:1].upper() + words[1:] if found.group(0)[:1].isupper() else words

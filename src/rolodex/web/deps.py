@@ -61,6 +61,12 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+def from_the_pages(request: Request) -> bool:
+    """Whether the caller is the web app itself (its session cookie), not an API client
+    (a bearer token): what it downloads is in the pages' words."""
+    return _bearer(request) is None
+
+
 SIGN_IN_FIRST = "Sign in first: send Authorization: Bearer TOKEN (POST /api/tokens)"
 
 

@@ -26,12 +26,14 @@ from rolodex.services.mappings import creation_refused, parse_mapping
 from rolodex.services.undo import undo_import
 from rolodex.store import imports as records
 from rolodex.store.store import Store
+from rolodex.web import wording
 from rolodex.web.deps import (
     AdminDep,
     CallerFirst,
     SessionDep,
     SettingsDep,
     StoreDep,
+    from_the_pages,
     get_sealer,
 )
 from rolodex.web.schemas import ImportFileProblem, Job, UndoResult, errors
@@ -225,11 +227,17 @@ def show_import(import_id: ImportId, session: SessionDep, store: StoreDep) -> di
     return job_document(store, _visible(store, import_id, session.is_admin))
 
 
-def error_file_lines(store: Store, import_id: int, header: list[str]) -> Iterator[bytes]:
-    """The error file, streamed; UTF-8 with a BOM, as the CLI writes it, for Excel."""
+def error_file_lines(
+    store: Store, import_id: int, header: list[str], on_pages: bool = False
+) -> Iterator[bytes]:
+    """The error file, streamed; UTF-8 with a BOM, as the CLI writes it, for Excel. For the
+    web app (``on_pages``) each error is in the pages' words, whoever ran the import."""
     yield "\ufeff".encode()
     with store.read() as conn:
-        names, rows = error_table(header, records.rejects(conn, import_id))
+        rejects = records.rejects(conn, import_id)
+        if on_pages:
+            rejects = ((row, values, wording.on_pages(error)) for row, values, error in rejects)
+        names, rows = error_table(header, rejects)
         for chunk in csv_chunks(names, rows):
             yield chunk.encode("utf-8")
 
@@ -239,10 +247,14 @@ def error_file_lines(store: Store, import_id: int, header: list[str]) -> Iterato
     response_class=StreamingResponse,
     responses={200: {"content": {"text/csv": {}}}, **errors(401, 404, 422)},
 )
-def error_file(import_id: ImportId, session: SessionDep, store: StoreDep) -> StreamingResponse:
+def error_file(
+    import_id: ImportId, request: Request, session: SessionDep, store: StoreDep
+) -> StreamingResponse:
+    """The rejected rows with a last column ``error``. Downloaded from the web app (its
+    session, not a token), the errors name the pages' controls, not the CLI's flags."""
     record = _visible(store, import_id, session.is_admin)
     return StreamingResponse(
-        error_file_lines(store, import_id, record.header),
+        error_file_lines(store, import_id, record.header, from_the_pages(request)),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="import-{import_id}-errors.csv"'},
     )

@@ -50,11 +50,16 @@ def _check_undoable(session: tokens.Session, record: ImportRecord) -> None:
 
 
 @router.get("/imports/{import_id}/undo")
-def undo_confirmation(import_id: ImportId, request: Request, session: PageSession) -> Response:
-    """Ask before taking an import back: an undo cannot itself be undone."""
+def undo_confirmation(
+    import_id: ImportId, request: Request, session: PageSession, force: bool = False
+) -> Response:
+    """Ask before taking an import back: an undo cannot itself be undone. ``force``: the box
+    that restores records changed since comes ticked (*Undo those too…* after an undo that
+    left some alone)."""
     record = import_record(get_store(request), import_id, session)
     _check_undoable(session, record)
-    return render(request, "undo.html", {"nav": "history", "job": record, "result": None}, session)
+    context = {"nav": "history", "job": record, "result": None, "force": force}
+    return render(request, "undo.html", context, session)
 
 
 @router.post("/imports/{import_id}/undo")

@@ -42,7 +42,7 @@ from rolodex.web.pages.common import (
 )
 from rolodex.web.pages.preview import Preview, preview_of, read_preview, show_preview
 from rolodex.web.pending import Pending, PendingUploads, pending_uploads, read_samples
-from rolodex.web.wording import PAGES
+from rolodex.web.wording import PAGES, summary_on_pages
 
 router = page_router()
 
@@ -213,6 +213,7 @@ def import_page(import_id: ImportId, request: Request, session: PageSession) -> 
     store = get_store(request)
     record = import_record(store, import_id, session)
     job = job_document(store, record)
+    job["summary"] = summary_on_pages(job["summary"])  # a CLI run's "--create-labels" too
     final = job["status"] in ENDED
     note = confirm_note(session, job, bool(record.strict))
     context = {
