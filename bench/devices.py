@@ -85,27 +85,6 @@ def merge_in_python(engine: Engine | None) -> None:
     SeenRows.givers = lambda self, keys: _AlwaysSeen(found(self, keys))  # type: ignore[method-assign]
 
 
-def receiving_inline(engine: Engine | None) -> None:
-    """The parsing process's batches received and unpickled by the main thread, when it
-    asks for the next one (as before the receiving thread)."""
-    from rolodex.importing import pipeline
-
-    class Inline(pipeline._Receiving):
-        def __init__(self, receiver: Any, parser: Any) -> None:
-            self.receiver, self.unpack = receiver, parser.unpack
-
-        def next(self) -> Any:
-            item = self._receive()
-            if isinstance(item, BaseException):
-                raise item
-            return item
-
-        def stop(self) -> None:
-            pass
-
-    pipeline._Receiving = Inline  # type: ignore[misc]
-
-
 def journal_foreign_key(engine: Engine | None) -> None:
     """PostgreSQL checks the journal's ``import_id`` against ``imports`` for every row, as
     before migration 0009."""
@@ -212,7 +191,6 @@ DEVICES = {
         Device(
             f"parsing process at {THRESHOLD_ROWS:,}", BOTH, CHILD, NO_CHILD, rows=THRESHOLD_ROWS
         ),
-        Device("receiving thread", BOTH, CHILD, CHILD, switch_off=receiving_inline),
         Device("GC pacing", BOTH, switch_off=gc_unpaced),
         Device("batch 2,000 vs 500", BOTH, off=ImportOptions(batch_size=500)),
         Device("batch 2,000 vs 10,000", BOTH, off=ImportOptions(batch_size=10_000)),

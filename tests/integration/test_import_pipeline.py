@@ -22,7 +22,6 @@ import sys
 import termios
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -635,16 +634,9 @@ def test_a_child_killed_while_sending_a_batch_is_a_file_error(tmp_path, spy):
         os.kill(child.pid, signal.SIGKILL)
         child.join()
 
-        # The batch received whole before the kill (the receiving thread holds one) still
-        # comes through; the one cut short is the error.
-        whole = []
         with pytest.raises(FileError) as caught, hang_guard():
-            whole.append(next(batches))
-            whole.append(next(batches))
+            next(batches)
         assert caught.value.message.startswith(KILLED_MESSAGE)
-        assert len(whole) <= 1
-        expected = list(islice(pipeline._parse(source, kind, BIG_BATCH, 0), 1, 1 + len(whole)))
-        same_parsed(whole, expected)
     finally:
         batches.close()
     assert live_parsers() == []

@@ -13,9 +13,7 @@ way the engine sees the same batches, in the same order, with the same results.
 from __future__ import annotations
 
 import gc
-import queue
 import signal
-import threading
 from collections.abc import Generator, Iterator
 from itertools import islice
 from multiprocessing.connection import Connection
@@ -66,77 +64,30 @@ def _from_child(
     )
     child.start()
     sender.close()  # the child holds the only sending end: its exit means end of file
-    receiving = _Receiving(receiver, parser)
+    unpack = parser.unpack
     try:
-        while (batch := receiving.next()) is not None:
-            yield batch
+        while True:
+            try:
+                message = receiver.recv()
+            except (EOFError, OSError):  # OSError: the child died part-way through a batch
+                raise FileError(
+                    "Reading the file stopped unexpectedly (its reading process ended). "
+                    "Run the import again; rows already imported count as unchanged."
+                ) from None
+            if message is None:
+                return
+            if isinstance(message, BaseException):
+                raise message
+            yield [
+                (RawRow(row, cells, errors), unpack(packed))
+                for row, cells, errors, packed in message
+            ]
     finally:
-        receiving.stop()
         receiver.close()
         child.join(timeout=5)
         if child.is_alive():
             child.kill()
             child.join()
-
-
-class _Receiving:
-    """Receives and unpickles the child's next batch on a thread while this process's
-    main thread writes the previous one.
-
-    Receiving costs about 9 µs a row, most of it unpickling, and the main thread spends
-    most of a batch waiting for the database with the GIL released: the two overlap
-    (ARCHITECTURE.md#the-receiving-thread). One batch is received ahead at most, so memory
-    stays flat.
-    """
-
-    def __init__(self, receiver: Connection, parser: PortableParser):
-        self.receiver, self.unpack = receiver, parser.unpack
-        self.ready: queue.SimpleQueue[list[Parsed] | BaseException | None] = queue.SimpleQueue()
-        self.room = threading.Semaphore(1)
-        """Taken before receiving, given back when the main thread takes a batch: one
-        batch is received ahead, never more."""
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="rolodex-receiver", daemon=True)
-        self.thread.start()
-
-    def next(self) -> list[Parsed] | None:
-        """The next batch, or ``None`` at the end of the file; the child's error, raised."""
-        item = self.ready.get()
-        self.room.release()
-        if isinstance(item, BaseException):
-            raise item
-        return item
-
-    def stop(self) -> None:
-        """End the thread once its current message is whole. The pipe is closed only after,
-        by the caller: closing it under a thread blocked reading it could hand the number
-        to a file opened meanwhile."""
-        self.stopping.set()
-        self.thread.join()
-
-    def _run(self) -> None:
-        while not self.stopping.is_set():
-            if not self.room.acquire(timeout=0.05):
-                continue
-            item = self._receive()
-            self.ready.put(item)
-            if item is None or isinstance(item, BaseException):
-                return
-
-    def _receive(self) -> list[Parsed] | BaseException | None:
-        try:
-            message = self.receiver.recv()
-        except (EOFError, OSError):  # OSError: the child died part-way through a batch
-            return FileError(
-                "Reading the file stopped unexpectedly (its reading process ended). "
-                "Run the import again; rows already imported count as unchanged."
-            )
-        if message is None or isinstance(message, BaseException):
-            return message
-        unpack = self.unpack
-        return [
-            (RawRow(row, cells, errors), unpack(packed)) for row, cells, errors, packed in message
-        ]
 
 
 def _produce(
