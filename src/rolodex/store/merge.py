@@ -15,7 +15,8 @@ rows go into a session-local staging table (PostgreSQL by ``COPY``, SQLite by on
    labels and values with what is stored;
 3. the journal takes one row per contact written, its state before and after (one write,
    where a ``before`` row then updated with its ``after`` took two: the journal was half
-   the cost of an update on PostgreSQL);
+   the cost of an update on PostgreSQL); on PostgreSQL 2 and 3 are one statement,
+   :data:`WRITE_AND_JOURNAL`;
 4. one query counts created, updated and unchanged.
 
 The staged rows must have distinct email keys: the importer sends a row whose email the
