@@ -19,9 +19,9 @@ import run from the command line with the pages' words.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 
@@ -64,10 +64,8 @@ class Wording:
         phrase that starts a sentence keeps its capital; ``{target}`` and ``{name}`` carry
         over. Text with no such phrase comes back as it was."""
         for other in others or (CLI,):
-            pairs = [(getattr(other, f.name), getattr(self, f.name)) for f in fields(self)]
-            for theirs, ours in sorted(pairs, key=lambda pair: -len(pair[0])):
-                if theirs and theirs != ours:
-                    text = _phrase(theirs).sub(partial(_filled, ours), text)
+            for pattern, fill in _rewrites(other, self):
+                text = pattern.sub(fill, text)
         return text
 
     @classmethod
@@ -78,6 +76,21 @@ class Wording:
 
 
 CLI = Wording()
+
+
+@cache
+def _rewrites(
+    theirs: Wording, ours: Wording
+) -> tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...]:
+    """Each phrase of ``theirs`` that ``ours`` says otherwise, as a pattern and its
+    replacement, longest first: made once per pair, not once per message (an error file
+    rewords every rejected row)."""
+    pairs = [(getattr(theirs, f.name), getattr(ours, f.name)) for f in fields(Wording)]
+    return tuple(
+        (_phrase(phrase), partial(_filled, words))
+        for phrase, words in sorted(pairs, key=lambda pair: -len(pair[0]))
+        if phrase and phrase != words
+    )
 
 
 def _phrase(template: str) -> re.Pattern[str]:
