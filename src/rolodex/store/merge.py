@@ -85,15 +85,19 @@ UPSERT = (
     "ON CONFLICT (email_key) DO UPDATE SET {update}"
 )
 
-JOURNAL = (
+_JOURNAL_ROWS = (
     "INSERT INTO import_journal (import_id, entity, key, created, before, after) "
     "SELECT {mark}, 'contact', c.email_key, s.contact_id IS NULL, s.before, {state} "
-    f"FROM {STAGE} AS s JOIN contacts AS c ON c.email_key = s.email_key "
-    "WHERE s.contact_id IS NULL OR s.changed "
-    "ON CONFLICT (import_id, entity, key) DO UPDATE SET after = excluded.after"
+    "{rows} ON CONFLICT (import_id, entity, key) DO UPDATE SET after = excluded.after"
 )
-"""A contact journaled earlier in the import (a run resumed after a crash) keeps its first
-``before``."""
+"""The journal's rows from staged rows ``s`` and the contacts ``c`` they left. A contact
+journaled earlier in the import (a run resumed after a crash) keeps its first ``before``."""
+
+JOURNAL = _JOURNAL_ROWS.replace(
+    "{rows}",
+    f"FROM {STAGE} AS s JOIN contacts AS c ON c.email_key = s.email_key "
+    "WHERE s.contact_id IS NULL OR s.changed",
+)
 
 COUNT = (
     "SELECT COALESCE(SUM(CASE WHEN contact_id IS NULL THEN 1 ELSE 0 END), 0), "
@@ -107,11 +111,10 @@ WRITE_AND_JOURNAL = (
     + UPSERT
     + " RETURNING email_key, first_name, last_name, company_id, label_ids, custom, email, "
     "(xmax = 0) AS inserted), journaled AS ("
-    "INSERT INTO import_journal (import_id, entity, key, created, before, after) "
-    "SELECT {mark}, 'contact', c.email_key, s.contact_id IS NULL, s.before, {state} "
-    f"FROM written AS c JOIN {STAGE} AS s ON s.email_key = c.email_key "
-    "ON CONFLICT (import_id, entity, key) DO UPDATE SET after = excluded.after) "
-    "SELECT COUNT(*) FILTER (WHERE NOT inserted) FROM written"
+    + _JOURNAL_ROWS.replace(
+        "{rows}", f"FROM written AS c JOIN {STAGE} AS s ON s.email_key = c.email_key"
+    )
+    + ") SELECT COUNT(*) FILTER (WHERE NOT inserted) FROM written"
 )
 """PostgreSQL: the upsert, its journal and the count of rows it did not insert in one
 statement. The journal takes the state each contact was left in from what the upsert
