@@ -71,3 +71,25 @@ def test_a_dry_run_leaves_the_statistics_alone(postgres_url, tmp_path):
         store.close()
     assert report.counts.created == 12_000
     assert analyze_counts(postgres_url) == before
+
+
+@pytest.mark.postgres
+def test_the_refresh_covers_what_plans_depend_on(postgres_url, tmp_path):
+    """The match by email key, and the contacts list filtered by a label: without the
+    labels' statistics the list would sort every carrier instead of walking the ids."""
+    _truncate(postgres_url)
+    with psycopg.connect(postgres_url) as conn:  # forget what earlier tests left
+        conn.execute("DELETE FROM pg_statistic WHERE starelid = 'contacts'::regclass")
+    store = Store.open(postgres_url)
+    try:
+        import_file("contacts", contacts(tmp_path / "a.csv", 0, 11_000), store, ImportOptions())
+    finally:
+        store.close()
+    with psycopg.connect(postgres_url) as conn:
+        analyzed = {
+            name
+            for (name,) in conn.execute(
+                "SELECT attname FROM pg_stats WHERE tablename = 'contacts'"
+            ).fetchall()
+        }
+    assert {"email_key", "label_ids"} <= analyzed

@@ -29,6 +29,8 @@ from rolodex.store.unit import SqlUnit
 WRITE_CHUNK = 2000
 ANALYZE_FROM = 10_000
 """New contacts before the first refresh of PostgreSQL's statistics during imports."""
+ANALYZED = ("email_key", "label_ids")
+"""The columns of ``contacts`` whose statistics imports refresh (:meth:`Store._keep_statistics`)."""
 
 
 def now() -> datetime:
@@ -87,12 +89,18 @@ class Store:
         Autovacuum analyzes a table a minute or more after it grew; a bulk import plans
         each batch with what the planner knew before it started (an empty table, say), and
         picks bitmap scans and worse for lookups of a few rows. ANALYZE samples a fixed
-        number of rows, so doing it at each doubling costs little over a whole import."""
+        number of rows, so doing it at each doubling costs little over a whole import.
+
+        Only the columns plans depend on are analysed: ``email_key`` (every batch's match
+        and upsert) and ``label_ids`` (the contacts list filtered by a label walks the
+        primary key when many carry it, and needs to know they do). The names and custom
+        values took two thirds of a whole-table ANALYZE's time (0.64 s against 0.22 s at
+        100,000 contacts); autovacuum analyses them later."""
         if conn.dialect.name != "postgresql" or not added:
             return
         self._added += added
         if self._added >= max(ANALYZE_FROM, self._analyzed_at):
-            conn.exec_driver_sql("ANALYZE contacts")
+            conn.exec_driver_sql(f"ANALYZE contacts ({', '.join(ANALYZED)})")
             conn.commit()
             self._analyzed_at, self._added = self._analyzed_at + self._added, 0
 
