@@ -15,10 +15,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
+
 from rolodex.importing.kinds import import_file
 from rolodex.importing.options import ImportOptions
 from rolodex.security.passwords import HashingPool
 from rolodex.services.accounts import create_admin, find
+from rolodex.store import schema as t
 from rolodex.store import users as sql
 from rolodex.store.store import Store
 
@@ -190,3 +193,23 @@ def examples(count: int) -> settings:
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
+
+
+def dangling(store: Store) -> dict[str, int]:
+    """Label links and company ids that point at nothing: no key stops them (labels on
+    either database, companies on PostgreSQL), only the writers' locks."""
+    with store.read() as conn:
+        labels = set(conn.scalars(select(t.labels.c.id)))
+        links = [
+            label_id
+            for label_ids in conn.scalars(select(t.contacts.c.label_ids))
+            for label_id in label_ids
+            if label_id not in labels
+        ]
+        companies = conn.execute(
+            select(t.contacts.c.id).where(
+                t.contacts.c.company_id.is_not(None),
+                t.contacts.c.company_id.not_in(select(t.companies.c.id)),
+            )
+        ).all()
+    return {"label links": len(links), "company ids": len(companies)}

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rolodex.domain import Company, CustomField, FieldType, Label, company_key
 from rolodex.errors import Conflict
-from rolodex.store import labelling
+from rolodex.store import labelling, references
 from rolodex.store import schema as t
 
 
@@ -144,7 +144,7 @@ def delete_label(conn: Connection, label_id: int) -> int:
     """Delete a label and take it off every contact (the contacts stay); how many contacts
     lost it. Their ``updated_at`` moves: a contact's labels are part of it. The label's row
     goes first, so an import linking it at the same moment either finds it gone or makes
-    this wait until it has written (:func:`rolodex.store.labelling.lock_existing`)."""
+    this wait until it has written (:mod:`rolodex.store.references`)."""
     conn.execute(delete(t.labels).where(t.labels.c.id == label_id))
     dialect = conn.dialect.name
     lost = conn.execute(
@@ -165,7 +165,10 @@ def update_company(conn: Connection, item: Company) -> None:
 
 
 def delete_company(conn: Connection, company_id: int) -> int:
-    """Delete a company; its contacts stay, unlinked. How many were linked."""
+    """Delete a company; its contacts stay, unlinked. How many were linked. The company is
+    locked first, so an import linking it at the same moment either finds it gone or
+    makes this wait until it has written (:mod:`rolodex.store.references`)."""
+    references.lock_for_delete(conn, t.companies, company_id)
     c = t.contacts.c
     unlinked = conn.execute(
         update(t.contacts)

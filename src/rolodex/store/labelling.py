@@ -9,15 +9,13 @@ statement triggers on ``contacts`` append (migration 0008), since counting 400,0
 million contacts by reading them takes 0.2 s; :func:`compact` folds the deltas up at the
 end of each import. SQLite counts by reading the contacts.
 
-No foreign key guards the ids, so the two ways an id could come to point nowhere are
-closed here: deleting a label deletes its row first and then takes it off every contact
-(:func:`without`), and a writer links only labels it has locked against that delete
-(:func:`lock_existing`).
+No foreign key guards the ids: :mod:`rolodex.store.references` says how none comes to
+point nowhere (a writer links only labels it has locked, and deleting a label deletes its
+row first, then takes it off every contact with :func:`without`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import (
@@ -108,20 +106,6 @@ def forget(conn: Connection, label_id: int) -> None:
     """A deleted label's tally (its delete took it off every contact first)."""
     if _of(conn) == "postgresql":
         conn.exec_driver_sql("DELETE FROM label_tallies WHERE label_id = %s", (label_id,))
-
-
-def lock_existing(conn: Connection, ids: Collection[int]) -> set[int]:
-    """Which of ``ids`` are labels now, each locked (PostgreSQL ``FOR KEY SHARE``) until the
-    transaction ends: a label deleted at the same moment is either gone here, or its delete
-    waits and then takes it off what this transaction wrote. SQLite's writer holds the whole
-    database, so there a plain read is as good."""
-    if not ids:
-        return set()
-    labels = t.labels.c
-    query = select(labels.id).where(labels.id.in_(sorted(ids)))
-    if _of(conn) == "postgresql":
-        query = query.order_by(labels.id).with_for_update(key_share=True)
-    return set(conn.scalars(query))
 
 
 def _of(conn: Connection) -> str:

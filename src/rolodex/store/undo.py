@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, delete, select, update
 
 from rolodex.domain import Role
-from rolodex.store import labelling
+from rolodex.store import labelling, references
 from rolodex.store import schema as t
 from rolodex.store.snapshot import Snapshot
 from rolodex.store.users import next_epoch
@@ -59,18 +59,22 @@ def delete_unused_labels(conn: Connection, names: list[str]) -> int:
 
 
 def restore_contact(conn: Connection, contact_id: int, before: Snapshot) -> None:
-    """Put a contact back as ``before`` says, less the labels deleted since."""
+    """Put a contact back as ``before`` says, less the labels deleted since; a company
+    deleted since is not brought back as a dangling id (the contact stays, unlinked)."""
     names = {"first_name": before["first_name"], "last_name": before["last_name"]}
-    labels = sorted(labelling.lock_existing(conn, before["label_ids"]))
-    company, custom = _if_it_exists(before["company_id"]), before["custom"]
-    _set(conn, t.contacts, contact_id, **names, company_id=company, label_ids=labels, custom=custom)
-
-
-def _if_it_exists(company_id: int | None) -> Any:
-    """The company id if that company still exists, else NULL: a company deleted since the
-    import is not brought back as a dangling id (the contact stays, unlinked)."""
-    companies = t.companies.c
-    return select(companies.id).where(companies.id == company_id).scalar_subquery()
+    labels = sorted(references.lock_existing(conn, t.labels, before["label_ids"]))
+    company = before["company_id"]
+    if company is not None and not references.lock_existing(conn, t.companies, [company]):
+        company = None
+    _set(
+        conn,
+        t.contacts,
+        contact_id,
+        **names,
+        company_id=company,
+        label_ids=labels,
+        custom=before["custom"],
+    )
 
 
 def restore_user(conn: Connection, user_id: int, before: Snapshot) -> None:

@@ -11,16 +11,24 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Connection, Transaction, func, select
+from sqlalchemy import Column, Connection, Table, Transaction, func, select
 
 from rolodex.domain import MAX_ID, ContactState, CustomField, FieldType, UserState, company_key
 from rolodex.importing.ports import ContactWrite, Merged, Reject, StagedContact
 from rolodex.importing.report import Counts
-from rolodex.store import bulk, labelling, merge, snapshot
+from rolodex.store import bulk, merge, references, snapshot
 from rolodex.store import imports as records
 from rolodex.store import schema as t
 from rolodex.store import users as user_rows
 from rolodex.store.dialect import insert
+
+
+def _less(row: StagedContact, labels: set[int], companies: set[int]) -> StagedContact:
+    """A staged row less the labels and the company deleted while the import ran."""
+    return row._replace(
+        label_ids=[i for i in row.label_ids if i not in labels],
+        company_id=None if row.company_id in companies else row.company_id,
+    )
 
 
 def _contacts_upsert(label_union: str, custom_merge: str) -> bulk.Upsert:
@@ -194,30 +202,32 @@ class SqlUnit:
         return states
 
     def merge_contacts(self, rows: Sequence[StagedContact], source: str, now: datetime) -> Merged:
-        """Labels deleted while the import ran are left out (:mod:`rolodex.store.labelling`)."""
-        gone = self._labels_gone({label_id for row in rows for label_id in row.label_ids})
-        if gone:
-            rows = [
-                row._replace(label_ids=[i for i in row.label_ids if i not in gone]) for row in rows
-            ]
+        """Labels and companies deleted while the import ran are left out."""
+        labels = self._gone(t.labels, {label_id for row in rows for label_id in row.label_ids})
+        companies = self._gone(t.companies, {row.company_id for row in rows if row.company_id})
+        if labels or companies:
+            rows = [_less(row, labels, companies) for row in rows]
         update = CONTACTS[self.conn.dialect.name].update_sql()
         merged = merge.merge(self.conn, rows, update, source, now, self.journal)
         self.contacts_added += merged.created
         return merged
 
-    def _labels_gone(self, linked: set[int]) -> set[int]:
-        """Of the labels a batch links, those deleted while the import ran; the others stay
-        locked until the batch commits (:func:`rolodex.store.labelling.lock_existing`)."""
-        return linked - labelling.lock_existing(self.conn, linked)
+    def _gone(self, table: Table, linked: set[int]) -> set[int]:
+        """Of the records (labels, companies) a batch links, those deleted while the import
+        ran; the others stay locked until the batch commits (:mod:`.references`)."""
+        return linked - references.lock_existing(self.conn, table, linked)
 
     def write_contacts(
         self, writes: Sequence[ContactWrite], source: str, now: datetime
     ) -> set[str]:
-        gone = self._labels_gone({label_id for w in writes for label_id in w.new_label_ids})
+        labels = self._gone(t.labels, {label_id for w in writes for label_id in w.new_label_ids})
+        companies = self._gone(
+            t.companies, {w.state.company_id for w in writes if w.state.company_id}
+        )
         if self.journal is not None:
             changing = [w.state.email_key for w in writes if w.before is not None]
             snapshot.journal_contacts_before(self.conn, self.journal, changing)
-        ids, raced = self._upsert_contacts(writes, source, now, gone)
+        ids, raced = self._upsert_contacts(writes, source, now, labels, companies)
         for w in writes:
             w.state.id = ids[w.state.email_key]
         if self.journal is not None:
@@ -226,13 +236,19 @@ class SqlUnit:
         return raced
 
     def _upsert_contacts(
-        self, writes: Sequence[ContactWrite], source: str, now: datetime, gone: set[int]
+        self,
+        writes: Sequence[ContactWrite],
+        source: str,
+        now: datetime,
+        gone: set[int],
+        gone_companies: set[int],
     ) -> tuple[dict[str, int], set[str]]:
         """Insert or update in one executemany (PostgreSQL: one COPY and one statement); each
-        row carries only the labels it adds and the values it changes, less labels deleted
-        while the import ran (``gone``). COALESCE keeps a value another import wrote
-        meanwhile when this one leaves the field empty. New rows' ids are then read in one
-        query (RETURNING would make SQLite run the statement once per row)."""
+        row carries only the labels it adds and the values it changes, less labels and
+        companies deleted while the import ran (``gone``, ``gone_companies``). COALESCE
+        keeps a value another import wrote meanwhile when this one leaves the field empty.
+        New rows' ids are then read in one query (RETURNING would make SQLite run the
+        statement once per row)."""
         stamp = bulk.timestamp(self.conn, now)
         sqlite = self.conn.dialect.name == "sqlite"
         rows = []
@@ -246,7 +262,7 @@ class SqlUnit:
                     w.state.email_key,
                     w.state.first_name,
                     w.state.last_name,
-                    w.state.company_id,
+                    None if w.state.company_id in gone_companies else w.state.company_id,
                     source,
                     stamp,
                     stamp,

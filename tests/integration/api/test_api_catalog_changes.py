@@ -13,12 +13,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import select
 
 from rolodex.importing.kinds import import_file
 from rolodex.importing.options import ImportOptions
 from rolodex.services import catalog
-from rolodex.store import schema as t
+from tests.helpers import dangling
 
 PEOPLE = (
     "email,company_id,labels,plan\n"
@@ -43,25 +42,6 @@ def people(store, write_csv):
 
 def labels_of(client, headers, email: str) -> list[str]:
     return client.get(f"/api/contacts/{email}", headers=headers).json()["labels"]
-
-
-def dangling(store) -> dict[str, int]:
-    """Links and company ids that point at nothing (SQLite could hold them unchecked)."""
-    with store.read() as conn:
-        labels = set(conn.scalars(select(t.labels.c.id)))
-        links = [
-            label_id
-            for label_ids in conn.scalars(select(t.contacts.c.label_ids))
-            for label_id in label_ids
-            if label_id not in labels
-        ]
-        companies = conn.execute(
-            select(t.contacts.c.id).where(
-                t.contacts.c.company_id.is_not(None),
-                t.contacts.c.company_id.not_in(select(t.companies.c.id)),
-            )
-        ).all()
-    return {"label links": len(links), "company ids": len(companies)}
 
 
 # -- counts -----------------------------------------------------------------------------------
