@@ -1,23 +1,26 @@
 """A batch of contacts merged into the table by the database: staged, matched, compared,
-counted, upserted and journaled in a handful of set-based statements.
+counted, upserted and journaled in set-based statements.
 
 Reading each contact back into Python to compare it, and writing the difference, cost more
 than the database spends storing it (ARCHITECTURE.md#the-merge-in-the-database). Here the
 rows go into a session-local staging table (PostgreSQL by ``COPY``, SQLite by one
 ``executemany``), and then:
 
-1. one ``UPDATE … FROM contacts`` marks each staged row with its contact and whether it would
-   change it (a value given that differs, a label not yet carried, a custom value new or
-   different: :data:`CHANGES`), and keeps for the undo journal the state of each contact
-   it would change;
+1. each staged row is matched with its contact, marked with whether it would change it (a
+   value given that differs, a label not yet carried, a custom value new or different:
+   :data:`CHANGES`), and, for the undo journal, with the state of each contact it would
+   change;
 2. one ``INSERT … SELECT … ORDER BY email_key ON CONFLICT`` writes the new and the changed
    (keys in the same order in every transaction, so two imports cannot deadlock), merging
    labels and values with what is stored;
 3. the journal takes one row per contact written, its state before and after (one write,
    where a ``before`` row then updated with its ``after`` took two: the journal was half
-   the cost of an update on PostgreSQL); on PostgreSQL 2 and 3 are one statement,
-   :data:`WRITE_AND_JOURNAL`;
-4. one query counts created, updated and unchanged.
+   the cost of an update on PostgreSQL);
+4. created, updated and unchanged are counted.
+
+On PostgreSQL the four are one statement (:data:`MERGE_POSTGRESQL`, data-modifying CTEs);
+SQLite, which has no ``RETURNING`` for a CTE, marks the staged rows with an ``UPDATE`` and
+runs the others one by one.
 
 The staged rows must have distinct email keys: the importer sends a row whose email the
 file gave before through its row-by-row path instead (it may disagree with that row).
@@ -76,12 +79,13 @@ MATCH = (
     f"UPDATE {STAGE} AS s SET contact_id = c.id, changed = ({{changes}}), before = {{before}} "
     "FROM contacts AS c WHERE c.email_key = s.email_key"
 )
+"""SQLite: step 1, marking the staged rows themselves."""
 
 UPSERT = (
     "INSERT INTO contacts (email, email_key, first_name, last_name, company_id, source, "
     "created_at, updated_at, label_ids, custom) "
     "SELECT email, email_key, first_name, last_name, company_id, {mark}, {mark}, {mark}, "
-    f"label_ids, custom FROM {STAGE} WHERE contact_id IS NULL OR changed ORDER BY email_key "
+    "label_ids, custom FROM {rows} WHERE contact_id IS NULL OR changed ORDER BY email_key "
     "ON CONFLICT (email_key) DO UPDATE SET {update}"
 )
 
@@ -105,20 +109,30 @@ COUNT = (
     f"FROM {STAGE}"
 )
 
-
-WRITE_AND_JOURNAL = (
-    "WITH written AS ("
-    + UPSERT
+MERGE_POSTGRESQL = (
+    "WITH matched AS (SELECT s.email, s.email_key, s.first_name, s.last_name, s.company_id, "
+    "s.label_ids, s.custom, c.id AS contact_id, m.changed, {before} AS before "
+    f"FROM {STAGE} AS s LEFT JOIN contacts AS c ON c.email_key = s.email_key "
+    "CROSS JOIN LATERAL (SELECT c.id IS NOT NULL AND ({changes}) AS changed) AS m), "
+    "written AS ("
+    + UPSERT.replace("{rows}", "matched")
     + " RETURNING email_key, first_name, last_name, company_id, label_ids, custom, email, "
-    "(xmax = 0) AS inserted), journaled AS ("
-    + _JOURNAL_ROWS.replace(
-        "{rows}", f"FROM written AS c JOIN {STAGE} AS s ON s.email_key = c.email_key"
-    )
-    + ") SELECT COUNT(*) FILTER (WHERE NOT inserted) FROM written"
+    "(xmax = 0) AS inserted){journaled} "
+    "SELECT COUNT(*) FILTER (WHERE contact_id IS NULL), COUNT(*) FILTER (WHERE changed), "
+    "COUNT(*), (SELECT COUNT(*) FILTER (WHERE NOT inserted) FROM written) FROM matched"
 )
-"""PostgreSQL: the upsert, its journal and the count of rows it did not insert in one
-statement. The journal takes the state each contact was left in from what the upsert
-returns, where a second statement would look every contact up again by its key."""
+"""PostgreSQL: match, upsert, journal and count in one statement, one round trip where
+there were four; the matched rows stay in the statement's own memory, where marking the
+staged rows rewrote each of them (ARCHITECTURE.md#the-merge-in-the-database). The journal
+takes the state each contact was left in from what the upsert returns. All of it sees one
+snapshot: a contact another import created after it was taken is one the upsert finds
+(``xmax <> 0``) though the match did not, and it counts as updated."""
+
+JOURNALED = (
+    ", journaled AS ("
+    + _JOURNAL_ROWS.replace("{rows}", "FROM written AS c JOIN matched AS s USING (email_key)")
+    + ")"
+)
 
 
 def merge(
@@ -132,30 +146,50 @@ def merge(
     """Merge ``rows`` (distinct email keys) into the contacts; ``update`` is the
     ``ON CONFLICT … DO UPDATE SET`` list of the contacts upsert."""
     dialect = conn.dialect.name
-    mark = bulk.placeholder(conn)
     conn.exec_driver_sql(CREATE[dialect])
     _stage(conn, rows)
-    changes, state = CHANGES[dialect], snapshot.CONTACT_JSON[dialect]
+    stamp = bulk.timestamp(conn, now)
+    if dialect == "postgresql":
+        new, changed, staged, not_inserted = _merge_postgresql(
+            conn, update, (source, stamp, stamp), journal
+        )
+        # A contact another import created between the match and the upsert was updated.
+        raced = not_inserted - changed
+    else:
+        new, changed, staged = _merge_sqlite(conn, update, (source, stamp, stamp), journal)
+        raced = 0  # SQLite's writer holds the whole database: no one else inserts
+    conn.exec_driver_sql(f"DELETE FROM {STAGE}")
+    return Merged(created=new - raced, updated=changed + raced, unchanged=staged - new - changed)
+
+
+def _merge_postgresql(
+    conn: Connection, update: str, marks: tuple[Any, ...], journal: int | None
+) -> tuple[int, int, int, int]:
+    changes, state = CHANGES["postgresql"], snapshot.CONTACT_JSON["postgresql"]
+    journaled = "" if journal is None else JOURNALED
+    statement = MERGE_POSTGRESQL.format(
+        before="NULL" if journal is None else f"CASE WHEN m.changed THEN {state} END",
+        changes=changes,
+        update=update,
+        journaled=journaled.format(mark="%s", state=state),
+        mark="%s",
+    )
+    params = marks if journal is None else (*marks, journal)
+    new, changed, staged, not_inserted = conn.exec_driver_sql(statement, params).one()
+    return int(new), int(changed), int(staged), int(not_inserted)
+
+
+def _merge_sqlite(
+    conn: Connection, update: str, marks: tuple[Any, ...], journal: int | None
+) -> tuple[int, int, int]:
+    changes, state = CHANGES["sqlite"], snapshot.CONTACT_JSON["sqlite"]
     before = "NULL" if journal is None else f"CASE WHEN {changes} THEN {state} END"
     conn.exec_driver_sql(MATCH.format(changes=changes, before=before))
-    stamp = bulk.timestamp(conn, now)
-    upsert = UPSERT.format(mark=mark, update=update)
-    if dialect == "postgresql" and journal is not None:
-        both = WRITE_AND_JOURNAL.format(mark=mark, update=update, state=state)
-        not_inserted = conn.exec_driver_sql(both, (source, stamp, stamp, journal)).scalar_one()
-    elif dialect == "postgresql":
-        written = conn.exec_driver_sql(upsert + " RETURNING (xmax = 0)", (source, stamp, stamp))
-        not_inserted = sum(1 for (inserted,) in written if not inserted)
-    else:
-        conn.exec_driver_sql(upsert, (source, stamp, stamp))
-        not_inserted = None  # SQLite's writer holds the whole database: no one else inserts
-        if journal is not None:
-            conn.exec_driver_sql(JOURNAL.format(mark=mark, state=state), (journal,))
+    conn.exec_driver_sql(UPSERT.format(mark="?", update=update, rows=STAGE), marks)
+    if journal is not None:
+        conn.exec_driver_sql(JOURNAL.format(mark="?", state=state), (journal,))
     new, changed, staged = conn.exec_driver_sql(COUNT).one()
-    conn.exec_driver_sql(f"DELETE FROM {STAGE}")
-    # A contact another import created between the match and the upsert was updated.
-    raced = 0 if not_inserted is None else not_inserted - changed
-    return Merged(created=new - raced, updated=changed + raced, unchanged=staged - new - changed)
+    return int(new), int(changed), int(staged)
 
 
 def _stage(conn: Connection, rows: Sequence[StagedContact]) -> None:
