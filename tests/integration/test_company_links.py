@@ -58,6 +58,12 @@ class Waiting(threading.Thread):
         except BaseException as error:
             self.error = error
 
+    def waits(self) -> bool:
+        """Start, and say whether it is still at work (waiting for a lock) a moment later."""
+        self.start()
+        self.join(WAIT)
+        return self.is_alive()
+
     def finish(self) -> None:
         self.join()
         if self.error is not None:
@@ -86,9 +92,7 @@ def test_a_delete_waits_for_a_writer_linking_the_company_then_unlinks(
     with store.unit() as unit:
         WRITERS[writer](unit, acme)
         deleting = Waiting(lambda: catalog.delete_company(store, acme))
-        deleting.start()
-        deleting.join(WAIT)
-        assert deleting.is_alive()  # waiting for this write to commit
+        assert deleting.waits()  # for this write to commit
     deleting.finish()
 
     assert company_of(store) is None
@@ -106,9 +110,7 @@ def test_a_writer_that_comes_during_a_delete_links_nothing(
     with store.write() as conn:
         sql.delete_company(conn, acme)
         linking = Waiting(link)
-        linking.start()
-        linking.join(WAIT)
-        assert linking.is_alive()  # waiting for the delete to commit
+        assert linking.waits()  # for the delete to commit
     linking.finish()
 
     assert company_of(store) is None

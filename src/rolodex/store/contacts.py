@@ -207,20 +207,12 @@ def save(conn: Connection, contact_id: int, edit: Edit) -> None:
         .values(
             first_name=edit.first_name,
             last_name=edit.last_name,
-            company_id=_locked_company(conn, edit.company_id),
+            company_id=references.lock_if_exists(conn, t.companies, edit.company_id),
             label_ids=sorted(references.lock_existing(conn, t.labels, edit.label_ids)),
             custom={str(k): v for k, v in sorted(edit.custom.items())},
             updated_at=edit.at,
         )
     )
-
-
-def _locked_company(conn: Connection, company_id: int | None) -> int | None:
-    """The company, locked against its delete; ``None`` if it was deleted a moment ago
-    (its delete would have unlinked the contact had the edit come first)."""
-    if company_id is None or not references.lock_existing(conn, t.companies, [company_id]):
-        return None
-    return company_id
 
 
 @dataclass(frozen=True)

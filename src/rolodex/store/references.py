@@ -29,6 +29,15 @@ def lock_existing(conn: Connection, table: Table, ids: Collection[int]) -> set[i
     return set(conn.scalars(query))
 
 
+def lock_if_exists(conn: Connection, table: Table, row_id: int | None) -> int | None:
+    """``row_id``, locked as :func:`lock_existing` locks, if it is a row of ``table`` now;
+    else ``None``: a writer putting back or setting a link to a record deleted a moment ago
+    leaves the contact unlinked, as the delete would have had the write come first."""
+    if row_id is None or not lock_existing(conn, table, [row_id]):
+        return None
+    return row_id
+
+
 def lock_for_delete(conn: Connection, table: Table, row_id: int) -> None:
     """Lock a record about to be deleted, before its id is taken off the contacts: a writer
     holding it (:func:`lock_existing`) commits first, and the delete then sees its rows."""

@@ -63,18 +63,9 @@ def restore_contact(conn: Connection, contact_id: int, before: Snapshot) -> None
     deleted since is not brought back as a dangling id (the contact stays, unlinked)."""
     names = {"first_name": before["first_name"], "last_name": before["last_name"]}
     labels = sorted(references.lock_existing(conn, t.labels, before["label_ids"]))
-    company = before["company_id"]
-    if company is not None and not references.lock_existing(conn, t.companies, [company]):
-        company = None
-    _set(
-        conn,
-        t.contacts,
-        contact_id,
-        **names,
-        company_id=company,
-        label_ids=labels,
-        custom=before["custom"],
-    )
+    company = references.lock_if_exists(conn, t.companies, before["company_id"])
+    custom = before["custom"]
+    _set(conn, t.contacts, contact_id, **names, company_id=company, label_ids=labels, custom=custom)
 
 
 def restore_user(conn: Connection, user_id: int, before: Snapshot) -> None:
