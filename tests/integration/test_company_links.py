@@ -27,7 +27,7 @@ WAIT = 0.5  # long enough for a writer that would not wait to have finished
 
 
 def merge(unit: SqlUnit, company: int | None) -> None:
-    unit.merge_contacts([StagedContact(EMAIL, EMAIL, None, None, company, [], {})], "import", NOW)
+    unit.merge_contacts([StagedContact(EMAIL, EMAIL, None, None, company, [], "{}")], "import", NOW)
 
 
 def write(unit: SqlUnit, company: int) -> None:

@@ -427,11 +427,20 @@ def test_an_import_parsed_in_the_child_equals_one_parsed_in_process(
 # -- b. parsed_batches itself ------------------------------------------------------------------
 
 
-def same_parsed(left: list[list[Any]], right: list[list[Any]]) -> None:
+def pairs(batch: pipeline.ParsedBatch) -> list[tuple[RawRow, Any]]:
+    """Each row as read beside its draft."""
+    rows = batch.rows()
+    assert len(rows) == len(batch.drafts) == len(batch)
+    return list(zip(rows, batch.drafts, strict=True))
+
+
+def same_parsed(left: list[pipeline.ParsedBatch], right: list[pipeline.ParsedBatch]) -> None:
     """Equal, and of the same types: a packed tuple equals a named tuple, so compare types."""
-    assert left == right
+    assert [pairs(batch) for batch in left] == [pairs(batch) for batch in right]
     for batch_l, batch_r in zip(left, right, strict=True):
-        for (raw_l, parsed_l), (raw_r, parsed_r) in zip(batch_l, batch_r, strict=True):
+        for (raw_l, parsed_l), (raw_r, parsed_r) in zip(
+            pairs(batch_l), pairs(batch_r), strict=True
+        ):
             assert type(raw_l) is type(raw_r) is RawRow
             assert type(parsed_l) is type(parsed_r) is ContactDraft
             assert all(type(i) is RowIssue for i in parsed_l.issues + parsed_r.issues)
@@ -450,15 +459,17 @@ def test_parsed_batches_in_the_child_equal_those_parsed_in_process(tmp_path, spy
     assert len(spy.processes) == 1 and spy.processes[0].exitcode == 0
     assert live_parsers() == []
     same_parsed(in_child, in_process)
-    rows = [raw for batch in in_process for raw, _ in batch]
+    rows = [raw for batch in in_process for raw in batch.rows()]
     assert len(rows) == max(0, source.rows_total - skip)
     assert all(len(batch) == BATCH for batch in in_process[:-1])
     if len(rows) > 40:
         # skip counts rows as read (blank lines are not rows), so a resumed run goes on
         # exactly where the previous one stopped.
-        everything = [raw for batch in pipeline._parse(source, kind, BATCH, 0) for raw, _ in batch]
+        everything = [
+            raw for batch in pipeline._parse(source, kind, BATCH, 0) for raw in batch.rows()
+        ]
         assert rows == everything[skip:]
-        parsed = [p for batch in in_process for _, p in batch]
+        parsed = [p for batch in in_process for p in batch.drafts]
         assert any(p.issues for p in parsed) and any(not p.issues for p in parsed)
 
 
@@ -585,7 +596,7 @@ def test_a_child_that_dies_between_batches_is_a_file_error(tmp_path, spy):
         for batch in pipeline._parse(
             source, prepared(ContactsKind(ImportOptions()), source), BATCH, 0
         )
-        if batch[-1][0].row < 1500
+        if batch.rows()[-1].row < 1500
     ]
     same_parsed(batches, expected)
 

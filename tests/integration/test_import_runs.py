@@ -528,3 +528,31 @@ def test_a_later_row_that_disagrees_with_an_earlier_one_is_a_row_error(cli, writ
     again = cli.json("import", "contacts", path)
     assert (again["unchanged"], again["updated"], again["failed"]) == (1, 0, 1)
     assert cli.json("contacts", "show", "sam@x.example")["first_name"] == "Sam"
+
+
+def test_a_later_row_naming_another_company_disagrees_with_a_company_named_earlier(cli, write_csv):
+    """A company given by name counts as given: the later row names the earlier one."""
+    for name in ("Acme", "Globex"):
+        assert cli("companies", "add", name).exit_code == 0
+    path = write_csv("email,company\nsam@x.example,Acme\nSAM@X.example,Globex\n")
+    report = cli.json("import", "contacts", path)
+    assert (report["created"], report["failed"]) == (1, 1)
+    [error] = report["errors"]
+    assert (error["row"], error["column"], error["code"]) == (3, "company", "conflicting-duplicate")
+    assert "row 2" in error["message"] and "'Globex'" in error["message"]
+    acme = next(c["id"] for c in cli.json("companies", "list") if c["name"] == "Acme")
+    assert cli.json("contacts", "show", "sam@x.example")["company_id"] == acme
+
+
+def test_a_later_row_that_disagrees_on_a_field_the_import_creates_is_a_row_error(cli, write_csv):
+    """A field ``--create-fields`` makes is known by its new id when the rows are compared."""
+    path = write_csv("email,shoe_size\nsam@x.example,42\nSAM@X.example,43\n")
+    report = cli.json("import", "contacts", path, "--create-fields")
+    assert (report["created"], report["failed"]) == (1, 1)
+    [error] = report["errors"]
+    assert (error["row"], error["column"], error["code"]) == (
+        3,
+        "shoe_size",
+        "conflicting-duplicate",
+    )
+    assert "row 2" in error["message"] and "'42'" in error["message"]

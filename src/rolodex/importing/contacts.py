@@ -23,6 +23,7 @@ from rolodex.domain import (
 )
 from rolodex.importing import values
 from rolodex.importing.columns import Binding, Targets, bind
+from rolodex.importing.jsontext import values_json
 from rolodex.importing.options import ImportOptions
 from rolodex.importing.ports import BatchOutcome, ContactUnit, ContactWrite, StagedContact
 from rolodex.importing.reader import RawRow
@@ -47,11 +48,49 @@ class ContactDraft(NamedTuple):
     label_ids: list[int]
     custom: dict[int, str]
     issues: list[RowIssue]
+    custom_json: str
+    """``custom`` as the JSON text the database stages (:func:`.jsontext.values_json`)."""
+    gives: str
+    """The fields the row gives, comma-separated, as :mod:`.seen` records them
+    (:func:`_given`)."""
 
     @classmethod
     def refused(cls, row: int, issues: list[RowIssue]) -> ContactDraft:
         """A row refused before any value was read: its issues and nothing else."""
-        return cls(row, None, None, None, None, None, [], [], {}, issues)
+        return cls(row, None, None, None, None, None, [], [], {}, issues, "{}", "")
+
+
+def _draft(
+    row: int,
+    email: Email | None,
+    first_name: str | None,
+    last_name: str | None,
+    company_id: int | None,
+    company_name: str | None,
+    label_names: list[str],
+    label_ids: list[int],
+    custom: dict[int, str],
+    issues: list[RowIssue],
+) -> ContactDraft:
+    """A parsed row, with the text the importing process would otherwise write for it
+    written here, on the parsing process's core: the custom values' JSON and the fields
+    given (ARCHITECTURE.md#the-sixth-sessions-step). A company named gives ``company_id``:
+    the row is refused if the name finds none."""
+    gives = _given(first_name, last_name, company_id is not None or bool(company_name), custom)
+    return ContactDraft(
+        row,
+        email,
+        first_name,
+        last_name,
+        company_id,
+        company_name,
+        label_names,
+        label_ids,
+        custom,
+        issues,
+        values_json(custom),
+        gives,
+    )
 
 
 CONTACT_TARGETS = ("name", "company")
@@ -83,6 +122,8 @@ class ContactsKind:
         self.binding = Binding(())
         self.label_cache: dict[str, int] = {}
         self.company_cache: dict[str, list[int]] = {}
+        self.company_names: dict[int, str] = {}
+        """A company the file named → its name as first written, for messages."""
         self.known_label_ids: set[int] = set()
         self.known_company_ids: set[int] = set()
         self.case_hints: dict[str, str] = {}
@@ -166,7 +207,7 @@ class ContactsKind:
         last_name = values.parse_name(last, "last_name")
         if full and first_name is None and last_name is None:
             first_name, last_name = values.split_full_name(full)
-        return ContactDraft(
+        return _draft(
             raw.row,
             values.parse_email(values.first_address(email)),
             first_name,
@@ -203,7 +244,7 @@ class ContactsKind:
         names = self._all_labels(row, limit)
         custom = self._custom(row)
         row.unnamed_cells()
-        return ContactDraft(
+        return _draft(
             raw.row,
             email,
             first,
@@ -247,8 +288,10 @@ class ContactsKind:
         outcome = BatchOutcome()
         self._create_fields(drafts, unit, outcome)
         self._resolve_references(drafts, unit, outcome)
+        # What earlier batches' rows gave of each email, and this batch's first rows.
         givers = self.seen.givers({d.email.key for d in drafts if d.email})
-        first: list[StagedContact] = []
+        firsts: dict[str, ContactDraft] = {}
+        staged: list[StagedContact] = []
         again: list[ContactDraft] = []
         for draft in drafts:
             issues = draft.issues + self._reference_issues(draft)
@@ -256,17 +299,23 @@ class ContactsKind:
                 outcome.issues[draft.row] = issues
                 continue
             resolved = self._resolved(draft)
-            if draft.email.key in givers:
+            key = draft.email.key
+            if key in firsts:  # a second row for an email this batch gave first
+                givers[key] = _givers(firsts.pop(key))
+            if key in givers:
                 again.append(resolved)
                 continue
-            givers[draft.email.key] = dict.fromkeys(_given(resolved), draft.row)
-            first.append(self._staged(resolved, draft.email))
-        if first:
-            merged = unit.merge_contacts(first, Source.IMPORT, now)
+            firsts[key] = resolved
+            staged.append(self._staged(resolved, draft.email))
+        if staged:
+            merged = unit.merge_contacts(staged, Source.IMPORT, now)
             outcome.created, outcome.updated, outcome.unchanged = merged
         if again:
             self._merge_again(again, givers, unit, now, outcome)
-        self.seen.record({key: value for key, value in givers.items() if value})
+        self.seen.record(
+            {key: value for key, value in givers.items() if value},
+            [(key, d.row, d.gives) for key, d in firsts.items() if d.gives],
+        )
         return outcome
 
     def _staged(self, draft: ContactDraft, email: Email) -> StagedContact:
@@ -277,7 +326,7 @@ class ContactsKind:
             draft.last_name,
             draft.company_id,
             sorted(self._label_ids(draft)),
-            draft.custom,
+            draft.custom_json,
         )
 
     def _label_ids(self, draft: ContactDraft) -> set[int]:
@@ -304,7 +353,7 @@ class ContactsKind:
             if conflicts:
                 outcome.issues[draft.row] = conflicts
                 continue
-            for name in _given(draft):
+            for name in _names(draft.gives):
                 given.setdefault(name, draft.row)
             self._merge(draft, draft.email, states, before, outcome)
         writes = [_write(states[key], before[key]) for key in sorted(before)]
@@ -332,10 +381,16 @@ class ContactsKind:
         company_id = draft.company_id
         if company_id is None and draft.company_name:
             company_id = self.company_cache[company_key(draft.company_name)][0]
-        custom = draft.custom
-        if self.field_ids:
-            custom = {self.field_ids.get(k, k): v for k, v in custom.items()}
-        return draft._replace(company_id=company_id, custom=custom)
+            self.company_names.setdefault(company_id, draft.company_name)
+        if not self.field_ids:
+            return draft._replace(company_id=company_id)
+        custom = {self.field_ids.get(k, k): v for k, v in draft.custom.items()}
+        return draft._replace(
+            company_id=company_id,
+            custom=custom,
+            custom_json=values_json(custom),
+            gives=_given(draft.first_name, draft.last_name, company_id is not None, custom),
+        )
 
     def _resolve_references(
         self, drafts: list[ContactDraft], unit: ContactUnit, outcome: BatchOutcome
@@ -416,12 +471,21 @@ class ContactsKind:
                     draft.row,
                     column,
                     IssueCode.CONFLICTING_DUPLICATE,
-                    f"row {earlier} has the same email with {column} {values.show(str(old))}, "
-                    f"and this row gives {values.show(str(new))}: rows for one email merge, "
+                    f"row {earlier} has the same email with {column} "
+                    f"{self._shown(column, name, old)}, and this row gives "
+                    f"{self._shown(column, name, new)}: rows for one email merge, "
                     "so keep one value (or leave this cell empty)",
                 )
             )
         return issues
+
+    def _shown(self, column: str, name: str, value: object) -> str:
+        """A value as the file's column holds it: a company by its name where the file
+        names companies (by ID if the file never named it)."""
+        if name == "company_id" and column != "company_id":
+            named = self.company_names.get(value) if isinstance(value, int) else None
+            return values.show(named) if named else f"ID {value}"
+        return values.show(str(value))
 
     def _column_of(self, name: str) -> str:
         """The file's column for a field name as :func:`_given_values` names it."""
@@ -542,16 +606,29 @@ def _given_values(draft: ContactDraft) -> list[tuple[str, object]]:
     return given + [(str(field), value) for field, value in draft.custom.items()]
 
 
-def _given(draft: ContactDraft) -> list[str]:
-    """The names :func:`_given_values` gives, without the values (once per row)."""
+def _given(
+    first_name: str | None, last_name: str | None, company: bool, custom: dict[int, str]
+) -> str:
+    """The names :func:`_given_values` gives, without the values, comma-separated (once
+    per row, in the parsing process)."""
     names = []
-    if draft.first_name is not None:
+    if first_name is not None:
         names.append("first_name")
-    if draft.last_name is not None:
+    if last_name is not None:
         names.append("last_name")
-    if draft.company_id is not None:
+    if company:
         names.append("company_id")
-    return names + [str(field) for field in draft.custom]
+    return ",".join(names + [str(field) for field in custom])
+
+
+def _names(gives: str) -> list[str]:
+    """The field names of :attr:`ContactDraft.gives`."""
+    return gives.split(",") if gives else []
+
+
+def _givers(draft: ContactDraft) -> Givers:
+    """The fields a single row gave, each by that row."""
+    return dict.fromkeys(_names(draft.gives), draft.row)
 
 
 def _stored(state: ContactState, name: str) -> object:

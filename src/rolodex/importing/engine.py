@@ -28,7 +28,7 @@ from typing import IO, Any
 from rolodex.errors import StoreError
 from rolodex.importing.columns import Binding
 from rolodex.importing.options import ImportOptions, Progress
-from rolodex.importing.pipeline import Parsed, parsed_batches
+from rolodex.importing.pipeline import ParsedBatch, parsed_batches
 from rolodex.importing.ports import (
     BatchOutcome,
     ImportKind,
@@ -169,14 +169,14 @@ class _Run:
                 self._finish(status)
         return self.report
 
-    def _batch_by_batch(self, batches: Iterator[list[Parsed]]) -> None:
+    def _batch_by_batch(self, batches: Iterator[ParsedBatch]) -> None:
         for batch in batches:
             with self.store.unit(journal=self.import_id) as unit:
                 rejects = self._batch(batch, unit)
                 unit.save_progress(self.import_id, replace(self.report.counts), rejects)
             self._progress()
 
-    def _in_one_transaction(self, batches: Iterator[list[Parsed]]) -> None:
+    def _in_one_transaction(self, batches: Iterator[ParsedBatch]) -> None:
         with self.store.unit(journal=self.import_id) as unit:
             for batch in batches:
                 for reject in self._batch(batch, unit):
@@ -188,12 +188,12 @@ class _Run:
         if self.options.strict and self.report.counts.failed:
             self._nothing_written()
 
-    def _batch(self, batch: list[Parsed], unit: ImportUnit) -> list[Reject]:
+    def _batch(self, batch: ParsedBatch, unit: ImportUnit) -> list[Reject]:
         """Every draft goes to the kind, with its issues: it reports them with its own."""
-        outcome = self.kind.apply([draft for _, draft in batch], unit, datetime.now(UTC))
+        outcome = self.kind.apply(batch.drafts, unit, datetime.now(UTC))
         return self._count(batch, outcome)
 
-    def _count(self, batch: list[Parsed], outcome: BatchOutcome) -> list[Reject]:
+    def _count(self, batch: ParsedBatch, outcome: BatchOutcome) -> list[Reject]:
         issues = outcome.issues
         report, counts = self.report, self.report.counts
         counts.rows += len(batch)
@@ -203,7 +203,7 @@ class _Run:
         counts.failed += len(issues)
         report.new.add(outcome.new)
         rejects = []
-        for raw, _ in batch:
+        for raw in batch.rows() if issues else ():
             row_issues = issues.get(raw.row)
             if row_issues:
                 report.add_issues(row_issues)

@@ -8,11 +8,17 @@ batch, so memory stays flat however long the file is, and the child never runs f
 
 Small files are parsed in this process: starting a child costs more than it saves. Either
 way the engine sees the same batches, in the same order, with the same results.
+
+Only a refused row needs its cells again (for the error file), so the child sends a batch's
+rows as read in one pickle that the parent opens only when a row of the batch is refused:
+building eight strings and a tuple for every row cost the importing process 3 of its 8 µs
+a row of receiving (ARCHITECTURE.md#the-sixth-sessions-step).
 """
 
 from __future__ import annotations
 
 import gc
+import pickle
 import signal
 from collections.abc import Generator, Iterator
 from itertools import islice
@@ -26,13 +32,30 @@ from rolodex.runtime.gc_tuning import BULK_THRESHOLDS
 from rolodex.runtime.iterutil import batched
 from rolodex.runtime.processes import available_cpus, start_context
 
-Parsed = tuple[RawRow, Any]
-"""A row and what its kind's parser made of it: a draft (a :class:`~.ports.Draft`)."""
+
+class ParsedBatch:
+    """A batch's drafts (what its kind's parser made of each row, in file order) and its
+    rows as read, kept packed until someone asks for them."""
+
+    __slots__ = ("_rows", "drafts")
+
+    def __init__(self, drafts: list[Any], rows: list[RawRow] | bytes):
+        self.drafts = drafts
+        self._rows = rows
+
+    def rows(self) -> list[RawRow]:
+        """The rows as read, in the order of :attr:`drafts`."""
+        if isinstance(self._rows, bytes):
+            self._rows = [RawRow(*row) for row in pickle.loads(self._rows)]
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self.drafts)
 
 
 def parsed_batches(
     source: RowSource, parser: Parser, batch_size: int, skip: int, in_child: bool
-) -> Generator[list[Parsed], None, None]:
+) -> Generator[ParsedBatch, None, None]:
     """The file's rows after the first ``skip``, parsed, in batches of ``batch_size``.
 
     A generator, so that the caller can close it and stop the second process early.
@@ -46,14 +69,14 @@ def parsed_batches(
         yield from _parse(source, parser, batch_size, skip)
 
 
-def _parse(source: RowSource, parser: Parser, batch_size: int, skip: int) -> Iterator[list[Parsed]]:
+def _parse(source: RowSource, parser: Parser, batch_size: int, skip: int) -> Iterator[ParsedBatch]:
     for batch in batched(islice(source.rows(), skip, None), batch_size):
-        yield [(raw, parser.parse(raw)) for raw in batch]
+        yield ParsedBatch([parser.parse(raw) for raw in batch], list(batch))
 
 
 def _from_child(
     source: RowSource, parser: PortableParser, batch_size: int, skip: int
-) -> Iterator[list[Parsed]]:
+) -> Iterator[ParsedBatch]:
     context = start_context()
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(
@@ -78,10 +101,8 @@ def _from_child(
                 return
             if isinstance(message, BaseException):
                 raise message
-            yield [
-                (RawRow(row, cells, errors), unpack(packed))
-                for row, cells, errors, packed in message
-            ]
+            drafts, rows = message
+            yield ParsedBatch([unpack(packed) for packed in drafts], rows)
     finally:
         receiver.close()
         child.join(timeout=5)
@@ -104,9 +125,9 @@ def _produce(
     try:
         try:
             for batch in _parse(source, parser, batch_size, skip):
-                sender.send(
-                    [(raw.row, raw.values, raw.cell_errors, pack(parsed)) for raw, parsed in batch]
-                )
+                rows = [tuple(raw) for raw in batch.rows()]
+                packed = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+                sender.send(([pack(draft) for draft in batch.drafts], packed))
             sender.send(None)
         except Exception as error:
             sender.send(error)

@@ -232,8 +232,7 @@ class ContactWrite:
 
 class StagedContact(NamedTuple):
     """A row whose email the file gives for the first time, ready for the database to merge
-    (:meth:`ContactUnit.merge_contacts`): every reference resolved, labels by sorted id,
-    custom values by field id."""
+    (:meth:`ContactUnit.merge_contacts`): every reference resolved, labels by sorted id."""
 
     email: str
     email_key: str
@@ -241,7 +240,9 @@ class StagedContact(NamedTuple):
     last_name: str | None
     company_id: int | None
     label_ids: list[int]
-    custom: dict[int, str]
+    custom: str
+    """The custom values as a JSON object of field id → value
+    (:func:`~rolodex.importing.jsontext.values_json`), written by the parsing process."""
 
 
 class Merged(NamedTuple):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from itertools import islice
 
 Givers = dict[str, int]
@@ -38,11 +38,14 @@ class SeenRows:
                 found[key] = _decode(text)
         return found
 
-    def record(self, givers: Mapping[str, Givers]) -> None:
-        self._db.executemany(
-            "INSERT OR REPLACE INTO seen (key, givers) VALUES (?, ?)",
-            [(key, _encode(value)) for key, value in givers.items()],
-        )
+    def record(
+        self, givers: Mapping[str, Givers], first_rows: Iterable[tuple[str, int, str]] = ()
+    ) -> None:
+        """Remember ``givers``, and the emails of ``first_rows``: (key, the one row that gave
+        its fields, their names comma-separated), as a parsed row carries them already."""
+        entries = [(key, _encode(value)) for key, value in givers.items()]
+        entries += [(key, _one_row(row, names)) for key, row, names in first_rows]
+        self._db.executemany("INSERT OR REPLACE INTO seen (key, givers) VALUES (?, ?)", entries)
 
     def close(self) -> None:
         self._db.close()
@@ -53,8 +56,12 @@ def _encode(givers: Givers) -> str:
     cost); JSON when rows of the file shared them. Field names hold no space or comma."""
     rows = set(givers.values())
     if len(rows) == 1:
-        return f"{rows.pop()} {','.join(givers)}"
+        return _one_row(rows.pop(), ",".join(givers))
     return json.dumps(givers)
+
+
+def _one_row(row: int, names: str) -> str:
+    return f"{row} {names}"
 
 
 def _decode(text: str) -> Givers:

@@ -28,13 +28,13 @@ file gave before through its row-by-row path instead (it may disagree with that 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from json.encoder import encode_basestring
 from typing import Any
 
 from sqlalchemy import Connection
 
+from rolodex.importing.jsontext import ids_json
 from rolodex.importing.ports import Merged, StagedContact
 from rolodex.store import bulk, snapshot
 
@@ -203,7 +203,7 @@ def _stage(conn: Connection, rows: Sequence[StagedContact]) -> None:
     assert raw is not None
     with raw.cursor() as cursor, cursor.copy(f"COPY {STAGE} ({COLUMNS}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row((*row[:5], _array(row.label_ids), values_json(row.custom)))
+            copy.write_row((*row[:5], _array(row.label_ids), row.custom))
 
 
 def _array(ids: list[int]) -> str:
@@ -213,20 +213,4 @@ def _array(ids: list[int]) -> str:
 
 
 def _as_sqlite(row: StagedContact) -> tuple[Any, ...]:
-    return (*row[:5], ids_json(row.label_ids), values_json(row.custom))
-
-
-def ids_json(ids: Iterable[int]) -> str:
-    """Label ids as a JSON array, as ``json.dumps`` writes it without spaces."""
-    return "[" + ",".join(map(str, ids)) + "]"
-
-
-def values_json(values: Mapping[int, str]) -> str:
-    """Custom values as a JSON object (field ids become its keys), as ``json.dumps`` writes
-    it without spaces and with non-ASCII kept. Built from json's own C string encoder: the
-    general encoder took 2.3 µs a row here, this 0.9 µs (values are always strings, keys
-    always ids)."""
-    return "{" + ",".join([f'"{key}":{_string(value)}' for key, value in values.items()]) + "}"
-
-
-_string = encode_basestring
+    return (*row[:5], ids_json(row.label_ids), row.custom)

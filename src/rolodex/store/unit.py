@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Column, Connection, Table, Transaction, func, select
 
 from rolodex.domain import MAX_ID, ContactState, CustomField, FieldType, UserState, company_key
+from rolodex.importing.jsontext import ids_json, values_json
 from rolodex.importing.ports import ContactWrite, Merged, Reject, StagedContact
 from rolodex.importing.report import Counts
 from rolodex.store import bulk, merge, references, snapshot
@@ -260,8 +261,8 @@ class SqlUnit:
         rows = []
         for w in writes:
             added = sorted(w.new_label_ids - gone)
-            label_ids = merge.ids_json(added) if sqlite else added
-            custom = merge.values_json(w.changed_custom)
+            label_ids = ids_json(added) if sqlite else added
+            custom = values_json(w.changed_custom)
             rows.append(
                 (
                     w.state.email,

@@ -1,5 +1,5 @@
-"""The merge writes labels and custom values as JSON text with encoders of its own
-(``store/merge.py``, faster than json's general encoder): what they write must be exactly
+"""Labels and custom values are staged as JSON text written by encoders of their own
+(``importing/jsontext.py``, faster than json's general encoder): what they write must be exactly
 what ``json.dumps`` writes, or a re-import's text would differ from the stored text and the
 "unchanged" short-cut on SQLite would look inside every row."""
 
@@ -10,7 +10,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rolodex.store.merge import ids_json, values_json
+from rolodex.importing.jsontext import ids_json, values_json
 
 
 def dumps(value: object) -> str:
