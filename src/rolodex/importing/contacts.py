@@ -134,6 +134,8 @@ class ContactsKind:
         self.custom: tuple[tuple[CustomField, tuple[int, ...]], ...] = ()
         self.decimal_comma = False
         self._seen: SeenRows | None = None
+        self._labels_met: dict[tuple[str | None, str], tuple[str, ...]] = {}
+        self._values_met: dict[tuple[int, str], str] = {}
 
     def prepare(
         self, header: Sequence[str], unit: ContactUnit, decimal_comma: bool = False
@@ -195,14 +197,14 @@ class ContactsKind:
         ):
             return None
         limit = self.options.limits.max_labels_per_cell
-        email, first, last, full, company, company_name, ids = (
+        email, first, last, full, company, company_name, ids = [
             _pick(cells, at) for at in self.positions
-        )
+        ]
         custom = {}
         for field, at in self.custom:
             text = _pick(cells, at)
             if text:
-                custom[field.id] = values.parse_custom(field, text, self.decimal_comma)
+                custom[field.id] = self._custom_value(field, text)
         first_name = values.parse_name(first, "first_name")
         last_name = values.parse_name(last, "last_name")
         if full and first_name is None and last_name is None:
@@ -215,7 +217,7 @@ class ContactsKind:
             values.parse_id(company, "company") if company else None,
             values.parse_company_name(company_name) if company_name else None,
             self._labels(cells, limit),
-            values.parse_label_ids(ids, limit),
+            values.parse_label_ids(ids, limit) if ids else [],
             custom,
             [],
         )
@@ -225,8 +227,29 @@ class ContactsKind:
         for at, separator in self.label_columns:
             text = values.trim(cells[at])
             if text:
-                names += _split_labels(text, limit, separator)
+                names += self._label_names(text, limit, separator)
         return list(dict.fromkeys(names)) if len(self.label_columns) > 1 else names
+
+    # A few label combinations and select options fill a whole file, so the fast path
+    # parses each distinct cell once (a bad one raises every time, and is not kept).
+
+    def _label_names(self, text: str, limit: int, separator: str | None) -> tuple[str, ...]:
+        key = (separator, text)
+        names = self._labels_met.get(key)
+        if names is None:
+            names = tuple(_split_labels(text, limit, separator))
+            if len(self._labels_met) < _CELLS_KEPT:
+                self._labels_met[key] = names
+        return names
+
+    def _custom_value(self, field: CustomField, text: str) -> str:
+        key = (field.id, text)
+        value = self._values_met.get(key)
+        if value is None:
+            value = values.parse_custom(field, text, self.decimal_comma)
+            if len(self._values_met) < _CELLS_KEPT:
+                self._values_met[key] = value
+        return value
 
     def _parse_all(self, raw: RawRow) -> ContactDraft:
         row = RowParser(raw, self.binding)
@@ -611,14 +634,20 @@ def _given(
 ) -> str:
     """The names :func:`_given_values` gives, without the values, comma-separated (once
     per row, in the parsing process)."""
-    names = []
-    if first_name is not None:
-        names.append("first_name")
-    if last_name is not None:
-        names.append("last_name")
-    if company:
-        names.append("company_id")
-    return ",".join(names + [str(field) for field in custom])
+    prefix = _GIVEN[(first_name is not None) + 2 * (last_name is not None) + 4 * company]
+    if not custom:
+        return prefix
+    fields = ",".join(map(str, custom))
+    return f"{prefix},{fields}" if prefix else fields
+
+
+_GIVEN = tuple(
+    ",".join(
+        name for bit, name in enumerate(("first_name", "last_name", "company_id")) if i >> bit & 1
+    )
+    for i in range(8)
+)
+""":func:`_given`'s first names, by which of the three a row gives (one bit each)."""
 
 
 def _names(gives: str) -> list[str]:
@@ -692,6 +721,9 @@ def _unknown_labels(
         )
     return issues
 
+
+_CELLS_KEPT = 10_000
+"""Distinct label cells and custom values a kind keeps parsed (a few MB at most)."""
 
 _SCALARS = ("email", "first_name", "last_name", "name", "company_id", "company", "labels_id")
 """The targets a row takes one value of (the first non-empty), in :meth:`_parse_good`'s
