@@ -22,12 +22,15 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Integer,
+    String,
     TextualSelect,
+    and_,
     column,
     exists,
     func,
     select,
     text,
+    type_coerce,
 )
 from sqlalchemy.dialects import postgresql
 
@@ -35,12 +38,15 @@ from rolodex.store import schema as t
 
 
 def carrying(dialect: str, label_id: int) -> ColumnElement[bool]:
-    """The contact carries ``label_id``."""
+    """The contact carries ``label_id``. On SQLite, ``json_each`` reads only the arrays
+    whose text holds the id's digits: the ``LIKE`` costs a fraction of opening the array,
+    and most contacts of a large list lack any one label (ARCHITECTURE.md#the-data-layout)."""
     label_ids = t.contacts.c.label_ids
     if dialect == "postgresql":
         return label_ids.bool_op("@>")(postgresql.array([label_id], type_=Integer))
     each = func.json_each(label_ids).table_valued("value")
-    return exists(select(1).select_from(each).where(each.c.value == label_id))
+    digits = type_coerce(label_ids, String).like(f"%{int(label_id)}%")
+    return and_(digits, exists(select(1).select_from(each).where(each.c.value == label_id)))
 
 
 def without(dialect: str, label_id: int) -> ColumnElement[Any]:
