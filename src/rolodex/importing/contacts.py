@@ -9,9 +9,9 @@ leave stored ones alone, labels are only ever added, custom values are set or re
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from rolodex.domain import (
     STANDARD_CONTACT_COLUMNS,
@@ -93,6 +93,9 @@ def _draft(
     )
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
 CONTACT_TARGETS = ("name", "company")
 """Targets beyond our own columns: reached through other systems' names or ``--map``."""
 
@@ -134,8 +137,8 @@ class ContactsKind:
         self.custom: tuple[tuple[CustomField, tuple[int, ...]], ...] = ()
         self.decimal_comma = False
         self._seen: SeenRows | None = None
-        self._labels_met: dict[tuple[str | None, str], tuple[str, ...]] = {}
-        self._values_met: dict[tuple[int, str], str] = {}
+        self._labels_met: _CellsMet[tuple[str | None, str], list[str]] = _CellsMet()
+        self._values_met: _CellsMet[tuple[int, str], str] = _CellsMet()
 
     def prepare(
         self, header: Sequence[str], unit: ContactUnit, decimal_comma: bool = False
@@ -204,7 +207,9 @@ class ContactsKind:
         for field, at in self.custom:
             text = _pick(cells, at)
             if text:
-                custom[field.id] = self._custom_value(field, text)
+                custom[field.id] = self._values_met.parsed(
+                    (field.id, text), values.parse_custom, field, text, self.decimal_comma
+                )
         first_name = values.parse_name(first, "first_name")
         last_name = values.parse_name(last, "last_name")
         if full and first_name is None and last_name is None:
@@ -227,29 +232,9 @@ class ContactsKind:
         for at, separator in self.label_columns:
             text = values.trim(cells[at])
             if text:
-                names += self._label_names(text, limit, separator)
+                key = (separator, text)
+                names += self._labels_met.parsed(key, _split_labels, text, limit, separator)
         return list(dict.fromkeys(names)) if len(self.label_columns) > 1 else names
-
-    # A few label combinations and select options fill a whole file, so the fast path
-    # parses each distinct cell once (a bad one raises every time, and is not kept).
-
-    def _label_names(self, text: str, limit: int, separator: str | None) -> tuple[str, ...]:
-        key = (separator, text)
-        names = self._labels_met.get(key)
-        if names is None:
-            names = tuple(_split_labels(text, limit, separator))
-            if len(self._labels_met) < _CELLS_KEPT:
-                self._labels_met[key] = names
-        return names
-
-    def _custom_value(self, field: CustomField, text: str) -> str:
-        key = (field.id, text)
-        value = self._values_met.get(key)
-        if value is None:
-            value = values.parse_custom(field, text, self.decimal_comma)
-            if len(self._values_met) < _CELLS_KEPT:
-                self._values_met[key] = value
-        return value
 
     def _parse_all(self, raw: RawRow) -> ContactDraft:
         row = RowParser(raw, self.binding)
@@ -634,20 +619,14 @@ def _given(
 ) -> str:
     """The names :func:`_given_values` gives, without the values, comma-separated (once
     per row, in the parsing process)."""
-    prefix = _GIVEN[(first_name is not None) + 2 * (last_name is not None) + 4 * company]
-    if not custom:
-        return prefix
-    fields = ",".join(map(str, custom))
-    return f"{prefix},{fields}" if prefix else fields
-
-
-_GIVEN = tuple(
-    ",".join(
-        name for bit, name in enumerate(("first_name", "last_name", "company_id")) if i >> bit & 1
-    )
-    for i in range(8)
-)
-""":func:`_given`'s first names, by which of the three a row gives (one bit each)."""
+    names = []
+    if first_name is not None:
+        names.append("first_name")
+    if last_name is not None:
+        names.append("last_name")
+    if company:
+        names.append("company_id")
+    return ",".join(names + [str(field) for field in custom])
 
 
 def _names(gives: str) -> list[str]:
@@ -722,8 +701,23 @@ def _unknown_labels(
     return issues
 
 
-_CELLS_KEPT = 10_000
-"""Distinct label cells and custom values a kind keeps parsed (a few MB at most)."""
+class _CellsMet(Generic[K, V]):
+    """A few label combinations and select options fill a whole file, so the fast path
+    parses each distinct cell once: up to 10,000 of them (a few MB at most). A bad one
+    raises every time, and is not kept."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[K, V] = {}
+
+    def parsed(self, key: K, parse: Callable[..., V], *args: Any) -> V:
+        """``parse(*args)``, which depends on nothing but ``key``."""
+        value = self._parsed.get(key)
+        if value is None:
+            value = parse(*args)
+            if len(self._parsed) < 10_000:
+                self._parsed[key] = value
+        return value
+
 
 _SCALARS = ("email", "first_name", "last_name", "name", "company_id", "company", "labels_id")
 """The targets a row takes one value of (the first non-empty), in :meth:`_parse_good`'s

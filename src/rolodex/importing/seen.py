@@ -39,7 +39,7 @@ class SeenRows:
         return found
 
     def record(
-        self, givers: Mapping[str, Givers], first_rows: Iterable[tuple[str, int, str]] = ()
+        self, givers: Mapping[str, Givers], first_rows: Iterable[tuple[str, int, str]]
     ) -> None:
         """Remember ``givers``, and the emails of ``first_rows``: (key, the one row that gave
         its fields, their names comma-separated), as a parsed row carries them already."""

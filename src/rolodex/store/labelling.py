@@ -45,7 +45,7 @@ def carrying(dialect: str, label_id: int) -> ColumnElement[bool]:
     if dialect == "postgresql":
         return label_ids.bool_op("@>")(postgresql.array([label_id], type_=Integer))
     each = func.json_each(label_ids).table_valued("value")
-    digits = type_coerce(label_ids, String).like(f"%{int(label_id)}%")
+    digits = type_coerce(label_ids, String).like(f"%{label_id}%")
     return and_(digits, exists(select(1).select_from(each).where(each.c.value == label_id)))
 
 
