@@ -10,6 +10,7 @@ never as a hang, an ``EOFError`` or a traceback; and a child is never left runni
 
 from __future__ import annotations
 
+import collections
 import csv
 import fcntl
 import io
@@ -20,10 +21,12 @@ import signal
 import subprocess
 import sys
 import termios
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from unittest.mock import PropertyMock, patch
 
 import pytest
 from sqlalchemy import select
@@ -357,10 +360,10 @@ class DyingKind(ContactsKind):
 # -- a. the same import either way -------------------------------------------------------------
 
 
-def import_once(url: str, path: Path, parse_in_child_from: int) -> ImportReport:
+def import_once(url: str, path: Path, parse_in_child_from: int, **flags: bool) -> ImportReport:
     store = Store.open(url)
     try:
-        options = ImportOptions(batch_size=BATCH, parse_in_child_from=parse_in_child_from)
+        options = ImportOptions(batch_size=BATCH, parse_in_child_from=parse_in_child_from, **flags)
         return import_file("contacts", path, store, options)
     finally:
         store.close()
@@ -700,7 +703,42 @@ def test_an_import_whose_child_dies_fails_cleanly_keeping_whole_batches(db_url, 
     assert contacts == 2 * ROWS // 40 + record.created
 
 
-# -- e. the console script, above the default threshold ----------------------------------------
+# -- e. a batch written on a thread while the next is planned ---------------------------------
+
+
+@pytest.mark.parametrize("flags", [{}, {"dry_run": True}, {"strict": True}])
+def test_an_import_planned_ahead_equals_one_applied_batch_after_batch(
+    db_url, reference_url, tmp_path, monkeypatch, flags
+):
+    """The first batch names labels, IDs and companies no batch looked up before, so it is
+    applied in turn; every later one is planned while the one before is written."""
+    path = contacts_file(tmp_path / "contacts.csv")
+    for url in (db_url, reference_url):
+        prepare(url, tmp_path)
+    written_on: list[str] = []
+    write = ContactsKind.write
+
+    def spied(self: ContactsKind, *args: Any) -> Any:
+        written_on.append(threading.current_thread().name)
+        return write(self, *args)
+
+    monkeypatch.setattr(ContactsKind, "write", spied)
+    reports = []
+    for url, ahead in ((db_url, True), (reference_url, False)):
+        with patch.object(Store, "writes_apart", new_callable=PropertyMock, return_value=ahead):
+            reports.append(import_once(url, path, parse_in_child_from=0, **flags))
+    planned, applied = reports
+    threads = collections.Counter(name.split("_")[0] for name in written_on)
+    batches = ROWS // BATCH
+    assert threads == {"rolodex-writer": batches - 1, "MainThread": batches + 1}
+
+    assert planned.as_dict() == applied.as_dict()
+    assert planned.errors_total == applied.errors_total
+    assert dump(db_url) == dump(reference_url)
+    assert error_file(db_url, planned.id) == error_file(reference_url, applied.id)
+
+
+# -- f. the console script, above the default threshold ----------------------------------------
 
 
 def test_the_console_script_imports_a_file_above_the_threshold(tmp_path):

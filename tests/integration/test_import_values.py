@@ -14,6 +14,9 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
 from rolodex.domain import email_key
+from rolodex.importing.kinds import import_file
+from rolodex.importing.options import ImportOptions
+from rolodex.services import catalog as catalog_service
 from rolodex.store import schema
 from tests.helpers import contact_emails, counts, flat, run_import
 
@@ -440,6 +443,35 @@ def test_without_create_labels_an_unknown_name_creates_nothing(cli, write_csv, c
     assert code == 1
     assert flat(report) == [(2, "labels")]
     assert label_names(cli) == ["Demo", "Marketing", "Trial"]
+
+
+def test_create_labels_creates_a_name_a_refused_row_met_first(store, write_csv, catalog):
+    """A refused row creates nothing; the next row naming the label creates it, a batch
+    later (the name was missing when the first batch looked it up)."""
+    path = write_csv(
+        "email,labels,company_id\nann@example.com,Brand New,abc\nbob@example.com,Brand New,1\n"
+    )
+    options = ImportOptions(batch_size=1, create_labels=True)
+    report = import_file("contacts", path, store, options)
+    assert (report.counts.created, report.counts.failed) == (1, 1)
+    assert report.new.labels == ["Brand New"]
+
+
+def test_a_label_missing_when_first_looked_up_stays_missing_for_the_run(store, write_csv, catalog):
+    """A run sees the labels as it first looked them up: one created by someone else
+    while it runs is refused by its later rows as by its earlier ones (the rows go to the
+    error file, and the next run finds the label)."""
+    path = write_csv("email,labels\nann@example.com,Brand New\nbob@example.com,Brand New\n")
+
+    def meanwhile(done: int, total: int) -> None:
+        if done == 1:
+            catalog_service.add_labels(store, ["Brand New"])
+
+    options = ImportOptions(batch_size=1)
+    report = import_file("contacts", path, store, options, progress=meanwhile)
+    assert [(issue.row, issue.column) for issue in report.errors] == [(2, "labels"), (3, "labels")]
+    again = import_file("contacts", path, store, options)
+    assert (again.counts.created, again.counts.failed) == (2, 0)
 
 
 # -- custom fields ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, NamedTuple, TypeVar
 
@@ -100,6 +101,31 @@ CONTACT_TARGETS = ("name", "company")
 """Targets beyond our own columns: reached through other systems' names or ``--map``."""
 
 
+class _Unmet(NamedTuple):
+    label_ids: set[int]
+    company_ids: set[int]
+    label_names: set[str]
+    company_keys: set[str]
+
+
+@dataclass
+class _Planned:
+    """A batch ready to write: its refused rows (in ``outcome``), the rows to merge at once,
+    and the rows for emails met before with what earlier rows gave of them."""
+
+    outcome: BatchOutcome
+    staged: list[StagedContact]
+    again: list[ContactDraft]
+    givers: dict[str, Givers]
+    firsts: dict[str, ContactDraft]
+
+    @property
+    def settled(self) -> bool:
+        """Is what the batch's rows gave remembered already? Rows for emails met before
+        are remembered once merged: the next batch waits for that before it is planned."""
+        return not self.again
+
+
 def contact_targets(fields: Sequence[CustomField]) -> Targets:
     return Targets("contacts", STANDARD_CONTACT_COLUMNS, CONTACT_TARGETS, tuple(fields))
 
@@ -130,6 +156,8 @@ class ContactsKind:
         self.known_label_ids: set[int] = set()
         self.known_company_ids: set[int] = set()
         self.case_hints: dict[str, str] = {}
+        self.missing = _Unmet(set(), set(), set(), set())
+        """Looked up and not found, and not to be created by this run."""
         self.field_ids: dict[int, int] = {}
         """Placeholder id of a field ``--create-fields`` makes → its id once created."""
         self.positions: tuple[tuple[int, ...], ...] = ()
@@ -290,12 +318,24 @@ class ContactsKind:
         return parsed
 
     def apply(self, drafts: list[ContactDraft], unit: ContactUnit, now: datetime) -> BatchOutcome:
-        """Rows whose email the file gives for the first time go to the database to merge,
-        all at once; a row for an email met before may disagree with the earlier row, so it
-        is merged here, one by one, after them."""
+        """Resolve what the batch names (creating what the options allow), then write it."""
         outcome = BatchOutcome()
         self._create_fields(drafts, unit, outcome)
         self._resolve_references(drafts, unit, outcome)
+        return self.write(self._planned(drafts, outcome), unit, now)
+
+    def plan(self, drafts: list[ContactDraft]) -> _Planned | None:
+        """The batch made ready for :meth:`write` from what earlier batches looked up, with
+        no query; ``None`` when it names something not met yet or has fields to create (it
+        then goes through :meth:`apply`)."""
+        if self._fields_to_create(drafts) or any(self._unmet(drafts)):
+            return None
+        return self._planned(drafts, BatchOutcome())
+
+    def _planned(self, drafts: list[ContactDraft], outcome: BatchOutcome) -> _Planned:
+        """Rows whose email the file gives for the first time are staged to merge all at
+        once; a row for an email met before may disagree with the earlier row, so it waits
+        to be merged one by one after them."""
         # What earlier batches' rows gave of each email, and this batch's first rows.
         givers = self.seen.givers({d.email.key for d in drafts if d.email})
         firsts: dict[str, ContactDraft] = {}
@@ -315,16 +355,27 @@ class ContactsKind:
                 continue
             firsts[key] = resolved
             staged.append(self._staged(resolved, draft.email))
-        if staged:
-            merged = unit.merge_contacts(staged, Source.IMPORT, now)
+        planned = _Planned(outcome, staged, again, givers, firsts)
+        if planned.settled:
+            self._remember(planned)
+        return planned
+
+    def write(self, planned: _Planned, unit: ContactUnit, now: datetime) -> BatchOutcome:
+        """Merge a planned batch: its first rows at once, then the others one by one."""
+        outcome = planned.outcome
+        if planned.staged:
+            merged = unit.merge_contacts(planned.staged, Source.IMPORT, now)
             outcome.created, outcome.updated, outcome.unchanged = merged
-        if again:
-            self._merge_again(again, givers, unit, now, outcome)
-        self.seen.record(
-            {key: value for key, value in givers.items() if value},
-            [(key, d.row, d.gives) for key, d in firsts.items() if d.gives],
-        )
+        if planned.again:
+            self._merge_again(planned.again, planned.givers, unit, now, outcome)
+            self._remember(planned)
         return outcome
+
+    def _remember(self, planned: _Planned) -> None:
+        self.seen.record(
+            {key: value for key, value in planned.givers.items() if value},
+            [(key, d.row, d.gives) for key, d in planned.firsts.items() if d.gives],
+        )
 
     def _staged(self, draft: ContactDraft, email: Email) -> StagedContact:
         return StagedContact(
@@ -375,12 +426,19 @@ class ContactsKind:
     ) -> None:
         """``--create-fields``: the new fields are made with the first batch that writes a
         row, in its transaction (so a dry run rolls them back with everything else)."""
-        new_fields = self.binding.new_fields
-        if not new_fields or self.field_ids or not any(d.email and not d.issues for d in drafts):
+        if not self._fields_to_create(drafts):
             return
+        new_fields = self.binding.new_fields
         ids = unit.create_fields(new_fields)
         self.field_ids = {f.id: ids[f.variable_name] for f in new_fields}
         outcome.new.fields += [f.variable_name for f in new_fields]
+
+    def _fields_to_create(self, drafts: list[ContactDraft]) -> bool:
+        return bool(
+            self.binding.new_fields
+            and not self.field_ids
+            and any(d.email and not d.issues for d in drafts)
+        )
 
     def _resolved(self, draft: ContactDraft) -> ContactDraft:
         """The draft with its company named by id and new fields by their real ids."""
@@ -403,25 +461,51 @@ class ContactsKind:
     def _resolve_references(
         self, drafts: list[ContactDraft], unit: ContactUnit, outcome: BatchOutcome
     ) -> None:
-        """Look up every label, label ID and company the batch names, a query each; with
-        ``--create-labels`` / ``--create-companies``, create the missing ones named by rows
-        that are otherwise good (a rejected row applies nothing, not even a new label)."""
-        ids = {i for d in drafts for i in d.label_ids} - self.known_label_ids
+        """Look up every label, label ID and company the batch names that no batch looked
+        up before, a query each; with ``--create-labels`` / ``--create-companies``, create
+        the missing ones named by rows that are otherwise good (a rejected row applies
+        nothing, not even a new label).
+
+        What is looked up and missing stays missing for the rest of the run (unless the run
+        may create it), so that later batches naming it again need no query and can be
+        planned ahead: the run sees the catalog as it first looked at it."""
+        unmet = self._unmet(drafts)
+        ids, companies, names, company_names = unmet
         if ids:
             self.known_label_ids |= unit.existing_label_ids(ids)
-        companies = {d.company_id for d in drafts if d.company_id} - self.known_company_ids
         if companies:
             self.known_company_ids |= unit.existing_company_ids(companies)
-        names = {n for d in drafts for n in d.label_names} - self.label_cache.keys()
         if names:
             self.label_cache.update(unit.label_ids_by_name(names))
-        company_names = {company_key(d.company_name) for d in drafts if d.company_name}
-        if company_names - self.company_cache.keys():
+        if company_names:
             self.company_cache.update(unit.company_ids_by_name(company_names))
         self._create_missing(drafts, unit, outcome)
-        unknown = sorted(names - self.label_cache.keys())
+        unknown = names - self.label_cache.keys()
         if unknown:
-            self.case_hints.update(unit.labels_differing_in_case(unknown))
+            self.case_hints.update(unit.labels_differing_in_case(sorted(unknown)))
+        self.missing.label_ids.update(ids - self.known_label_ids)
+        self.missing.company_ids.update(companies - self.known_company_ids)
+        if not self.options.create_labels:
+            self.missing.label_names.update(unknown)
+        if not self.options.create_companies:
+            self.missing.company_keys.update(company_names - self.company_cache.keys())
+
+    def _unmet(self, drafts: list[ContactDraft]) -> _Unmet:
+        """What the batch names that no earlier batch looked up: label IDs, company IDs,
+        label names, company names (folded)."""
+        missing = self.missing
+        return _Unmet(
+            {i for d in drafts for i in d.label_ids} - self.known_label_ids - missing.label_ids,
+            {d.company_id for d in drafts if d.company_id}
+            - self.known_company_ids
+            - missing.company_ids,
+            {n for d in drafts for n in d.label_names}
+            - self.label_cache.keys()
+            - missing.label_names,
+            {company_key(d.company_name) for d in drafts if d.company_name}
+            - self.company_cache.keys()
+            - missing.company_keys,
+        )
 
     def _create_missing(
         self, drafts: list[ContactDraft], unit: ContactUnit, outcome: BatchOutcome

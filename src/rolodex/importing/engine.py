@@ -18,10 +18,11 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, closing, nullcontext
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -36,6 +37,7 @@ from rolodex.importing.ports import (
     ImportStatus,
     ImportStore,
     ImportUnit,
+    PlansAhead,
     Reject,
     RowSource,
     RunEnd,
@@ -43,6 +45,7 @@ from rolodex.importing.ports import (
 from rolodex.importing.report import Counts, ImportReport, IssueCode, NewThings, RowIssue
 from rolodex.importing.source import open_source
 from rolodex.runtime.gc_tuning import bulk_work
+from rolodex.runtime.inflight import InFlight
 from rolodex.runtime.liveness import Heartbeat
 
 
@@ -117,6 +120,11 @@ def describe_run(
     )
 
 
+_Write = Callable[[ImportUnit, datetime], BatchOutcome]
+"""Writes a batch in a unit: the kind's ``apply`` of its drafts, or its ``write`` of them
+planned."""
+
+
 class _Run:
     """The state of one run: counts so far and the spool of rejected rows.
 
@@ -170,28 +178,61 @@ class _Run:
         return self.report
 
     def _batch_by_batch(self, batches: Iterator[ParsedBatch]) -> None:
-        for batch in batches:
-            with self.store.unit(journal=self.import_id) as unit:
-                rejects = self._batch(batch, unit)
-                unit.save_progress(self.import_id, replace(self.report.counts), rejects)
-            self._progress()
+        self._each_batch(batches, self._commit)
 
     def _in_one_transaction(self, batches: Iterator[ParsedBatch]) -> None:
         with self.store.unit(journal=self.import_id) as unit:
-            for batch in batches:
-                for reject in self._batch(batch, unit):
-                    self._spool(reject)
-                self.store.record_progress(self.import_id, self.report.counts.rows)
-                self._progress()
+            self._each_batch(batches, partial(self._into, unit))
             if self.options.dry_run or self.report.counts.failed:
                 unit.rollback()
         if self.options.strict and self.report.counts.failed:
             self._nothing_written()
 
-    def _batch(self, batch: ParsedBatch, unit: ImportUnit) -> list[Reject]:
-        """Every draft goes to the kind, with its issues: it reports them with its own."""
-        outcome = self.kind.apply(batch.drafts, unit, datetime.now(UTC))
-        return self._count(batch, outcome)
+    def _each_batch(
+        self, batches: Iterator[ParsedBatch], keep: Callable[[ParsedBatch, _Write], None]
+    ) -> None:
+        """Hand each batch to ``keep`` with what writes it. Where the database works in a
+        process of its own and the kind plans ahead, a batch is kept on a thread while
+        this one receives and plans the next; a batch that needs the store to be planned
+        (a name not met yet) waits for the one before and is applied here."""
+        planner: PlansAhead | None = None
+        if self.store.writes_apart and isinstance(self.kind, PlansAhead):
+            planner = self.kind
+        settled = True
+        with InFlight("rolodex-writer") as writing:
+            for batch in batches:
+                if not settled:
+                    self._written(writing)
+                planned = planner.plan(batch.drafts) if planner else None
+                self._written(writing)
+                if planned is None:
+                    keep(batch, partial(self.kind.apply, batch.drafts))
+                    self._progress()
+                    settled = True
+                else:
+                    assert planner is not None
+                    writing.start(partial(keep, batch, partial(planner.write, planned)))
+                    settled = planned.settled
+            self._written(writing)
+
+    def _written(self, writing: InFlight) -> None:
+        """Wait for the batch being kept, if any, and report the progress it made."""
+        if writing.wait():
+            self._progress()
+
+    def _commit(self, batch: ParsedBatch, write: _Write) -> None:
+        """Batch by batch: a batch, its rejected rows and the run's counts, committed
+        together."""
+        with self.store.unit(journal=self.import_id) as unit:
+            outcome = write(unit, datetime.now(UTC))
+            rejects = self._count(batch, outcome)
+            unit.save_progress(self.import_id, replace(self.report.counts), rejects)
+
+    def _into(self, unit: ImportUnit, batch: ParsedBatch, write: _Write) -> None:
+        """In the run's one transaction: rejected rows wait in the spool."""
+        for reject in self._count(batch, write(unit, datetime.now(UTC))):
+            self._spool(reject)
+        self.store.record_progress(self.import_id, self.report.counts.rows)
 
     def _count(self, batch: ParsedBatch, outcome: BatchOutcome) -> list[Reject]:
         issues = outcome.issues

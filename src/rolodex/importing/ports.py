@@ -186,6 +186,24 @@ class ImportKind(Protocol, Generic[D, U]):
         """The row as the error file may show it (passwords blanked)."""
 
 
+class Planned(Protocol):
+    @property
+    def settled(self) -> bool:
+        """May the next batch be planned before this one is written?"""
+
+
+@runtime_checkable
+class PlansAhead(Protocol):
+    """A kind that can make a batch ready without the store, so that the engine does it
+    while the store writes the batch before (see :mod:`.engine`)."""
+
+    def plan(self, drafts: list[Any]) -> Planned | None:
+        """The batch ready for :meth:`write`, or ``None`` when it needs the store first
+        (the engine then applies it once the batch before is written)."""
+
+    def write(self, planned: Any, unit: Any, now: datetime) -> BatchOutcome: ...
+
+
 @dataclass(frozen=True)
 class ImportMeta:
     """What the import record says about a run before it starts."""
@@ -304,6 +322,12 @@ class ImportUnit(ContactUnit, UserUnit, Protocol):
 
 
 class ImportStore(Protocol):
+    @property
+    def writes_apart(self) -> bool:
+        """Does the database do a batch's work in a process of its own (a server)? The
+        engine then plans the next batch meanwhile; where that work is this process's own
+        (SQLite), the two would only take turns, and the overlap measured slower."""
+
     def unit(self, journal: int | None = None) -> AbstractContextManager[ImportUnit]: ...
     def start_import(self, meta: ImportMeta) -> int: ...
     def resume_import(self, import_id: int, meta: ImportMeta, keep: bool) -> Counts:

@@ -24,7 +24,9 @@ _CHUNK = 500  # keys per IN list: well under SQLite's limit on bound parameters
 
 class SeenRows:
     def __init__(self) -> None:
-        self._db = sqlite3.connect("")
+        # The engine may write a batch on its writing thread, where rows for emails met
+        # before are remembered, while it waits to plan the next: never both at once.
+        self._db = sqlite3.connect("", check_same_thread=False)
         self._db.execute("CREATE TABLE seen (key TEXT PRIMARY KEY, givers TEXT) WITHOUT ROWID")
 
     def givers(self, keys: Collection[str]) -> dict[str, Givers]:

@@ -57,6 +57,10 @@ class Store:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @property
+    def writes_apart(self) -> bool:
+        return self.dialect != "sqlite"
+
     def close(self) -> None:
         self.engine.dispose()
 
