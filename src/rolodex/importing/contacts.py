@@ -130,11 +130,11 @@ def contact_targets(fields: Sequence[CustomField]) -> Targets:
     return Targets("contacts", STANDARD_CONTACT_COLUMNS, CONTACT_TARGETS, tuple(fields))
 
 
-def _pick(cells: list[str], positions: tuple[int, ...]) -> str:
+def _pick(cells: list[str], positions: tuple[int, ...], trim: Callable[[str], str]) -> str:
     """The first non-empty trimmed cell of a target's columns (fast path: no control
     character in the row, checked once)."""
     for at in positions:
-        text = values.trim(cells[at])
+        text = trim(cells[at])
         if text:
             return text
     return ""
@@ -221,19 +221,22 @@ class ContactsKind:
         path) or ``ValueProblem`` (a bad value) at the first doubt. Checks for control
         characters once per row, not once per cell."""
         cells = raw.values
+        joined = "".join(cells)
         if (
             raw.cell_errors
-            or values.has_control("".join(cells))
+            or values.has_control(joined)
             or any(cells[i].strip() for i in self.binding.unnamed)
         ):
             return None
+        # Without an apostrophe in the row, no cell escapes a formula: trimming is strip.
+        trim = str.strip if "'" not in joined else values.trim
         limit = self.options.limits.max_labels_per_cell
         email, first, last, full, company, company_name, ids = [
-            _pick(cells, at) for at in self.positions
+            _pick(cells, at, trim) for at in self.positions
         ]
         custom = {}
         for field, at in self.custom:
-            text = _pick(cells, at)
+            text = _pick(cells, at, trim)
             if text:
                 custom[field.id] = self._values_met.parsed(
                     (field.id, text), values.parse_custom, field, text, self.decimal_comma
@@ -249,16 +252,16 @@ class ContactsKind:
             last_name,
             values.parse_id(company, "company") if company else None,
             values.parse_company_name(company_name) if company_name else None,
-            self._labels(cells, limit),
+            self._labels(cells, limit, trim),
             values.parse_label_ids(ids, limit) if ids else [],
             custom,
             [],
         )
 
-    def _labels(self, cells: list[str], limit: int) -> list[str]:
+    def _labels(self, cells: list[str], limit: int, trim: Callable[[str], str]) -> list[str]:
         names: list[str] = []
         for at, separator in self.label_columns:
-            text = values.trim(cells[at])
+            text = trim(cells[at])
             if text:
                 key = (separator, text)
                 names += self._labels_met.parsed(key, _split_labels, text, limit, separator)
