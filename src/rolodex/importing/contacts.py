@@ -472,8 +472,7 @@ class ContactsKind:
         What is looked up and missing stays missing for the rest of the run (unless the run
         may create it), so that later batches naming it again need no query and can be
         planned ahead: the run sees the catalog as it first looked at it."""
-        unmet = self._unmet(drafts)
-        ids, companies, names, company_names = unmet
+        ids, companies, names, company_names = self._unmet(drafts)
         if ids:
             self.known_label_ids |= unit.existing_label_ids(ids)
         if companies:
