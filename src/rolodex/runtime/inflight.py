@@ -2,8 +2,9 @@
 
 An import writes a batch and then waits for the database; the next batch's Python work
 (receiving it from the parsing process, resolving it from caches) need not wait with it.
-The database's own work releases the GIL (psycopg waits for the server, sqlite3 steps its
-statement, without it), so the two overlap (ARCHITECTURE.md#the-seventh-sessions-step).
+Waiting for a database server releases the GIL, so the two overlap there; the engine does
+not use this on SQLite, whose statements run in this process and measured slower with it
+(ARCHITECTURE.md#the-seventh-sessions-step).
 """
 
 from __future__ import annotations
