@@ -329,7 +329,14 @@ def prepared(kind: ContactsKind, source: CsvSource) -> ContactsKind:
     return kind
 
 
-class RefusingKind(ContactsKind):
+class RowByRowKind(ContactsKind):
+    """Parses a batch one row at a time, so that its ``parse`` meets every row."""
+
+    def parse_batch(self, raws: list[RawRow]) -> list[ContactDraft]:
+        return [self.parse(raw) for raw in raws]
+
+
+class RefusingKind(RowByRowKind):
     """Raises a ``FileError`` naming a row and a column when it meets row ``at``."""
 
     def __init__(self, options: ImportOptions, at: int):
@@ -342,7 +349,7 @@ class RefusingKind(ContactsKind):
         return super().parse(raw)
 
 
-class DyingKind(ContactsKind):
+class DyingKind(RowByRowKind):
     """Kills its own process (SIGKILL: nothing runs after it) when it meets row ``at`` in a
     child process; in the test process it would be the test that died, so it refuses."""
 

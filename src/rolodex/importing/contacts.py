@@ -1,18 +1,18 @@
-"""Customer contacts: the row parser and the batch writer of a contacts import.
+"""Customer contacts: the batch writer of a contacts import.
 
-A row becomes a :class:`ContactDraft`: every value parsed, nothing looked up, and the row's
-issues (a refused row: its issues only). A batch of drafts is then resolved against the
-store — labels, companies and existing contacts, one query each — and merged: empty values
-leave stored ones alone, labels are only ever added, custom values are set or replaced.
+A row becomes a :class:`.contact_rows.ContactDraft`: every value parsed, nothing looked up,
+and the row's issues (a refused row: its issues only). A batch of drafts is then resolved
+against the store — labels, companies and existing contacts, one query each — and merged:
+empty values leave stored ones alone, labels are only ever added, custom values are set or
+replaced.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 from rolodex.domain import (
     STANDARD_CONTACT_COLUMNS,
@@ -24,78 +24,14 @@ from rolodex.domain import (
 )
 from rolodex.importing import values
 from rolodex.importing.columns import Binding, Targets, bind
+from rolodex.importing.contact_rows import ContactDraft, ContactRows, given
 from rolodex.importing.jsontext import values_json
 from rolodex.importing.options import ImportOptions
 from rolodex.importing.ports import BatchOutcome, ContactUnit, ContactWrite, StagedContact
 from rolodex.importing.reader import RawRow
-from rolodex.importing.report import IssueCode, RowIssue, ValueProblem
-from rolodex.importing.rows import RowParser, fitted
+from rolodex.importing.report import IssueCode, RowIssue
 from rolodex.importing.seen import Givers, SeenRows
 from rolodex.importing.wording import Wording
-
-
-class ContactDraft(NamedTuple):
-    """A row with every value parsed; ``None`` and empty lists mean 'leave as it is'.
-
-    A named tuple: drafts are parsed in a second process and pickled across."""
-
-    row: int
-    email: Email | None
-    first_name: str | None
-    last_name: str | None
-    company_id: int | None
-    company_name: str | None
-    label_names: list[str]
-    label_ids: list[int]
-    custom: dict[int, str]
-    issues: list[RowIssue]
-    custom_json: str
-    """``custom`` as the JSON text the database stages (:func:`.jsontext.values_json`)."""
-    gives: str
-    """The fields the row gives, comma-separated, as :mod:`.seen` records them
-    (:func:`_given`)."""
-
-    @classmethod
-    def refused(cls, row: int, issues: list[RowIssue]) -> ContactDraft:
-        """A row refused before any value was read: its issues and nothing else."""
-        return cls(row, None, None, None, None, None, [], [], {}, issues, "{}", "")
-
-
-def _draft(
-    row: int,
-    email: Email | None,
-    first_name: str | None,
-    last_name: str | None,
-    company_id: int | None,
-    company_name: str | None,
-    label_names: list[str],
-    label_ids: list[int],
-    custom: dict[int, str],
-    issues: list[RowIssue],
-) -> ContactDraft:
-    """A parsed row, with the text the importing process would otherwise write for it
-    written here, on the parsing process's core: the custom values' JSON and the fields
-    given (ARCHITECTURE.md#the-sixth-sessions-step). A company named gives ``company_id``:
-    the row is refused if the name finds none."""
-    gives = _given(first_name, last_name, company_id is not None or bool(company_name), custom)
-    return ContactDraft(
-        row,
-        email,
-        first_name,
-        last_name,
-        company_id,
-        company_name,
-        label_names,
-        label_ids,
-        custom,
-        issues,
-        values_json(custom),
-        gives,
-    )
-
-
-K = TypeVar("K")
-V = TypeVar("V")
 
 CONTACT_TARGETS = ("name", "company")
 """Targets beyond our own columns: reached through other systems' names or ``--map``."""
@@ -130,16 +66,6 @@ def contact_targets(fields: Sequence[CustomField]) -> Targets:
     return Targets("contacts", STANDARD_CONTACT_COLUMNS, CONTACT_TARGETS, tuple(fields))
 
 
-def _pick(cells: list[str], positions: tuple[int, ...], trim: Callable[[str], str]) -> str:
-    """The first non-empty trimmed cell of a target's columns (fast path: no control
-    character in the row, checked once)."""
-    for at in positions:
-        text = trim(cells[at])
-        if text:
-            return text
-    return ""
-
-
 class ContactsKind:
     """The contacts import: what the engine calls for each batch."""
 
@@ -160,26 +86,20 @@ class ContactsKind:
         """Looked up and not found, and not to be created by this run."""
         self.field_ids: dict[int, int] = {}
         """Placeholder id of a field ``--create-fields`` makes → its id once created."""
-        self.positions: tuple[tuple[int, ...], ...] = ()
-        self.label_columns: tuple[tuple[int, str | None], ...] = ()
-        self.custom: tuple[tuple[CustomField, tuple[int, ...]], ...] = ()
-        self.decimal_comma = False
+        self.rows = ContactRows(self.binding, (), options.limits.max_labels_per_cell)
         self._seen: SeenRows | None = None
-        self._labels_met: _CellsMet[tuple[str | None, str], list[str]] = _CellsMet()
-        self._values_met: _CellsMet[tuple[int, str], str] = _CellsMet()
 
     def prepare(
         self, header: Sequence[str], unit: ContactUnit, decimal_comma: bool = False
     ) -> Binding:
-        self.decimal_comma = decimal_comma
         targets = contact_targets(unit.custom_fields())
         self.binding = binding = bind(header, targets, self.options.binding)
-        self.positions = tuple(binding.at(t) for t in _SCALARS)
-        self.label_columns = tuple((at, binding.labels_split(at)) for at in binding.at("labels"))
         fields = {*targets.fields, *binding.new_fields}
-        self.custom = tuple(
+        custom = tuple(
             (f, binding.at(f.variable_name)) for f in fields if binding.at(f.variable_name)
         )
+        limit = self.options.limits.max_labels_per_cell
+        self.rows = ContactRows(binding, custom, limit, decimal_comma)
         return binding
 
     def redact(self, values_: list[str]) -> list[str]:
@@ -197,16 +117,10 @@ class ContactsKind:
         return {**self.__dict__, "_seen": None}
 
     def parse(self, raw: RawRow) -> ContactDraft:
-        """The fast path for a good row; any doubt, and the careful path finds every issue."""
-        fit = fitted(raw, self.binding)
-        if isinstance(fit, list):
-            return ContactDraft.refused(raw.row, fit)
-        raw = fit
-        try:
-            draft = self._parse_good(raw)
-        except ValueProblem:
-            draft = None
-        return self._parse_all(raw) if draft is None else draft
+        return self.rows.parse(raw)
+
+    def parse_batch(self, raws: list[RawRow]) -> list[ContactDraft]:
+        return self.rows.parse_batch(raws)
 
     def pack(self, parsed: ContactDraft) -> tuple[Any, ...]:
         email = parsed.email
@@ -215,110 +129,6 @@ class ContactsKind:
     def unpack(self, packed: tuple[Any, ...]) -> ContactDraft:
         row, email, *rest = packed
         return ContactDraft(row, None if email is None else Email(*email), *rest)
-
-    def _parse_good(self, raw: RawRow) -> ContactDraft | None:
-        """Parse a row assuming every value is good: ``None`` (a cell that needs the careful
-        path) or ``ValueProblem`` (a bad value) at the first doubt. Checks for control
-        characters once per row, not once per cell."""
-        cells = raw.values
-        joined = "".join(cells)
-        if (
-            raw.cell_errors
-            or values.has_control(joined)
-            or any(cells[i].strip() for i in self.binding.unnamed)
-        ):
-            return None
-        # Without an apostrophe in the row, no cell escapes a formula: trimming is strip.
-        trim = str.strip if "'" not in joined else values.trim
-        limit = self.options.limits.max_labels_per_cell
-        email, first, last, full, company, company_name, ids = [
-            _pick(cells, at, trim) for at in self.positions
-        ]
-        custom = {}
-        for field, at in self.custom:
-            text = _pick(cells, at, trim)
-            if text:
-                custom[field.id] = self._values_met.parsed(
-                    (field.id, text), values.parse_custom, field, text, self.decimal_comma
-                )
-        first_name = values.parse_name(first, "first_name")
-        last_name = values.parse_name(last, "last_name")
-        if full and first_name is None and last_name is None:
-            first_name, last_name = values.split_full_name(full)
-        return _draft(
-            raw.row,
-            values.parse_email(values.first_address(email)),
-            first_name,
-            last_name,
-            values.parse_id(company, "company") if company else None,
-            values.parse_company_name(company_name) if company_name else None,
-            self._labels(cells, limit, trim),
-            values.parse_label_ids(ids, limit) if ids else [],
-            custom,
-            [],
-        )
-
-    def _labels(self, cells: list[str], limit: int, trim: Callable[[str], str]) -> list[str]:
-        names: list[str] = []
-        for at, separator in self.label_columns:
-            text = trim(cells[at])
-            if text:
-                key = (separator, text)
-                names += self._labels_met.parsed(key, _split_labels, text, limit, separator)
-        return list(dict.fromkeys(names)) if len(self.label_columns) > 1 else names
-
-    def _parse_all(self, raw: RawRow) -> ContactDraft:
-        row = RowParser(raw, self.binding)
-        limit = self.options.limits.max_labels_per_cell
-        text, column = row.cell("email")
-        email = row.parse(column, values.parse_email, _first_address(text))
-        first, last = row.names()
-        company, column = row.cell("company_id")
-        company_id = row.parse(column, values.parse_id, company, "company") if company else None
-        company_name, column = row.cell("company")
-        if company_name:
-            company_name = row.parse(column, values.parse_company_name, company_name)
-        ids, column = row.cell("labels_id")
-        label_ids = row.parse(column, values.parse_label_ids, ids, limit)
-        names = self._all_labels(row, limit)
-        custom = self._custom(row)
-        row.unnamed_cells()
-        return _draft(
-            raw.row,
-            email,
-            first,
-            last,
-            company_id,
-            company_name or None,
-            names,
-            label_ids or [],
-            custom,
-            row.issues,
-        )
-
-    def _all_labels(self, row: RowParser, limit: int) -> list[str]:
-        names: list[str] = []
-        for at, separator in self.label_columns:
-            column = self.binding.name_of(at)
-            if at in row.errors:
-                continue
-            text = row.parse(column, values.clean, row.raw.values[at])
-            if text:
-                names += row.parse(column, _split_labels, text, limit, separator) or []
-        return list(dict.fromkeys(names))
-
-    def _custom(self, row: RowParser) -> dict[int, str]:
-        parsed: dict[int, str] = {}
-        for field, _ in self.custom:
-            text, column = row.cell(field.variable_name)
-            if text:
-                parse = functools.partial(
-                    values.parse_custom, field, decimal_comma=self.decimal_comma
-                )
-                value = row.parse(column, parse, text)
-                if value is not None:
-                    parsed[field.id] = value
-        return parsed
 
     def apply(self, drafts: list[ContactDraft], unit: ContactUnit, now: datetime) -> BatchOutcome:
         """Resolve what the batch names (creating what the options allow), then write it."""
@@ -458,7 +268,7 @@ class ContactsKind:
             company_id=company_id,
             custom=custom,
             custom_json=values_json(custom),
-            gives=_given(draft.first_name, draft.last_name, company_id is not None, custom),
+            gives=given(draft.first_name, draft.last_name, company_id is not None, custom),
         )
 
     def _resolve_references(
@@ -585,7 +395,7 @@ class ContactsKind:
         """The file's column for a field name as :func:`_given_values` names it."""
         if name.isdigit():
             field_id = int(name)
-            for field, at in self.custom:
+            for field, at in self.rows.custom:
                 if self.field_ids.get(field.id, field.id) == field_id:
                     return self.binding.name_of(at[0])
             return name
@@ -700,21 +510,6 @@ def _given_values(draft: ContactDraft) -> list[tuple[str, object]]:
     return given + [(str(field), value) for field, value in draft.custom.items()]
 
 
-def _given(
-    first_name: str | None, last_name: str | None, company: bool, custom: dict[int, str]
-) -> str:
-    """The names :func:`_given_values` gives, without the values, comma-separated (once
-    per row, in the parsing process)."""
-    names = []
-    if first_name is not None:
-        names.append("first_name")
-    if last_name is not None:
-        names.append("last_name")
-    if company:
-        names.append("company_id")
-    return ",".join(names + [str(field) for field in custom])
-
-
 def _names(gives: str) -> list[str]:
     """The field names of :attr:`ContactDraft.gives`."""
     return gives.split(",") if gives else []
@@ -785,36 +580,3 @@ def _unknown_labels(
             )
         )
     return issues
-
-
-class _CellsMet(Generic[K, V]):
-    """A few label combinations and select options fill a whole file, so the fast path
-    parses each distinct cell once: up to 10,000 of them (a few MB at most). A bad one
-    raises every time, and is not kept."""
-
-    def __init__(self) -> None:
-        self._parsed: dict[K, V] = {}
-
-    def parsed(self, key: K, parse: Callable[..., V], *args: Any) -> V:
-        """``parse(*args)``, which depends on nothing but ``key``."""
-        value = self._parsed.get(key)
-        if value is None:
-            value = parse(*args)
-            if len(self._parsed) < 10_000:
-                self._parsed[key] = value
-        return value
-
-
-_SCALARS = ("email", "first_name", "last_name", "name", "company_id", "company", "labels_id")
-"""The targets a row takes one value of (the first non-empty), in :meth:`_parse_good`'s
-order."""
-
-
-def _split_labels(text: str, limit: int, separator: str | None) -> list[str]:
-    if separator == ":":
-        return values.parse_label_names(text, limit)
-    return values.parse_foreign_labels(text, limit, separator)
-
-
-def _first_address(text: str | None) -> str | None:
-    return None if text is None else values.first_address(text)

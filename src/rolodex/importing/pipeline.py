@@ -26,7 +26,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from rolodex.errors import FileError
-from rolodex.importing.ports import Parser, PortableParser, RowSource
+from rolodex.importing.ports import Parser, ParsesBatches, PortableParser, RowSource
 from rolodex.importing.reader import RawRow
 from rolodex.runtime.gc_tuning import BULK_THRESHOLDS
 from rolodex.runtime.iterutil import batched
@@ -71,7 +71,11 @@ def parsed_batches(
 
 def _parse(source: RowSource, parser: Parser, batch_size: int, skip: int) -> Iterator[ParsedBatch]:
     for batch in batched(islice(source.rows(), skip, None), batch_size):
-        yield ParsedBatch([parser.parse(raw) for raw in batch], list(batch))
+        rows = list(batch)
+        if isinstance(parser, ParsesBatches):
+            yield ParsedBatch(parser.parse_batch(rows), rows)
+        else:
+            yield ParsedBatch([parser.parse(raw) for raw in rows], rows)
 
 
 def _from_child(

@@ -140,6 +140,14 @@ class Parser(Protocol):
 
 
 @runtime_checkable
+class ParsesBatches(Parser, Protocol):
+    """A parser that does a batch's rows faster together than one by one."""
+
+    def parse_batch(self, raws: list[RawRow]) -> list[Any]:
+        """``[parse(raw) for raw in raws]``, exactly."""
+
+
+@runtime_checkable
 class PortableParser(Parser, Protocol):
     """A parser whose results can cross to this process from the second one."""
 
