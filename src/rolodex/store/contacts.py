@@ -85,7 +85,8 @@ def page(
 ) -> tuple[list[ContactView], int]:
     dialect = conn.dialect.name
     query = _filtered(_columns(), dialect, label_id, q)
-    total = None if label_id is None or (q and q.split()) else labelling.count(conn, label_id)
+    q_words = bool(q and q.split())
+    total = labelling.count(conn, label_id) if label_id is not None and not q_words else None
     if total is None:
         total = conn.execute(_filtered(select(func.count()), dialect, label_id, q)).scalar_one()
     rows = conn.execute(query.order_by(t.contacts.c.id).offset(offset).limit(limit))
