@@ -85,9 +85,9 @@ def page(
 ) -> tuple[list[ContactView], int]:
     dialect = conn.dialect.name
     query = _filtered(_columns(), dialect, label_id, q)
-    q_words = bool(q and q.split())
-    total = labelling.count(conn, label_id) if label_id is not None and not q_words else None
-    if total is None:
+    if label_id is not None and not (q and q.split()):
+        total = labelling.count(conn, label_id)
+    else:
         total = conn.execute(_filtered(select(func.count()), dialect, label_id, q)).scalar_one()
     rows = conn.execute(query.order_by(t.contacts.c.id).offset(offset).limit(limit))
     return _views(conn, rows), int(total)
