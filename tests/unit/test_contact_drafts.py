@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rolodex.domain import CustomField, FieldType
+from rolodex.importing import contact_rows
 from rolodex.importing.contact_rows import draft as _draft
 from rolodex.importing.contacts import ContactsKind, _given_values, _names
 from rolodex.importing.options import ImportOptions, Limits
@@ -214,3 +215,23 @@ def test_the_batch_path_reads_every_sample_file_as_row_by_row_parsing_does(path)
     raws = list(source.rows())
     drafts = kind.rows.parse_batch(raws)
     assert drafts and drafts == [kind.rows.parse(raw) for raw in raws]
+
+
+def test_the_batch_path_parses_alike_once_it_keeps_no_more(monkeypatch) -> None:
+    """Past the distinct cells it keeps, a batch's new cells are parsed for it alone."""
+    monkeypatch.setattr(contact_rows, "_KEPT", 2)
+    kind = ContactsKind(ImportOptions())
+    kind.prepare(BATCH_HEADERS[1], _Fields())
+    for first in (2, 7, 12):  # each batch meets some cells kept and some new
+        raws = [
+            RawRow(row, [f"a{row}@example.com", "", "Ann", "Lee", "", f"Acme {row % 6}", "VIP"])
+            for row in range(first, first + 5)
+        ]
+        raws = [
+            RawRow(r.row, [*r.values, "", f"n{r.row % 4}", "pro", str(r.row), *[""] * 5])
+            for r in raws
+        ]
+        drafts = kind.rows.parse_batch(raws)
+        assert drafts == [kind.rows.parse(raw) for raw in raws]
+        assert not any(d.issues for d in drafts)
+    assert len(kind.rows._known["company"]) < 15

@@ -122,10 +122,14 @@ def _joined(standard: str, custom: str) -> str:
     return f"{standard},{custom}" if standard and custom else standard or custom
 
 
+_KEPT = 10_000
+"""How many distinct cells (or sets of cells) a parser keeps parsed, per target."""
+
+
 class _CellsMet(Generic[K, V]):
     """A few label combinations and select options fill a whole file, so the fast path
-    parses each distinct cell once: up to 10,000 of them (a few MB at most). A bad one
-    raises every time, and is not kept."""
+    parses each distinct cell once: up to :data:`_KEPT` of them (a few MB at most). A bad
+    one raises every time, and is not kept."""
 
     def __init__(self) -> None:
         self._parsed: dict[K, V] = {}
@@ -135,7 +139,7 @@ class _CellsMet(Generic[K, V]):
         value = self._parsed.get(key)
         if value is None:
             value = parse(*args)
-            if len(self._parsed) < 10_000:
+            if len(self._parsed) < _KEPT:
                 self._parsed[key] = value
         return value
 
@@ -270,8 +274,7 @@ class ContactRows:
         parsing a value."""
         width, unnamed = self.binding.width, self.binding.unnamed
         rows = [raw for raw in raws if len(raw.values) == width and not raw.cell_errors]
-        text = "\n".join(chain.from_iterable(raw.values for raw in rows))
-        if "'" in text or values.has_control(text):
+        if not _plain_text("\n".join(chain.from_iterable(raw.values for raw in rows))):
             rows = [raw for raw in rows if _plain_text("".join(raw.values))]
         if unnamed:
             rows = [raw for raw in rows if not any(raw.values[i].strip() for i in unnamed)]
@@ -435,17 +438,16 @@ def _each(texts: list[T], parse: Callable[[T], V]) -> list[V]:
 
 def _each_distinct(texts: list[T], parse: Callable[[T], V], known: dict[T, V]) -> list[V]:
     """:func:`_each`, parsing each distinct text once (the parsers are pure). ``known`` keeps
-    what earlier batches parsed, up to :data:`_KNOWN` texts."""
-    new = set(texts).difference(known)
-    if not new:
-        return list(map(known.__getitem__, texts))
-    parsed = dict(zip(new, _each(list(new), parse), strict=True))
-    if len(known) < _KNOWN:
-        known.update(parsed)
-    return list(map({**known, **parsed}.__getitem__, texts))
-
-
-_KNOWN = 10_000
+    what earlier batches parsed, up to about :data:`_KEPT` texts."""
+    distinct = set(texts)
+    new = distinct.difference(known)
+    if new and len(known) < _KEPT:
+        known.update(zip(new, _each(list(new), parse), strict=True))
+    elif new:  # ``known`` is full: this batch's texts only, not a copy of all it keeps
+        batch = dict(zip(new, _each(list(new), parse), strict=True))
+        batch.update((text, known[text]) for text in distinct - new)
+        return list(map(batch.__getitem__, texts))
+    return list(map(known.__getitem__, texts))
 
 
 def _first_name(text: str) -> str | None:

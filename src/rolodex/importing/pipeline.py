@@ -70,10 +70,11 @@ def parsed_batches(
 
 
 def _parse(source: RowSource, parser: Parser, batch_size: int, skip: int) -> Iterator[ParsedBatch]:
+    parse_batch = parser.parse_batch if isinstance(parser, ParsesBatches) else None
     for batch in batched(islice(source.rows(), skip, None), batch_size):
         rows = list(batch)
-        if isinstance(parser, ParsesBatches):
-            yield ParsedBatch(parser.parse_batch(rows), rows)
+        if parse_batch is not None:
+            yield ParsedBatch(parse_batch(rows), rows)
         else:
             yield ParsedBatch([parser.parse(raw) for raw in rows], rows)
 
